@@ -1,0 +1,84 @@
+"""The main job: validate the graph and write every output into one folder, with an
+``index.html`` that links them. Each file is written atomically."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from pathlib import Path
+from typing import Iterable
+
+from .export import RDF_FORMATS, serialise_rdf
+from .io import write_atomic
+from .stats import format_stats, graph_stats
+from .store import MemoryStore, load_graph
+from .validate import validate_graph
+
+__all__ = ["build"]
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>supplier-graph: build</title>
+<style>
+body {{ font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+h1 {{ font-size: 1.5rem; }} table {{ border-collapse: collapse; }}
+td, th {{ padding: .2rem .8rem; border-bottom: 1px solid #ddd; text-align: left; }}
+td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
+.ok {{ color: #1a7f37; }} .bad {{ color: #b3261e; }}
+</style></head><body>
+<h1>supplier-graph</h1>
+<p>Validation: <strong class="{vclass}">{vtext}</strong></p>
+{issues}
+<h2>What is in the graph</h2>
+<table><tbody>{counts}</tbody></table>
+<h2>Sources</h2>
+<table><thead><tr><th>title</th><th>publisher</th><th>entities citing it</th></tr></thead><tbody>{sources}</tbody></table>
+<h2>Files</h2>
+<ul>{files}</ul>
+</body></html>
+"""
+
+
+def build(out: str | os.PathLike, data: Iterable[str | os.PathLike] | None = None) -> dict:
+    """Validate ``data`` (default: the bundled graph) and write every output to ``out``.
+
+    Returns a summary: the validation report, and the files written (relative names).
+    The build finishes even when validation finds problems; the caller decides the exit.
+    """
+    out = Path(out)
+    graph = load_graph(data)
+    store = MemoryStore(graph)
+    report = validate_graph(graph)
+    stats = graph_stats(store)
+    written: list[tuple[str, str]] = []
+
+    def put(name: str, content: str, what: str) -> None:
+        write_atomic(out / name, content)
+        written.append((name, what))
+
+    put("validation.txt", report.to_text() + "\n", "SHACL validation, in plain words")
+    put("validation.json", json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n",
+        "SHACL validation (JSON)")
+    put("stats.txt", format_stats(stats) + "\n", "counts, sources and data gaps")
+    put("stats.json", json.dumps(stats, indent=2, ensure_ascii=False) + "\n",
+        "counts, sources and data gaps (JSON)")
+    for fmt, (_, suffix) in RDF_FORMATS.items():
+        put(f"graph{suffix}", serialise_rdf(graph, fmt), f"the whole graph as {fmt}")
+
+    e = html.escape
+    issues = ""
+    if not report.conforms:
+        issues = "<ul>" + "".join(f"<li>{e(str(i))}</li>" for i in report.issues) + "</ul>"
+    page = _PAGE.format(
+        vclass="ok" if report.conforms else "bad",
+        vtext=e("valid" if report.conforms else f"{len(report.issues)} problem(s)"),
+        issues=issues,
+        counts="".join(f"<tr><td>{e(k)}</td><td class=n>{v}</td></tr>" for k, v in stats["counts"].items()),
+        sources="".join(f"<tr><td>{e(s['title'] or s['iri'])}</td><td>{e(s['publisher'] or '')}</td>"
+                        f"<td class=n>{s['facts']}</td></tr>" for s in stats["sources"]),
+        files="".join(f'<li><a href="{e(name)}">{e(name)}</a> \u2014 {e(what)}</li>' for name, what in written),
+    )
+    write_atomic(out / "index.html", page)
+    written.append(("index.html", "this page"))
+    return {"report": report, "files": [name for name, _ in written], "out": str(out)}

@@ -1,0 +1,203 @@
+"""One entity, whole: what it is, its relations with the other side's label, its money
+figures, the claims made about it, and the sources behind each (``supplier-graph show``).
+"""
+
+from __future__ import annotations
+
+from .lookup import Entity, iri_ref, labels
+from .namespaces import PREFIXES, sparql_prefixes
+from .store import Store
+
+__all__ = ["describe", "format_description", "INVERSE_LABELS"]
+
+SG = PREFIXES["sg"]
+_HIDDEN = {  # shown in their own sections, or noise in a listing
+    "http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2004/02/skos/core#altLabel", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+    "http://www.w3.org/ns/prov#wasDerivedFrom", SG + "mentionedIn", SG + "evidence", SG + "value",
+}
+#: How an incoming relation reads from the object's side ("the Met buys under ...").
+INVERSE_LABELS = {
+    "buyer": "buys under", "supplier": "supplies under", "openTo": "may buy through",
+    "establishedBy": "established", "owner": "owns", "viaFramework": "call-offs",
+    "tower": "covered by", "succeededBy": "succeeds", "succeeds": "succeeded by",
+    "predecessor": "predecessor in", "successor": "successor in", "publishedBy": "published",
+    "appliesTo": "figure", "organisation": "subject of", "relatesTo": "mentioned by",
+    "partOfProgramme": "includes", "procuredThrough": "procured", "announces": "announced by",
+    "consolidatesTower": "consolidated by", "targetTower": "target of", "coversTower": "covered by",
+    "usesSourcingModel": "used by", "claimedValue": "claimed in",
+}
+
+_OUT = """SELECT ?p ?o WHERE { %(e)s ?p ?o }"""
+_IN = """SELECT ?s ?p WHERE { ?s ?p %(e)s . FILTER NOT EXISTS { ?s a sg:Claim }
+         FILTER NOT EXISTS { ?s a epo:MonetaryValue } FILTER(?p NOT IN (sg:mentionedIn, prov:wasDerivedFrom)) }"""
+_SOURCES = """SELECT ?x ?src ?title ?publisher ?ref WHERE {
+  VALUES ?x { %(xs)s }
+  ?x prov:wasDerivedFrom|sg:mentionedIn ?src .
+  OPTIONAL { ?src dcterms:title ?title } OPTIONAL { ?src dcterms:publisher ?publisher }
+  BIND(EXISTS { ?src a sg:ReferenceSource } AS ?ref)
+}"""
+_FIGURES = """SELECT ?v ?amount ?currency ?kind ?qualifier ?applies WHERE {
+  %(e)s sg:value ?v . ?v epo:hasAmountValue ?amount .
+  OPTIONAL { ?v epo:hasCurrency ?currency } OPTIONAL { ?v sg:valueKind/skos:notation ?kind }
+  OPTIONAL { ?v sg:qualifier ?qualifier } OPTIONAL { ?v sg:appliesTo ?applies }
+}"""
+_CLAIMS = """SELECT ?c ?statement WHERE { ?c sg:about %(e)s ; sg:statement ?statement }"""
+_TYPES = """SELECT ?t ?label WHERE { %(e)s a ?t . OPTIONAL { ?t rdfs:label ?label } }"""
+_ALT = """SELECT ?alt WHERE { %(e)s skos:altLabel ?alt }"""
+_PROPLABELS = """SELECT ?p ?label WHERE { VALUES ?p { %(ps)s } ?p rdfs:label ?label }"""
+
+
+def _q(store: Store, template: str, **kw):
+    return store.select(sparql_prefixes() + template % kw).rows
+
+
+def _short(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def describe(store: Store, entity: Entity) -> dict:
+    """Everything the graph says about ``entity``, as plain data (the JSON of ``show``)."""
+    e = iri_ref(entity.iri)
+    types = _q(store, _TYPES, e=e)
+    kinds = sorted({str(r["label"]) for r in types if r.get("label") is not None})
+    alt = sorted({str(r["alt"]) for r in _q(store, _ALT, e=e)}, key=str.lower)
+    out_rows = [r for r in _q(store, _OUT, e=e) if str(r["p"]) not in _HIDDEN]
+    in_rows = _q(store, _IN, e=e)
+    figures = _q(store, _FIGURES, e=e)
+    claims = _q(store, _CLAIMS, e=e)
+
+    others = {str(r["o"]) for r in out_rows if r["o"].__class__.__name__ == "URIRef"}
+    others |= {str(r["s"]) for r in in_rows}
+    others |= {str(r["applies"]) for r in figures if r.get("applies") is not None}
+    names = labels(store, sorted(others))
+    props = {str(r["p"]) for r in out_rows} | {str(r["p"]) for r in in_rows}
+    plabels = {str(r["p"]): str(r["label"]) for r in
+               _q(store, _PROPLABELS, ps=" ".join(iri_ref(p) for p in props))} if props else {}
+
+    holders = {entity.iri} | {str(r["s"]) for r in in_rows} | {str(r["v"]) for r in figures} \
+        | {str(r["c"]) for r in claims}
+    src_rows = _q(store, _SOURCES, xs=" ".join(iri_ref(h) for h in sorted(holders)))
+    sources: dict[str, dict] = {}
+    cited: dict[str, list[str]] = {}
+    for r in src_rows:
+        src = str(r["src"])
+        sources.setdefault(src, {
+            "iri": src, "title": str(r["title"]) if r.get("title") is not None else None,
+            "publisher": str(r["publisher"]) if r.get("publisher") is not None else None,
+            "reference_data": bool(r["ref"].toPython()) if r.get("ref") is not None else False})
+        cited.setdefault(str(r["x"]), [])
+        if src not in cited[str(r["x"])]:
+            cited[str(r["x"])].append(src)
+
+    def plabel(p: str) -> str:
+        return plabels.get(p) or _short(p)
+
+    attributes, relations = [], []
+    for r in sorted(out_rows, key=lambda r: (plabel(str(r["p"])), str(r["o"]))):
+        p, o = str(r["p"]), r["o"]
+        if o.__class__.__name__ == "URIRef":
+            relations.append({"direction": "out", "property": p, "relation": plabel(p),
+                              "iri": str(o), "label": names.get(str(o), str(o)),
+                              "sources": cited.get(entity.iri, [])})
+        else:
+            attributes.append({"property": p, "name": plabel(p), "value": str(o),
+                               "datatype": str(o.datatype) if getattr(o, "datatype", None) else None})
+    for r in sorted(in_rows, key=lambda r: (str(r["p"]), names.get(str(r["s"]), ""))):
+        p, s = str(r["p"]), str(r["s"])
+        local = p[len(SG):] if p.startswith(SG) else None
+        relations.append({"direction": "in", "property": p,
+                          "relation": INVERSE_LABELS.get(local) or f"{plabel(p)} of",
+                          "iri": s, "label": names.get(s, s), "sources": cited.get(s, [])})
+
+    seen, unique = set(), []
+    for r in relations:
+        key = (r["relation"], r["iri"])
+        if key not in seen:
+            seen.add(key)
+            unique.append(r)
+    relations = unique
+
+    figs = []
+    for r in sorted(figures, key=lambda r: (-float(r["amount"].toPython()), str(r["v"]))):
+        currency = str(r["currency"]).rsplit("/", 1)[-1] if r.get("currency") is not None else None
+        figs.append({"iri": str(r["v"]), "amount": float(r["amount"].toPython()),
+                     "currency": currency, "kind": str(r["kind"]) if r.get("kind") is not None else None,
+                     "qualifier": str(r["qualifier"]) if r.get("qualifier") is not None else None,
+                     "applies_to": names.get(str(r["applies"])) if r.get("applies") is not None else None,
+                     "sources": cited.get(str(r["v"]), [])})
+    cls = [{"iri": str(r["c"]), "statement": str(r["statement"]), "sources": cited.get(str(r["c"]), [])}
+           for r in sorted(claims, key=lambda r: str(r["c"]))]
+    evidence = [a["value"] for a in attributes if a["property"] == SG + "evidence"]
+    own = [{"iri": str(r["o"])} for r in _q(store, "SELECT ?o WHERE { %(e)s sg:evidence ?o }", e=e)]
+    used = {s for lst in cited.values() for s in lst}
+    return {
+        "iri": entity.iri, "label": entity.label, "kinds": kinds, "alt_labels": alt,
+        "attributes": attributes, "relations": relations, "figures": figs, "claims": cls,
+        "evidence": evidence or [o["iri"] for o in own],
+        "own_sources": cited.get(entity.iri, []),
+        "sources": [sources[s] for s in sorted(used, key=lambda s: (sources[s]["title"] or s))],
+    }
+
+
+def _money(amount: float, currency: str | None) -> str:
+    symbol = {"GBP": "£", "USD": "$", "EUR": "€"}.get(currency or "", "")
+    for div, suffix in ((1e9, "bn"), (1e6, "m")):
+        if amount >= div:
+            return f"{symbol}{amount / div:g}{suffix}" + ("" if symbol else f" {currency}")
+    return f"{symbol}{amount:,.0f}" + ("" if symbol else f" {currency}")
+
+
+def format_description(d: dict) -> str:
+    """The text form of :func:`describe`, with numbered source references."""
+    order = {s["iri"]: n for n, s in enumerate(d["sources"], 1)}
+
+    def refs(srcs: list[str]) -> str:
+        nums = sorted({order[s] for s in srcs if s in order})
+        return ("  [" + ", ".join(map(str, nums)) + "]") if nums else ""
+
+    lines = [d["label"], f"  <{d['iri']}>"]
+    if d["kinds"]:
+        lines.append("  a " + ", ".join(d["kinds"]))
+    if d["alt_labels"]:
+        lines.append("  also called: " + ", ".join(d["alt_labels"]))
+    attrs = [a for a in d["attributes"] if a["property"] != SG + "evidence"]
+    if attrs:
+        lines.append("")
+        for a in attrs:
+            lines.append(f"  {a['name']}: {a['value']}")
+    groups: dict[str, list[dict]] = {}
+    for r in d["relations"]:
+        groups.setdefault(r["relation"], []).append(r)
+    for rel, items in groups.items():
+        lines.append("")
+        lines.append(f"{rel}:")
+        for r in items:
+            lines.append(f"  {r['label']}{refs(r['sources'])}")
+    if d["figures"]:
+        lines.append("")
+        lines.append("figures:")
+        for f in d["figures"]:
+            extra = "; ".join(x for x in (f["qualifier"], f["applies_to"] and f"for {f['applies_to']}") if x)
+            lines.append(f"  {_money(f['amount'], f['currency'])} {f['kind'] or ''}"
+                         + (f" ({extra})" if extra else "") + refs(f["sources"]))
+    if d["claims"]:
+        lines.append("")
+        lines.append("claims:")
+        for c in d["claims"]:
+            lines.append(f"  {c['statement']}{refs(c['sources'])}")
+    if d["evidence"]:
+        lines.append("")
+        lines.append("evidence:")
+        for q in d["evidence"]:
+            lines.append(f"  \u201c{q}\u201d{refs(d['own_sources'])}")
+    if d["sources"]:
+        lines.append("")
+        lines.append("sources:")
+        for s in d["sources"]:
+            tag = " (reference data)" if s["reference_data"] else ""
+            lines.append(f"  [{order[s['iri']]}] {s['title'] or s['iri']} \u2014 {s['publisher'] or 'publisher unknown'}{tag}")
+    return "\n".join(lines)

@@ -1,0 +1,183 @@
+"""Finding an entity by the name a person uses for it.
+
+A name is a label, an alias (``skos:altLabel``), a local id (``met``), a prefixed name
+(``:met``, ``tower:Hosting``) or a full IRI. Matching ignores case, punctuation, "&" vs
+"and" and a leading "the", so "the Met", "MPS" and "Metropolitan Police Service" all find
+the same node. A name that matches several entities raises
+:class:`~graph.errors.AmbiguousName` with the candidates; a name that matches none raises
+:class:`~graph.errors.EntityNotFound` with did-you-mean suggestions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import AmbiguousName, EntityNotFound
+from .namespaces import PREFIXES, sparql_prefixes
+from .store import Store
+
+__all__ = ["Entity", "normalise_name", "resolve", "name_index", "iri_ref"]
+
+_INDEX_QUERY = """
+SELECT ?s ?name ?minor WHERE {
+  { ?s rdfs:label|skos:prefLabel|skos:altLabel|dcterms:title ?name }
+  UNION
+  { ?s a ?anyType . BIND(STRAFTER(STR(?s), STR(:)) AS ?name) FILTER(?name != "") }
+  FILTER(isIRI(?s))
+  FILTER NOT EXISTS {
+    VALUES ?schema { owl:Class owl:ObjectProperty owl:DatatypeProperty owl:Ontology
+                     owl:FunctionalProperty }
+    ?s a ?schema }
+  BIND(EXISTS { ?s a ?minorType . VALUES ?minorType { epo:MonetaryValue sg:Claim } } AS ?minor)
+}
+"""
+
+_LABEL_QUERY = """
+SELECT ?s ?p ?label WHERE {
+  VALUES ?s { %s }
+  ?s ?p ?label .
+  VALUES ?p { rdfs:label skos:prefLabel dcterms:title }
+}
+"""
+_LABEL_RANK = {"http://www.w3.org/2000/01/rdf-schema#label": 0,
+               "http://www.w3.org/2004/02/skos/core#prefLabel": 1,
+               "http://purl.org/dc/terms/title": 2}
+
+
+_MINOR = "\x00minor"  # index key holding figures and claims, left out of partial matches
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A resolved entity: its IRI and its preferred label."""
+
+    iri: str
+    label: str
+
+
+def normalise_name(name: str) -> str:
+    """The form names are compared in.
+
+    >>> normalise_name("  The  Met ")
+    'met'
+    >>> normalise_name("Hammersmith & Fulham")
+    'hammersmith and fulham'
+    >>> normalise_name("London Borough of Kensington-and-Chelsea")
+    'london borough of kensington and chelsea'
+    """
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = text.replace("&", " and ")
+    text = re.sub(r"[^\w£$]+", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if text.startswith("the "):
+        text = text[4:]
+    return text
+
+
+def iri_ref(iri: str) -> str:
+    """``<iri>`` for a SPARQL query, refusing characters that would break out of it.
+
+    >>> iri_ref("https://w3id.org/supplier-graph/id/met")
+    '<https://w3id.org/supplier-graph/id/met>'
+    """
+    if re.search(r'[\s<>"{}|\\^`]', iri):
+        raise EntityNotFound(iri)
+    return f"<{iri}>"
+
+
+def name_index(store: Store) -> dict[str, dict[str, str]]:
+    """Map each normalised name to ``{iri: the name as written}``."""
+    cached = getattr(store, "_name_index", None)
+    if cached is not None:
+        return cached
+    index: dict[str, dict[str, str]] = {}
+    minor: set[str] = set()
+    for row in store.select(sparql_prefixes() + _INDEX_QUERY).rows:
+        name, iri = str(row["name"]), str(row["s"])
+        index.setdefault(normalise_name(name), {}).setdefault(iri, name)
+        if row.get("minor") is not None and row["minor"].toPython() is True:
+            minor.add(iri)
+    index[_MINOR] = {i: "" for i in minor}
+    try:
+        store._name_index = index
+    except AttributeError:  # pragma: no cover - stores without attributes
+        pass
+    return index
+
+
+def labels(store: Store, iris: list[str]) -> dict[str, str]:
+    """Preferred labels for IRIs (the IRI itself where none is known)."""
+    if not iris:
+        return {}
+    values = " ".join(iri_ref(i) for i in iris)
+    rows = store.select(sparql_prefixes() + _LABEL_QUERY % values).rows
+    best: dict[str, tuple[int, str]] = {}
+    for r in rows:
+        rank = (_LABEL_RANK[str(r["p"])], str(r["label"]))
+        s = str(r["s"])
+        if s not in best or rank < best[s]:
+            best[s] = rank
+    return {i: best[i][1] if i in best else i for i in iris}
+
+
+def _expand(name: str) -> str | None:
+    text = name.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    if re.match(r"^[a-z][a-z0-9+.-]*://", text):
+        return text
+    m = re.match(r"^([A-Za-z][\w-]*)?:([\w-]+)$", text)
+    if m and (m.group(1) or "") in PREFIXES:
+        return PREFIXES[m.group(1) or ""] + m.group(2)
+    return None
+
+
+def resolve(store: Store, name: str) -> Entity:
+    """Find the one entity ``name`` refers to.
+
+    Raises :class:`AmbiguousName` or :class:`EntityNotFound` (with suggestions).
+    """
+    index = name_index(store)
+    iri = _expand(name)
+    if iri is not None:
+        known = {i for names in index.values() for i in names}
+        if iri in known:
+            return Entity(iri, labels(store, [iri])[iri])
+        raise EntityNotFound(name, _suggest(index, normalise_name(iri.rsplit("/", 1)[-1])))
+
+    key = normalise_name(name)
+    if not key:
+        raise EntityNotFound(name)
+    exact = index.get(key, {})
+    if len(exact) == 1:
+        iri = next(iter(exact))
+        return Entity(iri, labels(store, [iri])[iri])
+    if len(exact) > 1:
+        found = labels(store, sorted(exact))
+        raise AmbiguousName(name, sorted(((l, i) for i, l in found.items()), key=lambda c: c[0].lower()))
+
+    pattern = re.compile(rf"(^| ){re.escape(key)}( |$)")
+    minor = index.get(_MINOR, {})
+    partial = {i for n, iris in index.items() if pattern.search(n) for i in iris
+               if i not in minor}
+    if len(partial) == 1:
+        iri = partial.pop()
+        return Entity(iri, labels(store, [iri])[iri])
+    if partial:
+        found = labels(store, sorted(partial))
+        raise AmbiguousName(name, sorted(((l, i) for i, l in found.items()), key=lambda c: c[0].lower()))
+    raise EntityNotFound(name, _suggest(index, key))
+
+
+def _suggest(index: dict[str, dict[str, str]], key: str, n: int = 5) -> list[str]:
+    close = difflib.get_close_matches(key, [k for k in index if k != _MINOR], n=n, cutoff=0.6)
+    out: list[str] = []
+    for c in close:
+        for written in index[c].values():
+            if written not in out:
+                out.append(written)
+                break
+    return out[:n]

@@ -1,0 +1,163 @@
+"""The project's vocabulary as rdflib namespaces.
+
+``SG`` and ``TOWER`` are :class:`rdflib.namespace.DefinedNamespace` subclasses with
+``_fail = True``: a misspelt term (``SG.suplier``) raises ``AttributeError`` at once
+instead of silently minting a new IRI. ``tests/test_namespaces.py`` checks that these
+lists and ``ontology/*.ttl`` agree term for term.
+"""
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+__all__ = ["SG", "TOWER", "ID", "ORG", "PROV", "EPO", "M8G", "CUR", "CPV", "SHAPES",
+           "PREFIXES", "sparql_prefixes"]
+
+
+class SG(DefinedNamespace):
+    """supplier-graph ontology terms (``ontology/supplier-graph.ttl``)."""
+
+    _NS = Namespace("https://w3id.org/supplier-graph/ontology#")
+    _fail = True
+
+    AnnualValue: URIRef
+    Awarded: URIRef
+    CallOff: URIRef
+    Cancelled: URIRef
+    CentralGovernmentBody: URIRef
+    Claim: URIRef
+    Contract: URIRef
+    ContractStatus: URIRef
+    ContractStatusScheme: URIRef
+    CorporateEvent: URIRef
+    Ended: URIRef
+    Expenditure: URIRef
+    Framework: URIRef
+    FrameworkCeiling: URIRef
+    HealthBody: URIRef
+    InProcurement: URIRef
+    JointInitiative: URIRef
+    JointProcurement: URIRef
+    Live: URIRef
+    LocalAuthority: URIRef
+    Partnership: URIRef
+    Planned: URIRef
+    PoliceForce: URIRef
+    ProcurementNotice: URIRef
+    Programme: URIRef
+    PublicBody: URIRef
+    PublicBodyGroup: URIRef
+    ReferenceSource: URIRef
+    Saving: URIRef
+    ServiceTower: URIRef
+    SharedServicePartnership: URIRef
+    SourceDocument: URIRef
+    SourcingModel: URIRef
+    Strategy: URIRef
+    Supplier: URIRef
+    TotalContractValue: URIRef
+    TransportBody: URIRef
+    ValueKind: URIRef
+    ValueKindScheme: URIRef
+    WriteOff: URIRef
+    WriteOffValue: URIRef
+    about: URIRef
+    announces: URIRef
+    appliesTo: URIRef
+    awardedNotAfter: URIRef
+    awardedNotBefore: URIRef
+    buyer: URIRef
+    claimedProperty: URIRef
+    claimedValue: URIRef
+    consolidatesTower: URIRef
+    coversTower: URIRef
+    date: URIRef
+    duration: URIRef
+    endDate: URIRef
+    establishedBy: URIRef
+    evidence: URIRef
+    extensionOption: URIRef
+    memberCount: URIRef
+    mentionedIn: URIRef
+    openTo: URIRef
+    organisation: URIRef
+    owner: URIRef
+    partOfProgramme: URIRef
+    predecessor: URIRef
+    procuredThrough: URIRef
+    publishedBy: URIRef
+    qualifier: URIRef
+    referenceData: URIRef
+    relatesTo: URIRef
+    scopeDescription: URIRef
+    sourceFile: URIRef
+    startYear: URIRef
+    statement: URIRef
+    status: URIRef
+    succeededBy: URIRef
+    succeeds: URIRef
+    successor: URIRef
+    supplier: URIRef
+    targetTower: URIRef
+    tower: URIRef
+    usesSourcingModel: URIRef
+    value: URIRef
+    valueKind: URIRef
+    viaFramework: URIRef
+    year: URIRef
+
+
+class TOWER(DefinedNamespace):
+    """The service-tower concept scheme (``ontology/towers.ttl``)."""
+
+    _NS = Namespace("https://w3id.org/supplier-graph/tower/")
+    _fail = True
+
+    scheme: URIRef
+    ApplicationServices: URIRef
+    ApplicationSupport: URIRef
+    DataCentre: URIRef
+    EndUserServices: URIRef
+    Hosting: URIRef
+    ICTSupport: URIRef
+    InfrastructureServices: URIRef
+    Network: URIRef
+    ServiceIntegration: URIRef
+    Telecommunications: URIRef
+
+
+ID = Namespace("https://w3id.org/supplier-graph/id/")
+SHAPES = Namespace("https://w3id.org/supplier-graph/shapes#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+EPO = Namespace("http://data.europa.eu/a4g/ontology#")
+M8G = Namespace("http://data.europa.eu/m8g/")
+CUR = Namespace("http://publications.europa.eu/resource/authority/currency/")
+CPV = Namespace("http://data.europa.eu/cpv/cpv/")
+
+#: Prefixes every named query and every serialisation uses.
+PREFIXES: dict[str, str] = {
+    "": str(ID),
+    "sg": "https://w3id.org/supplier-graph/ontology#",
+    "tower": "https://w3id.org/supplier-graph/tower/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": str(ORG),
+    "prov": str(PROV),
+    "epo": str(EPO),
+    "m8g": str(M8G),
+    "cur": str(CUR),
+    "cpv": str(CPV),
+}
+
+
+def sparql_prefixes() -> str:
+    """Return ``PREFIX`` lines for :data:`PREFIXES`, to put before a query.
+
+    >>> "PREFIX sg: <https://w3id.org/supplier-graph/ontology#>" in sparql_prefixes()
+    True
+    """
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
