@@ -12,7 +12,7 @@ from typing import Iterable
 from .export import RDF_FORMATS, serialise_rdf
 from .io import write_atomic
 from .stats import format_stats, graph_stats
-from .store import MemoryStore, load_graph
+from .store import MemoryStore, data_paths, load_graph
 from .validate import validate_graph
 
 __all__ = ["build"]
@@ -47,7 +47,7 @@ def build(out: str | os.PathLike, data: Iterable[str | os.PathLike] | None = Non
     The build finishes even when validation finds problems; the caller decides the exit.
     """
     out = Path(out)
-    graph = load_graph(data)
+    graph = load_graph(data_paths(data))
     store = MemoryStore(graph)
     report = validate_graph(graph)
     stats = graph_stats(store)

@@ -51,8 +51,8 @@ def format_option(choices: list[str], default: str):
 
 @click.group(cls=GraphGroup, context_settings=CONTEXT)
 @click.option("--data", "data", multiple=True, type=click.Path(),
-              help="RDF file or folder to read (repeatable). Default: the bundled "
-                   "data/triples.ttl plus ontology/.")
+              help="RDF file or folder to read (repeatable), instead of the bundled "
+                   "data/triples.ttl. The ontology is always added.")
 @click.version_option(package_name="supplier-graph")
 @click.pass_context
 def cli(ctx, data):
@@ -138,8 +138,8 @@ def export(obj: Ctx, fmt, out):
     Example: supplier-graph export --format nt --out graph.nt
     """
     from .export import serialise_rdf
-    from .store import load_graph
-    text = serialise_rdf(load_graph(obj.data), fmt)
+    from .store import data_paths, load_graph
+    text = serialise_rdf(load_graph(data_paths(obj.data)), fmt)
     if out:
         from .io import write_atomic
         write_atomic(out, text)

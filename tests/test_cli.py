@@ -1,0 +1,150 @@
+"""The command line: exact messages and exit codes a user and a script rely on."""
+
+import json
+import subprocess
+import sys
+
+from graph.cli import cli
+
+from conftest import DATA, TINY
+
+
+def test_validate_bundled_exits_0(runner):
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 0
+    assert result.output.startswith("valid: ")
+
+
+def test_validate_deleted_dot_exits_2_with_location(runner, tmp_path):
+    text = DATA.read_text(encoding="utf-8")
+    # delete the '.' that ends the ITPro source document's statement (line 30)
+    target = 'sg:sourceFile "sources/000_98bfd41a7c934bdc.txt" .'
+    assert text.splitlines()[29].strip() == target
+    bad = tmp_path / "triples.ttl"
+    bad.write_text(text.replace(target, target[:-2], 1), encoding="utf-8")
+    result = runner.invoke(cli, ["validate", str(bad)])
+    assert result.exit_code == 2
+    # rdflib notices on the next statement, at line 32
+    assert result.stderr.startswith(f"error: {bad}:32:")
+    assert "expected '.'" in result.stderr
+
+
+def test_validate_tiny_missing_dot_exact_message(runner, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix : <http://example.org/> .\n:a :b :c\n:d :e :f .\n")
+    result = runner.invoke(cli, ["validate", str(bad)])
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: {bad}:3:1: expected '.' or '}}' or ']' at end of statement\n")
+
+
+def test_validate_contract_missing_supplier_exits_1_naming_it(runner, tmp_path):
+    text = DATA.read_text(encoding="utf-8")
+    snippet = "    sg:buyer :westminster ;\n    sg:supplier :bt ;\n"
+    assert text.count(snippet) == 1
+    bad = tmp_path / "triples.ttl"
+    bad.write_text(text.replace(snippet, "    sg:buyer :westminster ;\n"), encoding="utf-8")
+    result = runner.invoke(cli, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "violation: Westminster end user computing and data centre services (BT) "
+        "<https://w3id.org/supplier-graph/id/contract-westminster-bt>: contract has no supplier "
+        "(only a contract still in procurement or planned may lack one)")
+    assert result.output.splitlines()[-1].startswith("1 problem(s) in ")
+
+
+def test_validate_missing_file_exits_2(runner):
+    result = runner.invoke(cli, ["validate", "nowhere.ttl"])
+    assert (result.exit_code, result.stderr) == (2, "error: nowhere.ttl: no such file or directory\n")
+
+
+def test_validate_json(runner, tmp_path):
+    path = tmp_path / "t.ttl"
+    path.write_text(TINY.replace("sg:supplier :acme ; ", ""))
+    result = runner.invoke(cli, ["validate", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["conforms"] is False
+    assert [i["focus"] for i in data["issues"]] == ["http://example.org/c1"]
+
+
+def test_show_aliases_are_one_entity(runner):
+    outputs = {runner.invoke(cli, ["show", n]).output for n in ("the Met", "MPS", "Metropolitan Police Service")}
+    assert len(outputs) == 1
+    out = outputs.pop()
+    assert out.startswith("Metropolitan Police Service\n  <https://w3id.org/supplier-graph/id/met>\n  a police force\n")
+    assert "  Met network services contract (BT)  [2]\n" in out
+
+
+def test_show_json_carries_iri_label_and_sourced_figures(runner):
+    result = runner.invoke(cli, ["show", "Bromley desktop and data centre services contract (BT)",
+                                 "--format", "json"])
+    assert result.exit_code == 0
+    d = json.loads(result.output)
+    assert d["iri"] == "https://w3id.org/supplier-graph/id/contract-bromley-bt-desktop"
+    assert [(f["amount"], f["currency"], f["kind"]) for f in d["figures"]] == [(9_000_000.0, "GBP", "total")]
+    assert len(d["figures"][0]["sources"]) == 2
+    assert {s["publisher"] for s in d["sources"]} == {"ITPro", "TechWeekEurope"}
+
+
+def test_show_ambiguous_exits_2_with_candidates(runner):
+    result = runner.invoke(cli, ["show", "Sopra"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: 'Sopra' matches 2 entities; use one of these names or IRIs:\n"
+        "  Met 10-year outsourcing deal (Sopra Steria)  <https://w3id.org/supplier-graph/id/contract-met-sopra-steria>\n"
+        "  Sopra Steria  <https://w3id.org/supplier-graph/id/sopra-steria>\n")
+
+
+def test_show_unknown_exits_2_with_suggestion(runner):
+    result = runner.invoke(cli, ["show", "Acentur"])
+    assert (result.exit_code, result.stderr) == (
+        2, "error: no entity named 'Acentur'; did you mean: 'Accenture', 'Data centres'?\n")
+
+
+def test_show_on_other_data(runner, tiny_path):
+    result = runner.invoke(cli, ["--data", str(tiny_path), "show", "acme it"])
+    assert result.exit_code == 0
+    assert result.output.startswith("Acme IT\n  <http://example.org/acme>\n  a supplier\n")
+
+
+def test_stats_counts(runner, tiny_path):
+    result = runner.invoke(cli, ["--data", str(tiny_path), "stats", "--format", "json"])
+    data = json.loads(result.output)
+    assert data["counts"]["contracts"] == 3
+    assert data["counts"]["local authorities"] == 2
+    assert data["contracts_by_status"] == {"awarded": 1, "in procurement": 1, "live": 1}
+    assert [c["label"] for c in data["gaps"]["no_value"]] == ["South hosting tender", "South network contract"]
+    assert len(data["gaps"]["no_date"]) == 3
+
+
+def test_stats_bundled_table(runner):
+    result = runner.invoke(cli, ["stats"])
+    assert result.exit_code == 0
+    assert "  contracts                16\n" in result.output
+    assert "contracts with no known value (total or annual): 10\n" in result.output
+
+
+def test_export_nt_is_sorted_and_parses(runner, tmp_path):
+    out = tmp_path / "g.nt"
+    result = runner.invoke(cli, ["export", "--format", "nt", "--out", str(out)])
+    assert result.exit_code == 0
+    lines = out.read_text().splitlines()
+    assert lines == sorted(lines) and len(lines) > 1000
+
+
+def test_python_m_graph_and_lazy_imports():
+    code = ("import sys, runpy; sys.argv = ['supplier-graph', 'validate'];\n"
+            "try:\n    runpy.run_module('graph', run_name='__main__')\n"
+            "except SystemExit as e:\n    code = e.code\n"
+            "heavy = sorted(m for m in ('pyvis', 'pandas', 'matplotlib') if m in sys.modules)\n"
+            "print(code, heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "0 []"
+
+
+def test_help_imports_no_rdf_stack():
+    code = ("import sys; from graph.cli import cli\n"
+            "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('rdflib', 'pyshacl', 'pyvis') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "[]"

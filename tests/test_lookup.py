@@ -1,0 +1,63 @@
+"""Names people use find the one entity they mean."""
+
+import pytest
+
+from graph.errors import AmbiguousName, EntityNotFound
+from graph.lookup import resolve
+
+ID = "https://w3id.org/supplier-graph/id/"
+
+# Every organisation the documents name, under every name they use for it.
+NAMES = {
+    "met": ["the Met", "MPS", "Metropolitan Police Service", "Met Police", "Metropolitan Police",
+            "the Met Police", "London's Metropolitan Police Service", "mps"],
+    "bromley": ["Bromley Council", "Bromley", "Borough of Bromley", "London Borough of Bromley"],
+    "lewisham": ["Lewisham", "Lewisham Council", "Borough of Lewisham"],
+    "westminster": ["Westminster City Council", "Westminster"],
+    "kensington-chelsea": ["Royal Borough of Kensington and Chelsea", "Kensington and Chelsea"],
+    "hammersmith-fulham": ["Borough of Hammersmith", "Hammersmith and Fulham", "Hammersmith & Fulham",
+                           "London Borough of Hammersmith and Fulham", "Hammersmith and Fulham council"],
+    "islington": ["London Borough of Islington", "Islington"],
+    "greenwich": ["Greenwich"], "bexley": ["Bexley"], "croydon": ["Croydon"],
+    "nhs": ["NHS"], "tfl": ["Transport for London", "TfL"], "london-schools": ["schools"],
+    "london-boroughs": ["all 33 London boroughs", "London boroughs"],
+    "cabinet-office": ["Cabinet Office"], "ministry-of-justice": ["Ministry of Justice"],
+    "london-assembly": ["London Assembly"],
+    "bt": ["BT", "the telco"], "bt-global-services": ["BT Global Services"],
+    "sungard": ["SunGard", "SunGard Public Sector Ltd"], "atos": ["Atos", "French outsourcer Atos"],
+    "keysource": ["Keysource"], "dxc": ["DXC", "DXC Technology"], "accenture": ["Accenture"],
+    "csc": ["CSC"], "northrop-grumman": ["Northrop Grumman"],
+    "sopra-steria": ["Sopra Steria", "Steria"], "g4s": ["G4S"], "serco": ["Serco"],
+    "techmarketview": ["TechMarketView"],
+    "tri-borough": ["tri-borough partnership", "tri-borough"],
+    "pegasus": ["Pegasus", "Pegasus Programme"], "met-total-technology": ["Total Technology"],
+    "nhs-npfit": ["National Programme for IT", "NHS National Programme for IT"],
+}
+
+
+@pytest.mark.parametrize("local, name", [(k, n) for k, names in NAMES.items() for n in names])
+def test_every_name_the_documents_use(store, local, name):
+    assert resolve(store, name).iri == ID + local
+
+
+@pytest.mark.parametrize("name", [":met", ID + "met", f"<{ID}met>", "met"])
+def test_ids_and_iris(store, name):
+    assert resolve(store, name).iri == ID + "met"
+
+
+def test_ambiguous_name_lists_candidates(store):
+    with pytest.raises(AmbiguousName) as e:
+        resolve(store, "Sopra")
+    assert [iri for _, iri in e.value.candidates] == [ID + "contract-met-sopra-steria", ID + "sopra-steria"]
+
+
+def test_unknown_name_suggests(store):
+    with pytest.raises(EntityNotFound) as e:
+        resolve(store, "Keysorce")
+    assert e.value.suggestions == ["Keysource"]
+    assert str(e.value) == "no entity named 'Keysorce'; did you mean: 'Keysource'?"
+
+
+def test_unknown_iri(store):
+    with pytest.raises(EntityNotFound):
+        resolve(store, ID + "nobody")
