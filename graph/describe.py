@@ -26,6 +26,7 @@ INVERSE_LABELS = {
     "partOfProgramme": "includes", "procuredThrough": "procured", "announces": "announced by",
     "consolidatesTower": "consolidated by", "targetTower": "target of", "coversTower": "covered by",
     "usesSourcingModel": "used by", "claimedValue": "claimed in",
+    "hasMember": "member of", "unitOf": "has unit",
 }
 
 _OUT = """SELECT ?p ?o WHERE { %(e)s ?p ?o }"""
@@ -108,7 +109,7 @@ def describe(store: Store, entity: Entity) -> dict:
                                "datatype": str(o.datatype) if getattr(o, "datatype", None) else None})
     for r in sorted(in_rows, key=lambda r: (str(r["p"]), names.get(str(r["s"]), ""))):
         p, s = str(r["p"]), str(r["s"])
-        local = p[len(SG):] if p.startswith(SG) else None
+        local = p.rsplit("#", 1)[-1] if "#" in p else None
         relations.append({"direction": "in", "property": p,
                           "relation": INVERSE_LABELS.get(local) or f"{plabel(p)} of",
                           "iri": s, "label": names.get(s, s), "sources": cited.get(s, [])})
