@@ -20,7 +20,7 @@ def test_command_is_in_the_readme(name):
 @pytest.mark.parametrize("name", COMMANDS)
 def test_command_help_ends_with_an_example(name):
     help_text = cli.commands[name].help or ""
-    assert help_text.strip().splitlines()[-1].startswith(f"Example: supplier-graph {name}")
+    assert help_text.strip().splitlines()[-1].strip().startswith(f"Example: supplier-graph {name}")
 
 
 def _sh_blocks(text: str) -> list[str]:
