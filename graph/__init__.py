@@ -22,9 +22,9 @@ __all__ = [
 
 _WHERE = {
     "load_graph": "store", "open_store": "store", "Store": "store", "MemoryStore": "store",
-    "validate": "validate", "validate_graph": "validate",
-    "resolve": "lookup", "describe": "describe", "graph_stats": "stats",
-    "serialise_rdf": "export", "build": "build",
+    "validate": "validation", "validate_graph": "validation",
+    "resolve": "lookup", "describe": "entity", "graph_stats": "stats",
+    "serialise_rdf": "export", "build": "site",
     **{name: "errors" for name in ("GraphError", "ParseError", "InputError", "QueryError",
                                    "EntityNotFound", "AmbiguousName", "UnsupportedFormat",
                                    "ValidationError")},

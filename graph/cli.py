@@ -76,7 +76,7 @@ def validate(obj: Ctx, paths, fmt):
 
     Example: supplier-graph validate data/triples.ttl
     """
-    from .validate import validate as run_validate
+    from .validation import validate as run_validate
     report = run_validate(list(paths) or obj.data)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
@@ -116,7 +116,7 @@ def show(obj: Ctx, name, fmt):
 
     Example: supplier-graph show "Metropolitan Police Service"
     """
-    from .describe import describe, format_description
+    from .entity import describe, format_description
     from .lookup import resolve
     store = obj.store()
     result = describe(store, resolve(store, name))
@@ -160,7 +160,7 @@ def build(obj: Ctx, out):
 
     Example: supplier-graph build --out build
     """
-    from .build import build as run_build
+    from .site import build as run_build
     result = run_build(out, obj.data)
     for name in result["files"]:
         click.echo(f"{out}/{name}")

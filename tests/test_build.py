@@ -1,6 +1,6 @@
 """The main job writes every output, atomically, and escapes data in HTML."""
 
-from graph.build import build
+from graph.site import build
 from graph.cli import cli
 
 from conftest import TINY

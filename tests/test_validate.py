@@ -1,7 +1,7 @@
 """SHACL validation in plain words, on a tiny graph whose problems are known."""
 
 from graph.store import load_graph, ontology_paths
-from graph.validate import validate, validate_graph
+from graph.validation import validate, validate_graph
 
 from conftest import TINY
 
