@@ -20,12 +20,14 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 class Ctx:
     """Options shared by every command."""
 
-    def __init__(self, data: tuple[str, ...]):
+    def __init__(self, data: tuple[str, ...], store: str | None, endpoint: str | None):
         self.data = list(data) or None
+        self.store_spec = store
+        self.endpoint = endpoint
 
     def store(self):
         from .store import open_store
-        return open_store(self.data)
+        return open_store(self.data, store=self.store_spec, endpoint=self.endpoint)
 
 
 def fail(error: GraphError) -> None:
@@ -53,15 +55,20 @@ def format_option(choices: list[str], default: str):
 @click.option("--data", "data", multiple=True, type=click.Path(),
               help="RDF file or folder to read (repeatable), instead of the bundled "
                    "data/triples.ttl. The ontology is always added.")
+@click.option("--store", "store", default=None, metavar="memory|oxigraph:DIR",
+              help="Where to keep the graph: in memory (default) or a persistent Oxigraph "
+                   "store in DIR, loaded from --data the first time.")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Read from a running SPARQL 1.1 endpoint instead of local files.")
 @click.version_option(package_name="supplier-graph")
 @click.pass_context
-def cli(ctx, data):
+def cli(ctx, data, store, endpoint):
     """A knowledge graph of public-sector IT suppliers: who supplies whom, for what,
     and what fails if a supplier does.
 
     Example: supplier-graph show "the Met"
     """
-    ctx.obj = Ctx(data)
+    ctx.obj = Ctx(data, store, endpoint)
 
 
 @cli.command()
@@ -167,6 +174,63 @@ def build(obj: Ctx, out):
     report = result["report"]
     click.echo(report.to_text().splitlines()[-1] if not report.conforms else report.to_text(), err=True)
     sys.exit(0 if report.conforms else 1)
+
+
+@cli.command()
+@click.argument("q", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the named queries and exit.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query parameter (repeatable); entity names are resolved like show.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle", "nt", "jsonld"]),
+              default=None, help="table|csv|tsv|json for SELECT/ASK (json: SPARQL 1.1 results); "
+                                 "turtle|nt|jsonld for CONSTRUCT/DESCRIBE.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.001),
+              help="Stop the query after this many seconds.")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries fetch other URLs).")
+@click.pass_obj
+def query(obj: Ctx, q, list_, params, fmt, timeout, allow_service):
+    """Run a SPARQL query: a library name (see --list), a .rq file, SPARQL text, or - for
+    stdin. Updates are refused.
+
+    Example: supplier-graph query suppliers-of-buyer --param buyer="the Met"
+    """
+    from .sparql import format_result, list_queries, run_query
+    if list_:
+        for nq in list_queries():
+            ps = " ".join(f"[{p}]" for p in nq.params)
+            click.echo(f"{nq.name:<24} {nq.title}" + (f"  {ps}" if ps else ""))
+        return
+    if not q:
+        raise click.UsageError("give a query name, a .rq file, SPARQL text or -; see --list")
+    if q == "-":
+        q = sys.stdin.read()
+    bound = {}
+    for p in params:
+        name, sep, value = p.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{p!r} is not NAME=VALUE", param_hint="--param")
+        bound[name.strip()] = value
+    form, result = run_query(obj.store(), q, bound, timeout=timeout, allow_service=allow_service)
+    default = "turtle" if form in ("CONSTRUCT", "DESCRIBE") else "table"
+    click.echo(format_result(result, form, fmt or default), nl=False)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=1),
+              help="Per-query timeout in seconds.")
+@click.pass_obj
+def serve(obj: Ctx, host, port, timeout):
+    """Serve the graph as a read-only SPARQL 1.1 endpoint (Oxigraph's server) at
+    http://HOST:PORT/query. Ctrl-C stops it.
+
+    Example: supplier-graph serve --port 7878
+    """
+    from .serve import serve as run_serve
+    run_serve(data=obj.data, store=obj.store_spec, host=host, port=port, timeout=timeout,
+              announce=lambda msg: click.echo(msg, err=True))
 
 
 def main() -> None:

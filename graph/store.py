@@ -11,8 +11,10 @@ other backends (a persistent Oxigraph store, a remote SPARQL 1.1 endpoint).
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -20,12 +22,13 @@ from typing import Iterable
 import rdflib
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from .errors import InputError, ParseError
+from .errors import InputError, ParseError, QueryError
 from .namespaces import PREFIXES
 
 __all__ = [
     "bundled_path", "default_data_paths", "data_paths", "ontology_paths", "shapes_path", "expand_paths",
-    "rdf_format", "load_graph", "Store", "MemoryStore", "SelectResult", "open_store",
+    "rdf_format", "load_graph", "Store", "MemoryStore", "OxigraphStore", "EndpointStore",
+    "SelectResult", "open_store",
 ]
 
 _FORMATS = {
@@ -158,41 +161,226 @@ class SelectResult:
 
 
 class Store:
-    """What every reader of the graph needs: SELECT rows, ASK, and CONSTRUCT graphs."""
+    """What every reader of the graph needs: run a SPARQL query, get an rdflib result.
 
-    def select(self, query: str) -> SelectResult:  # pragma: no cover - interface
+    Subclasses implement :meth:`execute`; ``timeout`` (seconds) bounds one query and
+    raises :class:`~graph.errors.QueryError` when it runs out.
+    """
+
+    def execute(self, query: str, form: str, *, timeout: float | None = None):  # pragma: no cover
         raise NotImplementedError
 
-    def ask(self, query: str) -> bool:  # pragma: no cover - interface
-        raise NotImplementedError
+    @staticmethod
+    def _form(query: str) -> str:
+        from .sparql import check_query
+        return check_query(query, allow_service=True)
 
-    def construct(self, query: str) -> rdflib.Graph:  # pragma: no cover - interface
-        raise NotImplementedError
-
-
-class MemoryStore(Store):
-    """An rdflib in-memory graph: the embedded default for the curated data."""
-
-    def __init__(self, graph: rdflib.Graph):
-        self.graph = graph
-
-    def _run(self, query: str):
-        return self.graph.query(query)
-
-    def select(self, query: str) -> SelectResult:
-        result = self._run(query)
+    def select(self, query: str, *, timeout: float | None = None) -> SelectResult:
+        result = self.execute(query, "SELECT", timeout=timeout)
         names = [str(v) for v in result.vars]
         rows = [{n: row[i] for i, n in enumerate(names)} for row in result]
         return SelectResult(names, rows)
 
-    def ask(self, query: str) -> bool:
-        return bool(self._run(query).askAnswer)
+    def ask(self, query: str, *, timeout: float | None = None) -> bool:
+        return bool(self.execute(query, "ASK", timeout=timeout).askAnswer)
 
-    def construct(self, query: str) -> rdflib.Graph:
-        return self._run(query).graph
+    def construct(self, query: str, *, timeout: float | None = None) -> rdflib.Graph:
+        return self.execute(query, "CONSTRUCT", timeout=timeout).graph
+
+    def close(self) -> None:
+        pass
 
 
-def open_store(data: Iterable[str | os.PathLike] | None = None) -> Store:
-    """Open the graph to query: ``data`` files (default: the bundled graph) plus the
-    ontology, in memory."""
+def _timed_out(timeout: float) -> QueryError:
+    return QueryError(f"query stopped after {timeout:g} s (--timeout); narrow it or raise the limit")
+
+
+def _serialise_result(result, form: str) -> bytes:
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return result.graph.serialize(format="nt", encoding="utf-8")
+    return result.serialize(format="json")
+
+
+def _parse_result(data: bytes, form: str):
+    from rdflib.query import Result
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        g = rdflib.Graph()
+        g.parse(data=data, format="nt")
+        r = Result("CONSTRUCT")
+        r.graph = g
+        return r
+    return Result.parse(io.BytesIO(data), format="json")
+
+
+class MemoryStore(Store):
+    """An rdflib in-memory graph: the embedded default for the curated data.
+
+    With a timeout the query runs in a forked child that is killed when time runs out,
+    so a runaway query never outlives its limit (rdflib itself cannot be interrupted).
+    """
+
+    def __init__(self, graph: rdflib.Graph):
+        self.graph = graph
+
+    def execute(self, query: str, form: str, *, timeout: float | None = None):
+        if timeout is None:
+            return self._run(query)
+        import multiprocessing as mp
+        ctx = mp.get_context("fork")
+        receiver, sender = ctx.Pipe(duplex=False)
+        child = ctx.Process(target=self._child, args=(query, form, sender), daemon=True)
+        child.start()
+        sender.close()
+        try:
+            if not receiver.poll(timeout):
+                raise _timed_out(timeout)
+            ok, payload = receiver.recv()
+        except EOFError:
+            raise QueryError("the query process died without an answer") from None
+        finally:
+            if child.is_alive():
+                child.kill()
+            child.join()
+        if not ok:
+            raise QueryError(payload)
+        return _parse_result(payload, form)
+
+    def _run(self, query: str):
+        try:
+            return self.graph.query(query)
+        except Exception as e:  # rdflib raises many kinds during evaluation
+            raise QueryError(f"query failed: {e}") from e
+
+    def _child(self, query, form, sender):  # pragma: no cover - runs in the child
+        try:
+            sender.send((True, _serialise_result(self._run(query), form)))
+        except Exception as e:
+            sender.send((False, str(e)))
+        finally:
+            sender.close()
+
+
+class OxigraphStore(Store):
+    """A persistent on-disk Oxigraph store (``--store oxigraph:DIR``)."""
+
+    def __init__(self, path: str | os.PathLike):
+        import pyoxigraph
+        self.path = Path(path)
+        self._ox = pyoxigraph
+        self.store = pyoxigraph.Store(str(self.path))
+
+    def is_empty(self) -> bool:
+        return len(self.store) == 0
+
+    def load(self, files: Iterable[str | os.PathLike]) -> int:
+        """Bulk-load RDF files with Oxigraph's own parsers; returns the triples stored.
+
+        Files are first parsed by :func:`load_graph`'s checks only on error: Oxigraph's
+        message is turned into ``path:line:col``.
+        """
+        ox = self._ox
+        fmts = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+                "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
+                "json-ld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML, "n3": ox.RdfFormat.N3}
+        for f in expand_paths(files):
+            try:
+                self.store.bulk_load(path=str(f), format=fmts[rdf_format(f)],
+                                     base_iri=Path(f).resolve().as_uri())
+            except SyntaxError as e:
+                m = re.search(r"(\d+):(\d+)", str(e))
+                raise ParseError(str(f), int(m.group(1)) if m else None,
+                                 int(m.group(2)) if m else None, str(e)) from e
+        self.store.flush()
+        return len(self.store)
+
+    def execute(self, query: str, form: str, *, timeout: float | None = None):
+        ox = self._ox
+
+        def run() -> bytes:
+            result = self.store.query(query)
+            if form in ("CONSTRUCT", "DESCRIBE"):
+                return result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+            return result.serialize(format=ox.QueryResultsFormat.JSON) or b""
+
+        return _parse_result(_in_thread(run, timeout), form)
+
+
+def _in_thread(fn, timeout: float | None):
+    """Run ``fn`` in a daemon thread, waiting at most ``timeout`` seconds."""
+    if timeout is None:
+        try:
+            return fn()
+        except SyntaxError as e:
+            raise QueryError(f"query failed: {e}") from e
+    import threading
+    box: dict = {}
+
+    def target():
+        try:
+            box["value"] = fn()
+        except BaseException as e:  # noqa: BLE001 - carried to the caller
+            box["error"] = e
+
+    t = threading.Thread(target=target, daemon=True)
+    t.start()
+    t.join(timeout)
+    if t.is_alive():
+        raise _timed_out(timeout)
+    if "error" in box:
+        raise QueryError(f"query failed: {box['error']}") from box["error"]
+    return box["value"]
+
+
+class EndpointStore(Store):
+    """A remote SPARQL 1.1 endpoint (``--endpoint URL``): Oxigraph, Fuseki, GraphDB,
+    Virtuoso, Neptune or ``supplier-graph serve``."""
+
+    def __init__(self, url: str):
+        if not re.match(r"^https?://", url):
+            raise InputError(f"endpoint {url!r} is not an http(s) URL")
+        self.url = url
+
+    def execute(self, query: str, form: str, *, timeout: float | None = None):
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+        accept = ("application/n-triples" if form in ("CONSTRUCT", "DESCRIBE")
+                  else "application/sparql-results+json")
+        body = urllib.parse.urlencode({"query": query}).encode("utf-8")
+        request = urllib.request.Request(self.url, data=body, method="POST", headers={
+            "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout or 300) as response:
+                data = response.read()
+        except urllib.error.HTTPError as e:
+            detail = e.read().decode("utf-8", "replace").strip()[:500]
+            raise QueryError(f"{self.url} answered HTTP {e.code}: {detail}") from e
+        except TimeoutError as e:
+            raise _timed_out(timeout or 300) from e
+        except urllib.error.URLError as e:
+            if isinstance(e.reason, TimeoutError):
+                raise _timed_out(timeout or 300) from e
+            raise InputError(f"cannot reach {self.url}: {e.reason}") from e
+        return _parse_result(data, form)
+
+
+def open_store(data: Iterable[str | os.PathLike] | None = None, *, store: str | None = None,
+               endpoint: str | None = None) -> Store:
+    """Open the graph to query.
+
+    - ``endpoint``: a remote SPARQL 1.1 endpoint (``data`` is ignored);
+    - ``store="oxigraph:DIR"``: a persistent Oxigraph store, loaded from ``data`` (default:
+      the bundled graph) the first time and read as is afterwards;
+    - otherwise ``data`` plus the ontology, in memory.
+    """
+    if endpoint:
+        return EndpointStore(endpoint)
+    if store and store != "memory":
+        kind, _, path = store.partition(":")
+        if kind != "oxigraph" or not path:
+            raise InputError(f"unknown store {store!r}; use memory or oxigraph:DIR")
+        ox = OxigraphStore(path)
+        if ox.is_empty():
+            ox.load(data_paths(data))
+        return ox
     return MemoryStore(load_graph(data_paths(data)))

@@ -1,0 +1,251 @@
+"""SPARQL: the library of named queries, parameters, safety checks and result formats.
+
+A named query is a ``graph/queries/NAME.rq`` file whose header comment gives its
+``title``, the ``question`` it answers and its ``param`` lines. A parameter is a variable
+of the query; binding it adds ``VALUES ?param { ... }`` at the start of the WHERE clause,
+so the same text runs unchanged on rdflib, Oxigraph and any SPARQL 1.1 endpoint.
+
+Queries are checked before they run: a syntax error becomes a
+:class:`~graph.errors.QueryError` with line and column; updates are refused; ``SERVICE``
+(which would make this process fetch arbitrary URLs) is refused unless allowed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .errors import QueryError, UnsupportedFormat
+from .namespaces import sparql_prefixes
+
+__all__ = ["NamedQuery", "list_queries", "load_query", "bind_params", "check_query",
+           "prepare_query", "format_result", "run_query", "RESULT_FORMATS", "GRAPH_FORMATS"]
+
+RESULT_FORMATS = ["table", "csv", "tsv", "json"]
+GRAPH_FORMATS = ["turtle", "nt", "jsonld"]
+_PARAM = re.compile(r"^#\s*param:\s*(\w+)(?:\s*\((\w+)\))?\s*-\s*(.*)$")
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    title: str
+    question: str
+    text: str
+    params: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (type, help)
+
+
+def _parse_header(name: str, text: str) -> NamedQuery:
+    title = question = ""
+    params: dict[str, tuple[str, str]] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        if line.startswith("# title:"):
+            title = line.split(":", 1)[1].strip()
+        elif line.startswith("# question:"):
+            question = line.split(":", 1)[1].strip()
+        elif m := _PARAM.match(line):
+            params[m.group(1)] = (m.group(2) or "entity", m.group(3).strip())
+    return NamedQuery(name, title, question, text, params)
+
+
+def list_queries() -> list[NamedQuery]:
+    """Every named query, sorted by name."""
+    folder = resources.files("graph") / "queries"
+    return [_parse_header(f.name[:-3], f.read_text(encoding="utf-8"))
+            for f in sorted(folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".rq")]
+
+
+def load_query(spec: str) -> NamedQuery:
+    """A library name, a path to a ``.rq`` file, or SPARQL text."""
+    names = {q.name: q for q in list_queries()}
+    if spec in names:
+        return names[spec]
+    if spec.endswith(".rq") or (len(spec) < 300 and "\n" not in spec and Path(spec).is_file()):
+        path = Path(spec)
+        if not path.is_file():
+            raise QueryError(f"{spec}: no such query file")
+        return _parse_header(path.stem, path.read_text(encoding="utf-8"))
+    if re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|DROP|CREATE)\b", spec, re.I):
+        return _parse_header("query", spec)
+    import difflib
+    close = difflib.get_close_matches(spec, list(names), n=3)
+    hint = f"; did you mean: {', '.join(close)}?" if close else "; see `supplier-graph query --list`"
+    raise QueryError(f"no named query {spec!r}{hint}")
+
+
+def _term(value: str, kind: str) -> str:
+    if kind == "integer":
+        if not re.fullmatch(r"-?\d+", value):
+            raise QueryError(f"parameter value {value!r} is not an integer")
+        return value
+    if kind == "literal":
+        return json.dumps(value)
+    return f"<{value}>"
+
+
+def bind_params(text: str, values: dict[str, tuple[str, str]]) -> str:
+    """Add ``VALUES ?name { term }`` for each bound parameter at the start of WHERE.
+
+    ``values`` maps a parameter name to (value, kind) where kind is entity (an IRI),
+    literal or integer.
+
+    >>> bind_params("SELECT ?x WHERE { ?x ?p ?o }", {"x": ("http://e/a", "entity")})
+    'SELECT ?x WHERE { VALUES ?x { <http://e/a> }  ?x ?p ?o }'
+    """
+    if not values:
+        return text
+    clause = " ".join(f"VALUES ?{n} {{ {_term(v, k)} }} " for n, (v, k) in values.items())
+    m = re.search(r"\bWHERE\s*\{", text, re.I)
+    if not m:
+        raise QueryError("parameters need a query with a WHERE clause")
+    return text[:m.end()] + " " + clause + text[m.end():]
+
+
+def _strip(text: str) -> str:
+    """Query text without comments, strings and IRIs, for keyword checks."""
+    text = re.sub(r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', text)
+    text = re.sub(r"<[^<>\s]*>", "<>", text)
+    return re.sub(r"#[^\n]*", "", text)
+
+
+def check_query(text: str, *, allow_service: bool = False) -> str:
+    """Parse ``text`` and return its form (SELECT, ASK, CONSTRUCT, DESCRIBE).
+
+    Raises :class:`QueryError` for a syntax error (with line and column), an update, or a
+    SERVICE clause unless ``allow_service``.
+
+    >>> check_query("SELECT * WHERE { ?s ?p ?o }")
+    'SELECT'
+    >>> check_query("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    graph.errors.QueryError: SERVICE (federated query) is refused: it would make this process fetch other URLs; pass --allow-service to allow it
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    if not allow_service and re.search(r"\bSERVICE\b", _strip(text), re.I):
+        raise QueryError("SERVICE (federated query) is refused: it would make this process "
+                         "fetch other URLs; pass --allow-service to allow it")
+    try:
+        parsed = parseQuery(text)
+    except ParseException as e:
+        try:
+            parseUpdate(text)
+        except ParseException:
+            raise QueryError(_syntax_message(text, e)) from None
+        raise QueryError("update operations are refused: this tool only reads the graph") from None
+    name = parsed[1].name
+    return {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
+            "DescribeQuery": "DESCRIBE"}[name]
+
+
+def _syntax_message(text: str, error) -> str:
+    """'SPARQL syntax error at line L, column C: reason' with the line and a caret.
+
+    Oxigraph's parser names what it expected far better than pyparsing, so it is asked
+    first (on an empty store, so nothing is evaluated; SERVICE was refused before).
+    """
+    line, col, reason = error.lineno, error.col, error.msg
+    try:
+        import pyoxigraph
+        pyoxigraph.Store().query(text)
+    except SyntaxError as ox:
+        m = re.match(r"error at (\d+):(\d+): (.*)", str(ox), re.S)
+        if m:
+            line, col, reason = int(m.group(1)), max(1, int(m.group(2))), m.group(3).strip()
+    except Exception:  # pragma: no cover - keep pyparsing's words
+        pass
+    source = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    return (f"SPARQL syntax error at line {line}, column {col}: {reason}\n"
+            f"  {source}\n  {' ' * (col - 1)}^")
+
+
+def prepare_query(text: str, *, allow_service: bool = False) -> tuple[str, str]:
+    """Add the project's prefixes (where the query does not declare them) and check it.
+
+    Returns (form, full text).
+    """
+    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", text, re.I)}
+    lines = [l for l in sparql_prefixes().splitlines(keepends=True)
+             if l.split()[1][:-1].lower() not in declared]
+    full = "".join(lines) + text
+    try:
+        form = check_query(full, allow_service=allow_service)
+    except QueryError as e:
+        # report positions in the user's own text, not in the prefixed one
+        msg = str(e)
+        m = re.match(r"SPARQL syntax error at line (\d+)", msg)
+        if m:
+            msg = msg.replace(f"line {m.group(1)}", f"line {int(m.group(1)) - len(lines)}", 1)
+        raise QueryError(msg) from None
+    return form, full
+
+
+def _cell(term) -> str:
+    return "" if term is None else str(term)
+
+
+def format_result(result, form: str, fmt: str) -> str:
+    """Serialise an rdflib query ``result``: tables for SELECT/ASK, RDF for graphs."""
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        if fmt not in GRAPH_FORMATS:
+            raise UnsupportedFormat(f"a {form} query gives a graph; use --format {'|'.join(GRAPH_FORMATS)}")
+        from .export import serialise_rdf
+        return serialise_rdf(result.graph, fmt)
+    if fmt not in RESULT_FORMATS:
+        raise UnsupportedFormat(f"a {form} query gives results; use --format {'|'.join(RESULT_FORMATS)}")
+    if fmt == "json":
+        return result.serialize(format="json").decode("utf-8") + "\n"
+    if form == "ASK":
+        return ("true" if result.askAnswer else "false") + "\n"
+    names = [str(v) for v in result.vars]
+    rows = [[_cell(r[i]) for i in range(len(names))] for r in result]
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        if fmt == "csv":
+            writer = csv.writer(buf, lineterminator="\n")
+            writer.writerow(names)
+            writer.writerows(rows)
+        else:
+            buf.write("\t".join(f"?{n}" for n in names) + "\n")
+            for r in rows:
+                buf.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in r) + "\n")
+        return buf.getvalue()
+    widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
+    clip = lambda s, w: s if len(s) <= w else s[: w - 1] + "\u2026"  # noqa: E731
+    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(clip(c, w).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def run_query(store, spec: str, params: dict[str, str] | None = None, *, timeout: float | None = 30,
+              allow_service: bool = False):
+    """Run a named query, a ``.rq`` file or SPARQL text on ``store``.
+
+    ``params`` maps parameter names to values; a value for an entity parameter is resolved
+    like ``show`` does (label, alias or IRI). Returns (form, rdflib result).
+    """
+    from .lookup import resolve
+    query = load_query(spec)
+    bound: dict[str, tuple[str, str]] = {}
+    for name, value in (params or {}).items():
+        kind = query.params.get(name, ("entity", ""))[0]
+        if query.params and name not in query.params:
+            raise QueryError(f"query {query.name!r} has no parameter {name!r}; it takes: "
+                             + (", ".join(query.params) or "none"))
+        if not re.search(rf"\?{re.escape(name)}\b", query.text):
+            raise QueryError(f"query {query.name!r} has no variable ?{name}")
+        bound[name] = (resolve(store, value).iri, "entity") if kind == "entity" else (value, kind)
+    form, text = prepare_query(query.text, allow_service=allow_service)
+    text = bind_params(text, bound)
+    return form, store.execute(text, form, timeout=timeout)
