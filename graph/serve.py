@@ -91,10 +91,13 @@ def start_server(*, data: Iterable[str] | None = None, store: str | None = None,
 def serve(*, data=None, store=None, host="127.0.0.1", port=7878, timeout=30.0,
           announce: Callable[[str], None] = print) -> None:
     """Run the endpoint until Ctrl-C (or SIGTERM), then stop it and clean up."""
+    def interrupt(*_):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
     proc, url, tmp = start_server(data=data, store=store, host=host, port=port, timeout=timeout)
-    announce(f"SPARQL endpoint (read-only) at {url} — Ctrl-C to stop")
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
+        announce(f"SPARQL endpoint (read-only) at {url} — Ctrl-C to stop")
         proc.wait()
     except KeyboardInterrupt:
         announce("stopping")

@@ -361,7 +361,11 @@ class EndpointStore(Store):
             if isinstance(e.reason, TimeoutError):
                 raise _timed_out(timeout or 300) from e
             raise InputError(f"cannot reach {self.url}: {e.reason}") from e
-        return _parse_result(data, form)
+        try:
+            return _parse_result(data, form)
+        except Exception as e:
+            raise QueryError(f"{self.url} sent an answer that does not parse ({e}); the server "
+                             f"may have stopped the query part-way (its own timeout)") from e
 
 
 def open_store(data: Iterable[str | os.PathLike] | None = None, *, store: str | None = None,

@@ -1,0 +1,103 @@
+"""The endpoint as a real process on 127.0.0.1, queried with SPARQLWrapper."""
+
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import rdflib
+from SPARQLWrapper import JSON, SPARQLWrapper, TURTLE
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+from urllib.error import HTTPError
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "graph", "serve", "--port", str(port), "--timeout", "2"],
+                            stderr=subprocess.PIPE, text=True)
+    line = proc.stderr.readline()
+    assert "SPARQL endpoint (read-only) at" in line
+    yield f"http://127.0.0.1:{port}/query", proc
+    proc.terminate()
+    proc.wait(15)
+
+
+def test_select_json(endpoint):
+    s = SPARQLWrapper(endpoint[0])
+    s.setQuery("PREFIX sg: <https://w3id.org/supplier-graph/ontology#> "
+               "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c sg:buyer <https://w3id.org/supplier-graph/id/met> }")
+    s.setReturnFormat(JSON)
+    assert s.query().convert()["results"]["bindings"][0]["n"]["value"] == "10"
+
+
+def test_construct_turtle(endpoint):
+    s = SPARQLWrapper(endpoint[0])
+    s.setQuery("PREFIX sg: <https://w3id.org/supplier-graph/ontology#> "
+               "CONSTRUCT { ?c sg:supplier ?s } WHERE { ?c sg:supplier ?s ; sg:buyer <https://w3id.org/supplier-graph/id/lewisham> }")
+    s.setReturnFormat(TURTLE)
+    g = rdflib.Graph().parse(data=s.query().convert(), format="turtle")
+    assert len(g) == 1
+
+
+def test_malformed_query_is_400_with_parser_message(endpoint):
+    s = SPARQLWrapper(endpoint[0])
+    s.setQuery("SELECT ?x WHERE { ?x ?p }")
+    s.setReturnFormat(JSON)
+    with pytest.raises(QueryBadFormed) as e:
+        s.query()
+    assert "error at 1:" in str(e.value)
+
+
+def test_update_refused(endpoint):
+    s = SPARQLWrapper(endpoint[0].replace("/query", "/update"))
+    s.setMethod("POST")
+    s.setQuery("INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }")
+    with pytest.raises((SPARQLWrapperException, HTTPError)):
+        s.query()
+    check = SPARQLWrapper(endpoint[0])
+    check.setQuery("ASK { <http://e/a> ?p ?o }")
+    check.setReturnFormat(JSON)
+    assert check.query().convert()["boolean"] is False
+
+
+def test_20_concurrent_clients_50_queries_each(endpoint):
+    def client(i):
+        s = SPARQLWrapper(endpoint[0])
+        s.setReturnFormat(JSON)
+        for _ in range(50):
+            s.setQuery("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            n = int(s.query().convert()["results"]["bindings"][0]["n"]["value"])
+            assert n > 1000
+        return True
+
+    with ThreadPoolExecutor(20) as pool:
+        assert all(pool.map(client, range(20)))
+
+
+def test_port_in_use_is_a_clear_error(endpoint):
+    port = endpoint[0].split(":")[2].split("/")[0]
+    out = subprocess.run([sys.executable, "-m", "graph", "serve", "--port", port],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert out.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}: Address already in use")
+
+
+def test_sigterm_stops_cleanly(endpoint):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "graph", "serve", "--port", str(port)],
+                            stderr=subprocess.PIPE, text=True)
+    assert "SPARQL endpoint" in proc.stderr.readline()
+    proc.terminate()
+    assert proc.wait(15) == 0
+    time.sleep(0.2)
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=0.5)

@@ -1,0 +1,231 @@
+"""Named queries, the query command, and the same answers from every backend."""
+
+import json
+import socket
+
+import pytest
+
+from graph.cli import cli
+from graph.errors import QueryError
+from graph.sparql import list_queries, run_query
+from graph.store import open_store
+
+ID = "https://w3id.org/supplier-graph/id/"
+QUERIES = [q.name for q in list_queries()]
+
+
+def rows(store, name, **params):
+    _, result = run_query(store, name, params, timeout=None)
+    return [{str(v): (r[i].toPython() if hasattr(r[i], "toPython") else r[i]) for i, v in enumerate(result.vars)}
+            for r in result]
+
+
+def test_at_least_15_named_queries_each_with_title_and_question():
+    assert len(QUERIES) >= 15
+    for q in list_queries():
+        assert q.title and q.question, q.name
+
+
+def test_query_list_command(runner):
+    result = runner.invoke(cli, ["query", "--list"])
+    assert result.exit_code == 0
+    assert len(result.output.splitlines()) == len(QUERIES)
+    assert "suppliers-of-buyer       Suppliers of a buyer  [buyer]" in result.output
+
+
+# -- answers a reader of the documents expects
+
+def test_met_single_supplier_towers(store):
+    got = {(r["towerLabel"], r["onlySupplier"]) for r in rows(store, "single-supplier-towers", buyer="the Met")}
+    assert got == {("Service integration and management", "Atos"), ("Network services", "BT"),
+                   ("Data centre services", "Keysource"), ("Hosting services", "DXC Technology"),
+                   ("End user services", "DXC Technology"), ("Application support services", "Accenture")}
+
+
+def test_value_by_supplier_keeps_ceiling_apart(store):
+    got = {(r["kind"], float(r["total"])) for r in rows(store, "value-by-supplier", supplier="BT")}
+    assert got == {("ceiling", 200_000_000.0), ("total", 9_000_000.0)}
+    csc = rows(store, "value-by-supplier", supplier="CSC")
+    assert [(r["kind"], float(r["total"]), r["figures"]) for r in csc] == [("total", 250_000_000.0, 2)]
+
+
+def test_bromley_may_buy_through_the_communications_framework_as_a_london_borough(store):
+    got = rows(store, "frameworks-open-to", body="Bromley")
+    assert [(r["frameworkLabel"], r["viaLabel"]) for r in got] == [
+        ("London Local Government Communications Framework (BT)", "London boroughs")]
+
+
+def test_westminster_and_hammersmith_share_bt(store):
+    got = rows(store, "shared-suppliers", buyerA="Westminster", buyerB="Hammersmith and Fulham")
+    assert {r["supplierLabel"] for r in got} == set()  # order: A's IRI must sort before B's
+    got = rows(store, "shared-suppliers", buyerA="Hammersmith and Fulham", buyerB="Westminster")
+    assert {r["supplierLabel"] for r in got} == {"BT"}
+
+
+def test_suppliers_of_lewisham(store):
+    got = rows(store, "suppliers-of-buyer", buyer="Lewisham")
+    assert [(r["supplierLabel"], r["towerLabel"], r["status"]) for r in got] == [
+        ("SunGard Public Sector Ltd", "ICT support services", "awarded")]
+
+
+def test_buyers_of_bt(store):
+    got = {r["buyerLabel"] for r in rows(store, "buyers-of-supplier", supplier="BT")}
+    assert got == {"London Borough of Bromley", "Westminster City Council", "London Borough of Islington",
+                   "London Borough of Hammersmith and Fulham", "Metropolitan Police Service"}
+
+
+def test_contracts_by_status_cancelled(store):
+    got = rows(store, "contracts-by-status", status="cancelled")
+    assert [r["supplierLabel"] for r in got] == ["Northrop Grumman"]
+
+
+def test_no_contract_end_dates_are_known(store):
+    assert rows(store, "contracts-ending") == []
+
+
+def test_lineage(store):
+    got = {(r["predecessorLabel"], r["successorLabel"]) for r in rows(store, "lineage", supplier="DXC")}
+    assert got == {("CSC", "DXC Technology"), ("HPE Enterprise Services", "DXC Technology")}
+
+
+def test_partnerships_of_bexley(store):
+    got = {r["partnershipLabel"] for r in rows(store, "partnerships", member="Bexley")}
+    assert got == {"Bromley and Bexley joint tender of SEN transport", "Bromley, Bexley and Croydon closer working"}
+
+
+def test_pegasus_programme(store):
+    got = rows(store, "programmes", owner="the Met")
+    pegasus = [(r["relation"], r["itemLabel"]) for r in got if r["programmeLabel"] == "Pegasus programme"]
+    assert sum(1 for rel, _ in pegasus if rel == "consolidates tower") == 6
+    assert {i for rel, i in pegasus if rel == "target tower"} == {"Infrastructure services", "Application services"}
+
+
+def test_procurement_pipeline(store):
+    got = {(r["contractLabel"], r["status"]) for r in rows(store, "procurement-pipeline")}
+    assert got == {("Met Infrastructure Services tower contract (Pegasus)", "in procurement"),
+                   ("Met Application Services tower contract (Pegasus)", "planned")}
+
+
+def test_sources_of_the_bromley_contract(store):
+    got = {r["publisher"] for r in rows(store, "sources-of", entity="contract-bromley-bt-desktop")}
+    assert got == {"ITPro", "TechWeekEurope"}
+
+
+def test_data_gaps_and_money_figures(store):
+    gaps = rows(store, "data-gaps")
+    assert len(gaps) == 12
+    ceilings = rows(store, "money-figures", kind="ceiling")
+    assert [(r["subjectLabel"], float(r["amount"])) for r in ceilings] == [
+        ("London Local Government Communications Framework (BT)", 200_000_000.0)]
+
+
+# -- the command: formats, errors, refusals
+
+def test_query_json_is_sparql_results_json(runner):
+    result = runner.invoke(cli, ["query", "SELECT (COUNT(*) AS ?n) WHERE { ?c a sg:Contract }", "--format", "json"])
+    data = json.loads(result.output)
+    assert data["head"]["vars"] == ["n"]
+    assert data["results"]["bindings"][0]["n"]["value"] == "15"
+
+
+def test_query_from_stdin_and_construct(runner):
+    result = runner.invoke(cli, ["query", "-", "--format", "nt"],
+                           input="CONSTRUCT { ?c sg:supplier ?s } WHERE { ?c sg:buyer :lewisham ; sg:supplier ?s }")
+    assert result.output == ("<https://w3id.org/supplier-graph/id/contract-lewisham-sungard> "
+                             "<https://w3id.org/supplier-graph/ontology#supplier> "
+                             "<https://w3id.org/supplier-graph/id/sungard> .\n")
+
+
+def test_syntax_error_gives_line_and_column(runner):
+    result = runner.invoke(cli, ["query", "SELECT ?x WHERE {\n  ?x ?p ?o }\nLIMT 3"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: SPARQL syntax error at line 3, column ")
+
+
+def test_update_refused(runner):
+    result = runner.invoke(cli, ["query", "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }"])
+    assert (result.exit_code, result.stderr) == (
+        2, "error: update operations are refused: this tool only reads the graph\n")
+
+
+def test_service_refused_without_any_connection(store):
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        port = listener.getsockname()[1]
+        with pytest.raises(QueryError, match="SERVICE .* is refused"):
+            run_query(store, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}")
+        with pytest.raises(BlockingIOError):
+            listener.accept()
+
+
+def test_unknown_parameter_and_unknown_entity(runner):
+    result = runner.invoke(cli, ["query", "suppliers-of-buyer", "--param", "seller=BT"])
+    assert result.stderr == "error: query 'suppliers-of-buyer' has no parameter 'seller'; it takes: buyer\n"
+    result = runner.invoke(cli, ["query", "suppliers-of-buyer", "--param", "buyer=Bromly"])
+    assert result.exit_code == 2 and "did you mean: 'Bromley'" in result.stderr
+
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_timeout_in_memory(runner):
+    result = runner.invoke(cli, ["query", SLOW, "--timeout", "0.5"])
+    assert (result.exit_code, result.stderr) == (
+        2, "error: query stopped after 0.5 s (--timeout); narrow it or raise the limit\n")
+
+
+# -- the same answers from every backend
+
+def _canonical(result):
+    out = []
+    for r in result:
+        row = []
+        for t in r:
+            v = t.toPython() if hasattr(t, "toPython") else t
+            row.append(float(v) if isinstance(v, (int, float)) or type(v).__name__ == "Decimal" else str(v))
+        out.append(tuple(row))
+    return sorted(out, key=repr)
+
+
+@pytest.fixture(scope="module")
+def oxigraph_store(tmp_path_factory):
+    return open_store(store=f"oxigraph:{tmp_path_factory.mktemp('ox')}")
+
+
+@pytest.fixture(scope="module")
+def server():
+    from graph.serve import start_server
+    import shutil
+    proc, url, tmp = start_server(port=0, timeout=2)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_identical_results_memory_oxigraph_endpoint(store, oxigraph_store, server, name):
+    expected = _canonical(run_query(store, name, timeout=None)[1])
+    assert _canonical(run_query(oxigraph_store, name, timeout=None)[1]) == expected
+    assert _canonical(run_query(open_store(endpoint=server), name, timeout=30)[1]) == expected
+
+
+def test_show_through_an_endpoint(runner, server):
+    local = runner.invoke(cli, ["show", "the Met"]).output
+    remote = runner.invoke(cli, ["--endpoint", server, "show", "the Met"]).output
+    assert remote == local
+
+
+def test_timeout_over_http_client_side(runner, server):
+    result = runner.invoke(cli, ["--endpoint", server, "query", SLOW, "--timeout", "1"])
+    assert (result.exit_code, result.stderr) == (
+        2, "error: query stopped after 1 s (--timeout); narrow it or raise the limit\n")
+
+
+def test_timeout_over_http_server_side(runner, server):
+    # the server was started with a 2 s limit; the client waits longer
+    result = runner.invoke(cli, ["--endpoint", server, "query", SLOW, "--timeout", "60"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {server}")
