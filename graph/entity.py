@@ -132,13 +132,12 @@ def describe(store: Store, entity: Entity) -> dict:
                      "sources": cited.get(str(r["v"]), [])})
     cls = [{"iri": str(r["c"]), "statement": str(r["statement"]), "sources": cited.get(str(r["c"]), [])}
            for r in sorted(claims, key=lambda r: str(r["c"]))]
-    evidence = [a["value"] for a in attributes if a["property"] == SG + "evidence"]
-    own = [{"iri": str(r["o"])} for r in _q(store, "SELECT ?o WHERE { %(e)s sg:evidence ?o }", e=e)]
+    evidence = sorted(str(r["o"]) for r in _q(store, "SELECT ?o WHERE { %(e)s sg:evidence ?o }", e=e))
     used = {s for lst in cited.values() for s in lst}
     return {
         "iri": entity.iri, "label": entity.label, "kinds": kinds, "alt_labels": alt,
         "attributes": attributes, "relations": relations, "figures": figs, "claims": cls,
-        "evidence": evidence or [o["iri"] for o in own],
+        "evidence": evidence,
         "own_sources": cited.get(entity.iri, []),
         "sources": [sources[s] for s in sorted(used, key=lambda s: (sources[s]["title"] or s))],
     }

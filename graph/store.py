@@ -170,11 +170,6 @@ class Store:
     def execute(self, query: str, form: str, *, timeout: float | None = None):  # pragma: no cover
         raise NotImplementedError
 
-    @staticmethod
-    def _form(query: str) -> str:
-        from .sparql import check_query
-        return check_query(query, allow_service=True)
-
     def select(self, query: str, *, timeout: float | None = None) -> SelectResult:
         result = self.execute(query, "SELECT", timeout=timeout)
         names = [str(v) for v in result.vars]
