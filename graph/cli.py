@@ -233,6 +233,132 @@ def serve(obj: Ctx, host, port, timeout):
               announce=lambda msg: click.echo(msg, err=True))
 
 
+def _emit(text: str, out: str | None) -> None:
+    if out:
+        from .io import write_atomic
+        write_atomic(out, text)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def analysis_options(formats=("table", "json", "csv"), default="table", view=True):
+    def wrap(f):
+        f = click.option("--out", type=click.Path(dir_okay=False), help="Write to this file (atomically).")(f)
+        f = click.option("--format", "fmt", type=click.Choice(list(formats)), default=default,
+                         show_default=True, help="Output format.")(f)
+        f = click.option("--include-inactive", is_flag=True,
+                         help="Count cancelled and ended contracts too.")(f)
+        if view:
+            f = click.option("--view", type=click.Choice(["supply", "network", "towers"]), default="supply",
+                             show_default=True, help="Projection: buyer-supplier (supply); with frameworks, "
+                             "partnerships and lineage (network); buyer-tower-supplier (towers).")(f)
+        return f
+    return wrap
+
+
+@cli.command()
+@analysis_options()
+@click.option("--top", type=click.IntRange(min=1), default=None, help="Only the N highest-ranked nodes.")
+@click.pass_obj
+def centrality(obj: Ctx, view, include_inactive, fmt, out, top):
+    """Degree, betweenness, PageRank and eigenvector centrality of every node.
+
+    Example: supplier-graph centrality --view network --top 10
+    """
+    from .analytics.centrality import centrality as run
+    from .project import project
+    from .tables import render
+    result = run(project(obj.store(), view, include_inactive=include_inactive))
+    rows = result["nodes"][:top] if top else result["nodes"]
+    if fmt != "json":
+        click.echo(f"betweenness: {result['betweenness_method']}", err=True)
+    _emit(render(rows, ["rank", "label", "kind", "degree", "betweenness", "pagerank", "eigenvector"], fmt,
+                 document={**result, "nodes": rows}), out)
+
+
+@cli.command()
+@analysis_options(view=False)
+@click.pass_obj
+def shared(obj: Ctx, include_inactive, fmt, out):
+    """Pairs of buyers that share suppliers, which suppliers, and in which towers.
+
+    Example: supplier-graph shared --format csv
+    """
+    from .analytics.shared import shared_suppliers
+    from .project import project
+    from .tables import render
+    result = shared_suppliers(project(obj.store(), "supply", include_inactive=include_inactive))
+    rows = [{"buyer_a": r["buyers"][0]["label"], "buyer_b": r["buyers"][1]["label"],
+             "shared": len(r["suppliers"]), "suppliers": [s["label"] for s in r["suppliers"]]} for r in result]
+    _emit(render(rows, ["buyer_a", "buyer_b", "shared", "suppliers"], fmt, document=result), out)
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("-k", "k", type=click.IntRange(min=1), default=3, show_default=True, help="How many paths.")
+@analysis_options(default="table")
+@click.pass_obj
+def paths(obj: Ctx, a, b, k, view, include_inactive, fmt, out):
+    """The shortest explained paths between two entities, each hop with its relation
+    and sources. Uses the network view unless --view says otherwise.
+
+    Example: supplier-graph paths "Bromley Council" "the Met"
+    """
+    from .analytics.paths import explained_paths
+    from .lookup import resolve
+    from .project import project
+    from .tables import render
+    store = obj.store()
+    source, target = resolve(store, a), resolve(store, b)
+    g = project(store, "network" if view == "supply" else view, include_inactive=include_inactive)
+    result = explained_paths(g, source.iri, target.iri, k=k)
+    if not result:
+        click.echo(f"no path between {source.label} and {target.label}", err=True)
+    rows = [{"path": i, "hop": j, "from": h["from"]["label"], "relation": h["relation"], "to": h["to"]["label"],
+             "sources": h["sources"]} for i, p in enumerate(result, 1) for j, h in enumerate(p["hops"], 1)]
+    _emit(render(rows, ["path", "hop", "from", "relation", "to", "sources"], fmt,
+                 document={"from": {"iri": source.iri, "label": source.label},
+                           "to": {"iri": target.iri, "label": target.label}, "paths": result}), out)
+
+
+@cli.command()
+@click.argument("supplier")
+@click.option("--group", is_flag=True, help="Take the supplier's corporate predecessors and successors with it.")
+@analysis_options(view=False)
+@click.pass_obj
+def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
+    """What fails if a supplier exits: buyers affected, the towers each is left
+    without, value at risk by kind, frameworks affected.
+
+    Example: supplier-graph impact DXC --group
+    """
+    from .analytics.impact import failure_impact
+    from .lookup import resolve
+    from .project import project
+    from .tables import money, render
+    store = obj.store()
+    who = resolve(store, supplier)
+    result = failure_impact(project(store, "supply", include_inactive=include_inactive), who.iri, group=group)
+    if fmt != "json":
+        names = ", ".join(s["label"] for s in result["suppliers"])
+        click.echo(f"if {names} exit: {len(result['buyers'])} buyer(s) affected; value at risk: "
+                   + (", ".join(f"{money(v)} {k}" for k, v in sorted(result["value_at_risk"].items())) or "unknown"),
+                   err=True)
+        for note in result["notes"]:
+            click.echo(f"note: {note}", err=True)
+    rows = [{"buyer": b["label"], "contracts": len(b["contracts"]), "towers_lost": b["towers_lost"],
+             "towers_with_alternative": b["towers_with_alternative"],
+             "total_at_risk": b["value_at_risk"].get("total"), "annual_at_risk": b["value_at_risk"].get("annual"),
+             "contracts_without_value": b["contracts_without_value"]} for b in result["buyers"]]
+    rows += [{"buyer": f"(framework) {f['label']}", "contracts": 0,
+              "towers_lost": [], "towers_with_alternative": [],
+              "contracts_without_value": 0} for f in result["frameworks"]]
+    _emit(render(rows, ["buyer", "contracts", "towers_lost", "towers_with_alternative", "total_at_risk",
+                        "annual_at_risk", "contracts_without_value"], fmt, document=result), out)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="supplier-graph")
