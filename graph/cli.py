@@ -134,19 +134,31 @@ def show(obj: Ctx, name, fmt):
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld"]), default="turtle",
-              show_default=True, help="RDF serialisation.")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "graphml", "gexf"]),
+              default="turtle", show_default=True,
+              help="RDF (turtle, nt, jsonld) or the networkx projection for Gephi (graphml, gexf).")
+@click.option("--view", type=click.Choice(["supply", "network", "towers"]), default="network",
+              show_default=True, help="Projection to write as graphml/gexf.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file (atomically) "
               "instead of stdout.")
 @click.pass_obj
-def export(obj: Ctx, fmt, out):
-    """Write the graph (data and ontology) as Turtle, N-Triples or JSON-LD.
+def export(obj: Ctx, fmt, view, out):
+    """Write the graph (data and ontology) as Turtle, N-Triples or JSON-LD, or its
+    projection as GraphML or GEXF for Gephi.
 
     Example: supplier-graph export --format nt --out graph.nt
     """
-    from .export import serialise_rdf
-    from .store import data_paths, load_graph
-    text = serialise_rdf(load_graph(data_paths(obj.data)), fmt)
+    if fmt in ("graphml", "gexf"):
+        from .export import serialise_projection
+        from .project import project
+        text = serialise_projection(project(obj.store(), view), fmt)
+    elif obj.endpoint or obj.store_spec:
+        from .export import serialise_rdf
+        text = serialise_rdf(obj.store().construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"), fmt)
+    else:
+        from .export import serialise_rdf
+        from .store import data_paths, load_graph
+        text = serialise_rdf(load_graph(data_paths(obj.data)), fmt)
     if out:
         from .io import write_atomic
         write_atomic(out, text)
@@ -357,6 +369,27 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
               "contracts_without_value": 0} for f in result["frameworks"]]
     _emit(render(rows, ["buyer", "contracts", "towers_lost", "towers_with_alternative", "total_at_risk",
                         "annual_at_risk", "contracts_without_value"], fmt, document=result), out)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), default="md", show_default=True,
+              help="json (a documented schema), md (Markdown) or html (self-contained, with charts).")
+@click.option("--buyer", default=None, help="Narrow the report to one buyer (a name, alias or IRI).")
+@click.option("--include-inactive", is_flag=True, help="Count cancelled and ended contracts too.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
+@click.pass_obj
+def report(obj: Ctx, fmt, buyer, include_inactive, out):
+    """The supplier-dependency report: summary, buyers, suppliers, shared suppliers,
+    contracts by status, framework routes, data gaps and sources.
+
+    Example: supplier-graph report --format html --out report.html
+    """
+    from .lookup import resolve
+    from .report import build_report, render_html, render_json, render_markdown
+    store = obj.store()
+    data = build_report(store, buyer=resolve(store, buyer) if buyer else None, include_inactive=include_inactive)
+    render = {"json": render_json, "md": render_markdown, "html": render_html}[fmt]
+    _emit(render(data), out)
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ import rdflib
 
 from .errors import UnsupportedFormat
 
-__all__ = ["RDF_FORMATS", "serialise_rdf"]
+__all__ = ["RDF_FORMATS", "serialise_rdf", "serialise_projection"]
 
 #: format name -> (rdflib serialiser, file suffix)
 RDF_FORMATS = {"turtle": ("turtle", ".ttl"), "nt": ("nt", ".nt"), "jsonld": ("json-ld", ".jsonld")}
@@ -30,3 +30,37 @@ def serialise_rdf(graph: rdflib.Graph, fmt: str) -> str:
         return graph.serialize(format="json-ld", context={k or "@vocab": v for k, v in PREFIXES.items()
                                                           if k}, indent=2)
     return graph.serialize(format=name)
+
+
+def serialise_projection(g, fmt: str) -> str:
+    """A networkx projection as GraphML or GEXF (Gephi). List and dict attributes are
+    flattened to text (GraphML has no list type); the caller's graph is not changed.
+    """
+    import io
+    import json
+
+    import networkx as nx
+
+    flat = nx.Graph()
+    for n, d in g.nodes(data=True):
+        flat.add_node(n, label=d.get("label", str(n)), kind=d.get("kind") or "")
+    for a, b, d in g.edges(data=True):
+        attrs = {}
+        for k, v in d.items():
+            if k in ("oriented", "details"):
+                continue
+            if isinstance(v, (list, tuple)):
+                attrs[k] = "; ".join(map(str, v))
+            elif isinstance(v, dict):
+                attrs[k] = json.dumps(v, ensure_ascii=False, sort_keys=True)
+            else:
+                attrs[k] = v
+        flat.add_edge(a, b, **attrs)
+    buf = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(flat, buf, encoding="utf-8")
+    elif fmt == "gexf":
+        nx.write_gexf(flat, buf, encoding="utf-8")
+    else:
+        raise UnsupportedFormat(f"unknown projection format {fmt!r}; use graphml or gexf")
+    return buf.getvalue().decode("utf-8")

@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from .namespaces import PREFIXES
-from .sparql import load_query, prepare_query
+from .sparql import library_text
 from .store import Store
 
-__all__ = ["VIEWS", "Contract", "project", "load_contracts", "KINDS"]
+__all__ = ["VIEWS", "Contract", "project", "snapshot", "load_contracts", "KINDS"]
 
 VIEWS = ("supply", "network", "towers")
 SG = PREFIXES["sg"]
@@ -61,6 +61,8 @@ class Contract:
     towers: list[str] = field(default_factory=list)
     values: list[tuple[float, str, str]] = field(default_factory=list)  # (amount, currency, kind)
     sources: list[str] = field(default_factory=list)
+    duration: str | None = None
+    end_date: str | None = None
 
     @property
     def active(self) -> bool:
@@ -73,8 +75,7 @@ class Contract:
 
 
 def _rows(store: Store, name: str):
-    _, text = prepare_query(load_query(name).text)
-    return store.select(text).rows
+    return store.select(library_text(name)).rows
 
 
 def _s(term) -> str | None:
@@ -111,6 +112,10 @@ class _Snapshot:
                 continue
             if r.get("tower") is not None and str(r["tower"]) not in c.towers:
                 c.towers.append(str(r["tower"]))
+            if r.get("duration") is not None:
+                c.duration = str(r["duration"])
+            if r.get("endDate") is not None:
+                c.end_date = str(r["endDate"])
             if r.get("amount") is not None:
                 c.values.append((float(r["amount"].toPython()), _s(r.get("currency")) or "GBP", str(r["kind"])))
         self.relations = [(str(r["from"]), str(r["relation"]), str(r["to"]), str(r["holder"]))
@@ -128,18 +133,25 @@ class _Snapshot:
         return self.nodes.get(iri, {}).get("label", iri)
 
 
-def load_contracts(store: Store, *, include_inactive: bool = False,
-                   collapse_lineage: bool = True) -> tuple[list[Contract], "_Snapshot"]:
+def snapshot(store: Store) -> "_Snapshot":
+    """Read everything the projection needs (five queries); reuse it across views."""
+    return _Snapshot(store)
+
+
+def load_contracts(store: Store | None, *, include_inactive: bool = False, collapse_lineage: bool = True,
+                   snap: "_Snapshot | None" = None) -> tuple[list[Contract], "_Snapshot"]:
     """The contracts the analytics count, and the snapshot they came from."""
-    snap = _Snapshot(store)
+    import copy
+    snap = snap or _Snapshot(store)
     out = []
     for c in sorted(snap.contracts.values(), key=lambda c: c.iri):
         if not include_inactive and not c.active:
             continue
+        c = copy.copy(c)
         if collapse_lineage:
             c.suppliers = [s for s in c.suppliers if snap.successor.get(s) not in c.suppliers]
-        c.suppliers.sort()
-        c.towers.sort()
+        c.suppliers = sorted(c.suppliers)
+        c.towers = sorted(c.towers)
         out.append(c)
     return out, snap
 
@@ -164,8 +176,8 @@ def _merge_edge(g: nx.Graph, a: str, b: str, relation: str, sources: list[str]) 
                    weight=1.0, distance=1.0)
 
 
-def project(store: Store, view: str = "supply", *, include_inactive: bool = False,
-            collapse_lineage: bool = True) -> nx.Graph:
+def project(store: Store | None, view: str = "supply", *, include_inactive: bool = False,
+            collapse_lineage: bool = True, snap: "_Snapshot | None" = None) -> nx.Graph:
     """Project the graph in ``store`` into networkx; see the module docstring for views.
 
     The graph's ``graph`` attribute records the view and the options.
@@ -174,7 +186,7 @@ def project(store: Store, view: str = "supply", *, include_inactive: bool = Fals
         from .errors import UnsupportedFormat
         raise UnsupportedFormat(f"unknown view {view!r}; use one of {', '.join(VIEWS)}")
     contracts, snap = load_contracts(store, include_inactive=include_inactive,
-                                     collapse_lineage=collapse_lineage)
+                                     collapse_lineage=collapse_lineage, snap=snap)
     g = nx.Graph(view=view, include_inactive=include_inactive, collapse_lineage=collapse_lineage)
     for c in contracts:
         if not c.suppliers:

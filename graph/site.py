@@ -28,6 +28,7 @@ td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .ok {{ color: #1a7f37; }} .bad {{ color: #b3261e; }}
 </style></head><body>
 <h1>supplier-graph</h1>
+<p><a href="report.html"><strong>Read the supplier-dependency report</strong></a></p>
 <p>Validation: <strong class="{vclass}">{vtext}</strong></p>
 {issues}
 <h2>What is in the graph</h2>
@@ -65,6 +66,20 @@ def build(out: str | os.PathLike, data: Iterable[str | os.PathLike] | None = Non
         "counts, sources and data gaps (JSON)")
     for fmt, (_, suffix) in RDF_FORMATS.items():
         put(f"graph{suffix}", serialise_rdf(graph, fmt), f"the whole graph as {fmt}")
+
+    from .export import serialise_projection
+    from .project import project, snapshot
+    from .report import build_report, render_html, render_json, render_markdown
+    report_data = build_report(store)
+    put("report.html", render_html(report_data), "the supplier-dependency report (HTML, with charts)")
+    put("report.md", render_markdown(report_data), "the supplier-dependency report (Markdown)")
+    put("report.json", render_json(report_data), "the supplier-dependency report (JSON, schema v1)")
+    snap = snapshot(store)
+    for view in ("supply", "network"):
+        g = project(None, view, snap=snap)
+        put(f"projection-{view}.graphml", serialise_projection(g, "graphml"),
+            f"the {view} projection for Gephi (GraphML)")
+        put(f"projection-{view}.gexf", serialise_projection(g, "gexf"), f"the {view} projection for Gephi (GEXF)")
 
     e = html.escape
     issues = ""

@@ -13,6 +13,7 @@ Queries are checked before they run: a syntax error becomes a
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -55,11 +56,12 @@ def _parse_header(name: str, text: str) -> NamedQuery:
     return NamedQuery(name, title, question, text, params)
 
 
-def list_queries() -> list[NamedQuery]:
+@functools.lru_cache(maxsize=1)
+def list_queries() -> tuple[NamedQuery, ...]:
     """Every named query, sorted by name."""
     folder = resources.files("graph") / "queries"
-    return [_parse_header(f.name[:-3], f.read_text(encoding="utf-8"))
-            for f in sorted(folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".rq")]
+    return tuple(_parse_header(f.name[:-3], f.read_text(encoding="utf-8"))
+            for f in sorted(folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".rq"))
 
 
 def load_query(spec: str) -> NamedQuery:
@@ -187,6 +189,12 @@ def prepare_query(text: str, *, allow_service: bool = False) -> tuple[str, str]:
             msg = msg.replace(f"line {m.group(1)}", f"line {int(m.group(1)) - len(lines)}", 1)
         raise QueryError(msg) from None
     return form, full
+
+
+def library_text(name: str) -> str:
+    """A named query with the project's prefixes, unchecked: for the library's own callers,
+    whose queries are tested; saves a second parse of every internal query."""
+    return sparql_prefixes() + load_query(name).text
 
 
 def _cell(term) -> str:

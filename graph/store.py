@@ -11,6 +11,7 @@ other backends (a persistent Oxigraph store, a remote SPARQL 1.1 endpoint).
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -207,6 +208,13 @@ def _parse_result(data: bytes, form: str):
     return Result.parse(io.BytesIO(data), format="json")
 
 
+@functools.lru_cache(maxsize=256)
+def _prepared(query: str):
+    """rdflib's parse of a query, cached: its pyparsing parser is the slow part of small queries."""
+    from rdflib.plugins.sparql import prepareQuery
+    return prepareQuery(query)
+
+
 class MemoryStore(Store):
     """An rdflib in-memory graph: the embedded default for the curated data.
 
@@ -242,7 +250,7 @@ class MemoryStore(Store):
 
     def _run(self, query: str):
         try:
-            return self.graph.query(query)
+            return self.graph.query(_prepared(query))
         except Exception as e:  # rdflib raises many kinds during evaluation
             raise QueryError(f"query failed: {e}") from e
 

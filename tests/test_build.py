@@ -10,7 +10,10 @@ def test_build_writes_every_file(runner, tmp_path):
     result = runner.invoke(cli, ["build", "--out", str(tmp_path / "site")])
     assert result.exit_code == 0
     names = sorted(p.name for p in (tmp_path / "site").iterdir())
-    assert names == ["graph.jsonld", "graph.nt", "graph.ttl", "index.html", "stats.json", "stats.txt",
+    assert names == ["graph.jsonld", "graph.nt", "graph.ttl", "index.html",
+                     "projection-network.gexf", "projection-network.graphml",
+                     "projection-supply.gexf", "projection-supply.graphml",
+                     "report.html", "report.json", "report.md", "stats.json", "stats.txt",
                      "validation.json", "validation.txt"]
     page = (tmp_path / "site" / "index.html").read_text()
     for name in names:

@@ -32,6 +32,10 @@ def _eigenvector(g: nx.Graph) -> dict:
     largest = max(len(c) for c in comps)
     for comp in comps:
         sub = g.subgraph(comp)
+        if len(comp) == 2:  # both ends of a single edge are equally central
+            for n in comp:
+                out[n] = len(comp) / largest
+            continue
         try:
             scores = nx.eigenvector_centrality_numpy(sub, weight="weight")
         except Exception:  # pragma: no cover - numerically degenerate component

@@ -1,0 +1,379 @@
+"""The supplier-dependency report: one data structure, three renderings.
+
+:func:`build_report` gathers everything from the store (through the projection and a few
+SPARQL queries) into plain data whose shape is the JSON Schema in
+``graph/schemas/report.schema.json``. Every entity carries ``iri`` and ``label``; money is
+``{"amount", "currency", "kind"}``; every figure and fact cites ``sources`` by number,
+resolved in the report's ``sources`` list. :func:`render_markdown` and :func:`render_html`
+draw it for people; HTML is self-contained (charts as inline SVG, no network requests)
+and autoescaped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from .analytics.centrality import centrality
+from .analytics.concentration import concentration
+from .analytics.impact import failure_impact
+from .analytics.shared import shared_suppliers
+from .lookup import Entity
+from .namespaces import sparql_prefixes
+from .project import load_contracts, project
+from .store import Store
+from .tables import money
+
+__all__ = ["SCHEMA_ID", "build_report", "render_json", "render_markdown", "render_html"]
+
+SCHEMA_ID = "https://w3id.org/supplier-graph/report/v1"
+
+_SOURCES = """SELECT ?src ?title ?publisher ?ref WHERE {
+  ?src rdf:type/rdfs:subClassOf* sg:SourceDocument ; dcterms:title ?title .
+  OPTIONAL { ?src dcterms:publisher ?publisher }
+  BIND(EXISTS { ?src a sg:ReferenceSource } AS ?ref)
+} ORDER BY ?title"""
+
+_DISAGREEMENTS = """SELECT ?about ?aboutLabel ?statement ?title WHERE {
+  ?claim sg:about ?about ; sg:statement ?statement ; prov:wasDerivedFrom/dcterms:title ?title .
+  ?about rdfs:label ?aboutLabel .
+  { SELECT ?about WHERE { ?c sg:about ?about ; prov:wasDerivedFrom ?s } GROUP BY ?about
+    HAVING (COUNT(DISTINCT ?s) > 1) }
+} ORDER BY ?aboutLabel ?title ?statement"""
+
+_FRAMEWORKS = """SELECT ?f ?label ?founder ?ceiling WHERE {
+  ?f rdf:type/rdfs:subClassOf* sg:Framework ; rdfs:label ?label .
+  OPTIONAL { ?f sg:establishedBy/rdfs:label ?founder }
+  OPTIONAL { ?f sg:value ?v . ?v sg:valueKind sg:FrameworkCeiling ; epo:hasAmountValue ?ceiling }
+} ORDER BY ?label ?founder"""
+
+_CALLOFFS = """SELECT ?f ?c ?label WHERE { ?c sg:viaFramework ?f ; rdfs:label ?label } ORDER BY ?label"""
+
+
+def _ref(iri: str, label: str) -> dict:
+    return {"iri": iri, "label": label}
+
+
+def _money(amount: float, kind: str, currency: str = "GBP") -> dict:
+    return {"amount": amount, "currency": currency, "kind": kind}
+
+
+class _Sources:
+    """Numbers every source once, in order of first citation."""
+
+    def __init__(self, rows):
+        self.by_title = {str(r["title"]): {
+            "iri": str(r["src"]), "title": str(r["title"]),
+            "publisher": str(r["publisher"]) if r.get("publisher") is not None else None,
+            "reference_data": bool(r["ref"].toPython()) if r.get("ref") is not None else False}
+            for r in rows}
+        self.order: list[str] = []
+
+    def cite(self, titles) -> list[int]:
+        out = []
+        for t in titles:
+            if t not in self.by_title:
+                continue
+            if t not in self.order:
+                self.order.append(t)
+            out.append(self.order.index(t) + 1)
+        return sorted(set(out))
+
+    def listing(self) -> list[dict]:
+        return [{"n": i, **self.by_title[t]} for i, t in enumerate(self.order, 1)]
+
+
+def build_report(store: Store, *, buyer: Entity | None = None, include_inactive: bool = False) -> dict:
+    """The report as plain data (see the module docstring and the JSON Schema)."""
+    pre = sparql_prefixes()
+    contracts, snap = load_contracts(store, include_inactive=include_inactive)
+    all_contracts = sorted(snap.contracts.values(), key=lambda c: c.label)
+    g = project(None, "supply", include_inactive=include_inactive, snap=snap)
+    sources = _Sources(store.select(pre + _SOURCES).rows)
+    label = snap.label
+
+    def figures(c) -> list[dict]:
+        return [{**_money(a, k, cur), "sources": sources.cite(c.sources)} for a, cur, k in c.values]
+
+    def contract_row(c) -> dict:
+        return {"iri": c.iri, "label": c.label, "buyer": _ref(c.buyer, label(c.buyer)),
+                "suppliers": [_ref(s, label(s)) for s in c.suppliers], "status": c.status,
+                "towers": [label(t) for t in c.towers], "duration": c.duration, "end_date": c.end_date,
+                "figures": figures(c), "sources": sources.cite(c.sources)}
+
+    in_scope = (lambda b: b == buyer.iri) if buyer else (lambda b: True)
+    conc = {r["iri"]: r for r in concentration(g)}
+    cent = centrality(g)
+    rank = {r["iri"]: r for r in cent["nodes"]}
+
+    buyers = []
+    for b in sorted({c.buyer for c in contracts if in_scope(c.buyer)}, key=label):
+        mine = [c for c in contracts if c.buyer == b]
+        suppliers = defaultdict(lambda: {"towers": set(), "contracts": 0})
+        for c in mine:
+            for s in c.suppliers:
+                suppliers[s]["towers"].update(label(t) for t in c.towers)
+                suppliers[s]["contracts"] += 1
+        cr = conc.get(b)
+        buyers.append({
+            **_ref(b, label(b)),
+            "contracts": [contract_row(c) for c in sorted(mine, key=lambda c: c.label)],
+            "suppliers": [{**_ref(s, label(s)), "towers": sorted(v["towers"]), "contracts": v["contracts"]}
+                          for s, v in sorted(suppliers.items(), key=lambda kv: label(kv[0]))],
+            "concentration": None if cr is None else {
+                "basis": cr["basis"], "hhi": cr["hhi"], "band": cr["band"], "top1_share": cr["top1_share"],
+                "suppliers": [{**_ref(s["iri"], s["label"]), "share": s["share"]} for s in cr["suppliers"]],
+                "towers": [{"tower": t["tower"], "basis": t["basis"], "hhi": t["hhi"],
+                            "suppliers": [{**_ref(s["iri"], s["label"]), "share": s["share"]} for s in t["suppliers"]]}
+                           for t in cr["towers"]]},
+            "single_points_of_failure": [] if cr is None else [
+                {"tower": t["tower"], "supplier": _ref(t["suppliers"][0]["iri"], t["suppliers"][0]["label"])}
+                for t in cr["towers"] if t["supplier_count"] == 1],
+        })
+
+    scope_suppliers = {s for c in contracts if in_scope(c.buyer) for s in c.suppliers}
+    suppliers = []
+    for s in sorted(scope_suppliers, key=label):
+        held = [c for c in contracts if s in c.suppliers]
+        value = defaultdict(float)
+        for c in held:
+            for kind in ("total", "annual"):
+                if c.value(kind) is not None:
+                    value[kind] += c.value(kind)
+        imp = failure_impact(g, s, group=True)
+        r = rank.get(s, {})
+        suppliers.append({
+            **_ref(s, label(s)),
+            "buyers": [_ref(b, label(b)) for b in sorted({c.buyer for c in held}, key=label)],
+            "towers": sorted({label(t) for c in held for t in c.towers}),
+            "contracts": len(held),
+            "known_value": [_money(v, k) for k, v in sorted(value.items())],
+            "centrality": {k: r.get(k) for k in ("rank", "degree", "betweenness", "pagerank", "eigenvector")},
+            "impact": {
+                "group": [_ref(x["iri"], x["label"]) for x in imp["suppliers"]],
+                "buyers_affected": len(imp["buyers"]),
+                "towers_lost": [{"buyer": _ref(b["iri"], b["label"]), "towers": b["towers_lost"]}
+                                for b in imp["buyers"] if b["towers_lost"]],
+                "value_at_risk": [_money(v, k) for k, v in sorted(imp["value_at_risk"].items())],
+                "frameworks": [_ref(f["iri"], f["label"]) for f in imp["frameworks"]]},
+        })
+    suppliers.sort(key=lambda s: (s["centrality"]["rank"] or 10 ** 9, s["label"]))
+
+    shared = [r for r in shared_suppliers(g) if not buyer or buyer.iri in {x["iri"] for x in r["buyers"]}]
+
+    listed = [c for c in all_contracts if not buyer or c.buyer == buyer.iri]
+    by_status = defaultdict(list)
+    for c in listed:
+        by_status[c.status or "unknown"].append(contract_row(c))
+
+    frameworks: dict[str, dict] = {}
+    for r in store.select(pre + _FRAMEWORKS).rows:
+        f = frameworks.setdefault(str(r["f"]), {
+            **_ref(str(r["f"]), str(r["label"])), "established_by": [], "ceiling": None,
+            "suppliers": [_ref(s, label(s)) for s in g.graph["frameworks"].get(str(r["f"]), {}).get("suppliers", [])],
+            "open_to": [_ref(o, label(o)) for o in g.graph["frameworks"].get(str(r["f"]), {}).get("open_to", [])],
+            "call_offs": [], "sources": sources.cite(snap.sources.get(str(r["f"]), []))})
+        if r.get("founder") is not None and str(r["founder"]) not in f["established_by"]:
+            f["established_by"].append(str(r["founder"]))
+        if r.get("ceiling") is not None:
+            f["ceiling"] = _money(float(r["ceiling"].toPython()), "ceiling")
+    for r in store.select(pre + _CALLOFFS).rows:
+        if str(r["f"]) in frameworks:
+            frameworks[str(r["f"])]["call_offs"].append(_ref(str(r["c"]), str(r["label"])))
+
+    disagreements: dict[str, dict] = {}
+    for r in store.select(pre + _DISAGREEMENTS).rows:
+        d = disagreements.setdefault(str(r["about"]), {**_ref(str(r["about"]), str(r["aboutLabel"])), "claims": []})
+        d["claims"].append({"statement": str(r["statement"]), "sources": sources.cite([str(r["title"])])})
+    if buyer:
+        keep = {c.iri for c in listed} | {buyer.iri}
+        disagreements = {k: v for k, v in disagreements.items() if k in keep}
+    gaps = {
+        "no_value": [_ref(c.iri, c.label) for c in listed if c.value("total") is None and c.value("annual") is None],
+        "no_date": [_ref(c.iri, c.label) for c in listed if not (c.duration or c.end_date)],
+        "no_tower": [_ref(c.iri, c.label) for c in listed if not c.towers],
+        "disagreements": list(disagreements.values()),
+    }
+
+    caveats = [
+        "Figures of different kinds (total contract value, annual value, framework ceiling, saving) "
+        "are never added together.",
+        "Concentration bands are heuristics borrowed from merger control (US 2023 Merger Guidelines: "
+        "HHI above 1,800 is highly concentrated; EU horizontal merger guidelines: below 1,000 is unlikely "
+        "to raise concerns), not thresholds for public procurement.",
+        "Shares are by known total value only where every counted contract has one; otherwise by number "
+        "of contracts, as each table says.",
+        ("Cancelled and ended contracts are counted." if include_inactive else
+         "Cancelled and ended contracts are not counted."),
+        "Where a contract names a supplier and its corporate successor (from different sources), the "
+        "successor holds it; impact figures take each supplier's corporate group with it.",
+    ]
+
+    summary = _summary(buyers, suppliers, contracts, gaps, buyer)
+    return {
+        "schema": SCHEMA_ID,
+        "title": "Supplier-dependency report" + (f": {buyer.label}" if buyer else ""),
+        "scope": {"buyer": _ref(buyer.iri, buyer.label) if buyer else None,
+                  "include_inactive": include_inactive,
+                  "betweenness": cent["betweenness_method"]},
+        "summary": summary,
+        "buyers": buyers,
+        "suppliers": suppliers,
+        "shared_suppliers": [{"buyers": r["buyers"],
+                              "suppliers": [_ref(s["iri"], s["label"]) for s in r["suppliers"]]} for r in shared],
+        "contracts_by_status": [{"status": k, "contracts": v} for k, v in sorted(by_status.items())],
+        "frameworks": list(frameworks.values()),
+        "data_gaps": gaps,
+        "caveats": caveats,
+        "sources": sources.listing(),
+    }
+
+
+def _summary(buyers, suppliers, contracts, gaps, buyer) -> list[str]:
+    out = []
+    scope = [c for c in contracts if not buyer or c.buyer == buyer.iri]
+    out.append(f"{len(buyers)} public bod{'y buys' if len(buyers) == 1 else 'ies buy'} from {len(suppliers)} "
+               f"supplier{'s' if len(suppliers) != 1 else ''} under {len(scope)} counted contract"
+               f"{'s' if len(scope) != 1 else ''}.")
+    if suppliers:
+        top = max(suppliers, key=lambda s: (len(s["buyers"]), s["contracts"], s["label"]))
+        out.append(f"{top['label']} is the most widely used supplier: {len(top['buyers'])} buyer(s), "
+                   f"{top['contracts']} contract(s), towers: {', '.join(top['towers']) or 'not stated'}.")
+        risky = max(suppliers, key=lambda s: (sum(m["amount"] for m in s["impact"]["value_at_risk"]
+                                                  if m["kind"] == "total"), s["impact"]["buyers_affected"]))
+        total = sum(m["amount"] for m in risky["impact"]["value_at_risk"] if m["kind"] == "total")
+        if total:
+            group = ", ".join(x["label"] for x in risky["impact"]["group"])
+            out.append(f"The largest known contract value resting on one corporate group is {money(total)} "
+                       f"({group}).")
+    spof = sum(len(b["single_points_of_failure"]) for b in buyers)
+    if buyers:
+        out.append(f"{spof} buyer–tower pair{'s' if spof != 1 else ''} depend{'s' if spof == 1 else ''} "
+                   f"on a single supplier.")
+    out.append(f"{len(gaps['no_value'])} contract(s) have no known value and {len(gaps['no_date'])} no known "
+               f"date or duration; {len(gaps['disagreements'])} fact(s) are described differently by "
+               f"different sources (both versions are kept).")
+    return out
+
+
+def render_json(report: dict) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def _fmt_money(m: dict) -> str:
+    return f"{money(m['amount'], m['currency'])} {m['kind']}"
+
+
+def _refs(nums) -> str:
+    return "".join(f"[^{n}]" for n in nums)
+
+
+def render_markdown(report: dict) -> str:
+    """The report as Markdown, every figure footnoted to its sources."""
+    esc = lambda s: str(s).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    L = [f"# {report['title']}", "", "## Summary", ""]
+    L += [f"- {s}" for s in report["summary"]]
+    L += ["", "## Buyers", ""]
+    for b in report["buyers"]:
+        L += [f"### {esc(b['label'])}", "", "| contract | supplier(s) | towers | status | figures |",
+              "|---|---|---|---|---|"]
+        for c in b["contracts"]:
+            figs = "; ".join(_fmt_money(f) + _refs(f["sources"]) for f in c["figures"]) or "unknown"
+            L.append(f"| {esc(c['label'])}{_refs(c['sources'])} | {esc(', '.join(s['label'] for s in c['suppliers']))} "
+                     f"| {esc(', '.join(c['towers']) or '—')} | {c['status'] or 'unknown'} | {esc(figs)} |")
+        cc = b["concentration"]
+        if cc:
+            L += ["", f"Concentration ({cc['basis']}): HHI {cc['hhi']:,.0f}, {cc['band']}; largest share "
+                      f"{cc['top1_share']:.0%}."]
+        if b["single_points_of_failure"]:
+            L += ["", "Single points of failure: " + "; ".join(
+                f"{esc(p['tower'])} ({esc(p['supplier']['label'])})" for p in b["single_points_of_failure"]) + "."]
+        L.append("")
+    L += ["## Suppliers", "", "| rank | supplier | buyers | contracts | towers | known value | if it failed |",
+          "|---|---|---|---|---|---|---|"]
+    for s in report["suppliers"]:
+        imp = s["impact"]
+        lost = "; ".join(f"{t['buyer']['label']}: {', '.join(t['towers'])}" for t in imp["towers_lost"]) or "no tower left uncovered"
+        risk = ", ".join(_fmt_money(m) for m in imp["value_at_risk"]) or "value unknown"
+        L.append(f"| {s['centrality']['rank']} | {esc(s['label'])} | {len(s['buyers'])} | {s['contracts']} | "
+                 f"{esc(', '.join(s['towers']) or '—')} | {esc(', '.join(_fmt_money(m) for m in s['known_value']) or 'unknown')} "
+                 f"| {esc(lost)}; {esc(risk)} at risk |")
+    L += ["", "## Shared suppliers", ""]
+    L += [f"- {esc(r['buyers'][0]['label'])} and {esc(r['buyers'][1]['label'])}: "
+          f"{esc(', '.join(s['label'] for s in r['suppliers']))}" for r in report["shared_suppliers"]] or ["- none"]
+    L += ["", "## Contracts by status", ""]
+    for group in report["contracts_by_status"]:
+        L.append(f"- **{group['status']}**: " + "; ".join(
+            esc(c["label"]) + (f" (ends {c['end_date']})" if c["end_date"] else
+                               f" ({c['duration']})" if c["duration"] else "") for c in group["contracts"]))
+    L += ["", "## Framework routes", ""]
+    for f in report["frameworks"]:
+        ceiling = f" — ceiling {_fmt_money(f['ceiling'])}" if f["ceiling"] else ""
+        L.append(f"- {esc(f['label'])}{_refs(f['sources'])}{ceiling}; suppliers: "
+                 f"{esc(', '.join(s['label'] for s in f['suppliers']) or 'not stated')}; open to: "
+                 f"{esc(', '.join(o['label'] for o in f['open_to']) or 'not stated')}; call-offs: "
+                 f"{esc(', '.join(c['label'] for c in f['call_offs']) or 'none recorded')}")
+    gaps = report["data_gaps"]
+    L += ["", "## Data gaps and caveats", "",
+          f"- No known value: {esc(', '.join(c['label'] for c in gaps['no_value']) or 'none')}",
+          f"- No known date or duration: {esc(', '.join(c['label'] for c in gaps['no_date']) or 'none')}",
+          f"- No service tower: {esc(', '.join(c['label'] for c in gaps['no_tower']) or 'none')}"]
+    for d in gaps["disagreements"]:
+        L.append(f"- Sources differ on {esc(d['label'])}: " + " / ".join(
+            f"\u201c{esc(c['statement'])}\u201d{_refs(c['sources'])}" for c in d["claims"]))
+    L += [f"- {c}" for c in report["caveats"]]
+    L += ["", "## Sources", ""]
+    L += [f"[^{s['n']}]: {esc(s['title'])} — {esc(s['publisher'] or 'publisher unknown')}"
+          + (" (reference data)" if s["reference_data"] else "") for s in report["sources"]]
+    return "\n".join(L) + "\n"
+
+
+def _svg_bar(labels: list[str], values: list[float], title: str, xlabel: str) -> str:
+    """A horizontal bar chart as inline SVG (text kept as text, no external references)."""
+    import io
+    import re
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    matplotlib.rcParams["svg.fonttype"] = "none"
+    height = 0.4 * len(labels) + 1.2
+    fig, ax = plt.subplots(figsize=(7.5, height))
+    ax.barh(range(len(labels)), values, color="#2b6cb0")
+    ax.set_yticks(range(len(labels)), labels=labels)
+    ax.invert_yaxis()
+    ax.set_title(title, loc="left", fontsize=11)
+    ax.set_xlabel(xlabel)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    svg = buf.getvalue()
+    svg = re.sub(r"<\?xml[^>]*\?>\s*", "", svg)
+    svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg)
+    return svg
+
+
+def render_html(report: dict) -> str:
+    """Self-contained HTML: autoescaped, charts as inline SVG, readable printed."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+    from markupsafe import Markup
+
+    charts = []
+    top = [s for s in report["suppliers"] if s["buyers"]][:15]
+    if top:
+        charts.append(Markup(_svg_bar([s["label"] for s in top], [len(s["buyers"]) for s in top],
+                                      "Buyers per supplier", "number of buyers")))
+    valued = [(s["label"], sum(m["amount"] for m in s["impact"]["value_at_risk"] if m["kind"] == "total"))
+              for s in report["suppliers"]]
+    valued = sorted([v for v in valued if v[1]], key=lambda v: -v[1])[:15]
+    if valued:
+        charts.append(Markup(_svg_bar([v[0] for v in valued], [v[1] / 1e6 for v in valued],
+                                      "Known total contract value at risk if the supplier's group failed",
+                                      "£ million")))
+    env = Environment(loader=PackageLoader("graph", "templates"), autoescape=select_autoescape(["html"]))
+    env.filters["money"] = _fmt_money
+    env.filters["pct"] = lambda v: f"{v:.0%}"
+    return env.get_template("report.html").render(report=report, charts=charts)

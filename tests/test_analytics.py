@@ -1,0 +1,200 @@
+"""Analytics on a tiny graph whose numbers are worked out by hand (tests/analytics_fixture.py),
+and on the bundled data with answers a reader of the articles checks."""
+
+import pytest
+
+from graph.analytics import centrality, concentration, explained_paths, failure_impact, shared_suppliers
+from graph.errors import UnsupportedFormat
+from graph.project import project
+from graph.store import MemoryStore, load_graph, ontology_paths
+
+from analytics_fixture import ANALYTICS
+
+E = "http://example.org/"
+ID = "https://w3id.org/supplier-graph/id/"
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    path = tmp_path_factory.mktemp("a") / "analytics.ttl"
+    path.write_text(ANALYTICS)
+    return MemoryStore(load_graph([path, *ontology_paths()]))
+
+
+@pytest.fixture(scope="module")
+def supply(tiny):
+    return project(tiny, "supply")
+
+
+# -- projection
+
+def test_supply_view_has_five_edges_no_literals_no_classes(supply):
+    assert sorted(supply.nodes) == [E + n for n in ("acme", "east", "north", "south", "zeta")]
+    assert supply.number_of_edges() == 5  # c5 cancelled; Old collapsed into its successor on c6
+    assert {d["kind"] for _, d in supply.nodes(data=True)} == {"buyer", "supplier"}
+    edge = supply.edges[E + "north", E + "acme"]
+    assert (edge["contracts"], edge["towers"], edge["values"], edge["sources"]) == (
+        [E + "c1"], ["End user services"], {"total": 3_000_000.0}, ["Tiny news"])
+
+
+def test_inactive_and_lineage_options(tiny):
+    g = project(tiny, "supply", include_inactive=True, collapse_lineage=False)
+    assert g.has_edge(E + "east", E + "zeta") and g.has_edge(E + "east", E + "old")
+    assert g.number_of_edges() == 7
+
+
+def test_network_view_adds_framework_group_and_lineage(tiny):
+    g = project(tiny, "network")
+    assert g.nodes[E + "f"]["kind"] == "framework" and g.nodes[E + "g"]["kind"] == "group"
+    assert g.edges[E + "g", E + "f"]["relations"] == ["may buy through"]
+    assert g.edges[E + "old", E + "acme"]["relations"] == ["succeeded by"]
+    assert g.edges[E + "north", E + "f"]["relations"] == ["established"]
+
+
+def test_towers_view(tiny):
+    g = project(tiny, "towers")
+    hosting = "https://w3id.org/supplier-graph/tower/Hosting"
+    assert sorted(g[hosting]) == [E + "acme", E + "south", E + "zeta"]
+
+
+def test_unknown_view(tiny):
+    with pytest.raises(UnsupportedFormat):
+        project(tiny, "everything")
+
+
+# -- centrality: degrees and betweenness by hand (n = 5, normalisation 1/6)
+
+def test_centrality_by_hand(supply):
+    result = centrality(supply)
+    rows = {r["label"]: r for r in result["nodes"]}
+    assert result["betweenness_method"] == "exact"
+    assert {k: r["degree"] for k, r in rows.items()} == {"Acme": 3, "Zeta": 2, "North": 2, "South": 2, "East": 1}
+    assert {k: r["betweenness"] for k, r in rows.items()} == {
+        "Acme": round(3.5 / 6, 6), "Zeta": round(0.5 / 6, 6), "North": round(1 / 6, 6),
+        "South": round(1 / 6, 6), "East": 0.0}
+    assert result["nodes"][0]["label"] == "Acme" and result["nodes"][0]["rank"] == 1
+    assert rows["Acme"]["eigenvector"] == 1.0
+
+
+def test_sampled_betweenness_says_so(supply):
+    result = centrality(supply, exact_limit=3, k=2, seed=7)
+    assert result["betweenness_method"] == "sampled (k=2 sources, seed=7)"
+
+
+def test_eigenvector_defined_on_a_disconnected_graph(tiny):
+    import networkx as nx
+    g = nx.Graph()
+    g.add_edges_from([("a", "b"), ("b", "c"), ("x", "y")])
+    g.add_node("lonely")
+    eig = {r["iri"]: r["eigenvector"] for r in centrality(g)["nodes"]}
+    assert eig["b"] == 1.0 and eig["lonely"] == 0.0
+    assert eig["x"] == pytest.approx(2 / 3)  # a two-node component scaled by 2/3
+
+
+# -- shared suppliers
+
+def test_shared_suppliers_by_hand(supply):
+    rows = shared_suppliers(supply)
+    got = [(r["buyers"][0]["label"], r["buyers"][1]["label"], [s["label"] for s in r["suppliers"]]) for r in rows]
+    assert got == [("North", "South", ["Acme", "Zeta"]), ("East", "North", ["Acme"]), ("East", "South", ["Acme"])]
+    assert rows[0]["suppliers"][0]["towers"] == {"North": ["End user services"], "South": ["Hosting services"]}
+
+
+# -- concentration
+
+def test_concentration_by_hand(supply):
+    rows = {r["label"]: r for r in concentration(supply)}
+    north, south, east = rows["North"], rows["South"], rows["East"]
+    assert (north["basis"], [s["share"] for s in north["suppliers"]], north["hhi"], north["top1_share"]) == (
+        "known total value (GBP)", [0.75, 0.25], 6250.0, 0.75)
+    assert north["single_supplier_towers"] == ["End user services", "Network services"]
+    assert (south["basis"], south["hhi"], south["single_supplier_towers"]) == ("number of contracts", 5000.0, [])
+    assert south["towers"][0]["hhi"] == 5000.0
+    assert (east["hhi"], east["single_supplier_towers"]) == (10000.0, ["Data centre services"])
+    assert north["band"].startswith("highly concentrated")
+
+
+# -- paths
+
+def test_explained_path_north_to_east(tiny):
+    paths = explained_paths(project(tiny, "network"), E + "north", E + "east", k=3)
+    first = paths[0]
+    assert first["length"] == 2
+    assert [(h["from"]["label"], h["relation"], h["to"]["label"]) for h in first["hops"]] == [
+        ("North", "buys from", "Acme"), ("Acme", "supplies", "East")]
+    assert first["hops"][0]["sources"] == ["Tiny news"]
+    assert [p["length"] for p in paths] == sorted(p["length"] for p in paths)
+
+
+def test_no_path_is_empty(supply):
+    import networkx as nx
+    g = nx.Graph()
+    g.add_nodes_from(["a", "b"])
+    assert explained_paths(g, "a", "b") == []
+
+
+# -- failure impact
+
+def test_impact_acme_by_hand(supply):
+    r = failure_impact(supply, E + "acme")
+    got = {b["label"]: (b["towers_lost"], b["towers_with_alternative"], b["value_at_risk"]) for b in r["buyers"]}
+    assert got == {"North": (["End user services"], [], {"total": 3_000_000.0}),
+                   "South": ([], ["Hosting services"], {}),
+                   "East": (["Data centre services"], [], {"total": 2_000_000.0})}
+    assert r["value_at_risk"] == {"total": 5_000_000.0}
+    assert [f["label"] for f in r["frameworks"]] == ["F"]
+    assert [o["label"] for o in r["frameworks"][0]["open_to"]] == ["G"]
+
+
+def test_impact_group_takes_predecessors(supply):
+    alone = failure_impact(supply, E + "old")
+    assert alone["buyers"] == [] and any("group" in n for n in alone["notes"])
+    grouped = failure_impact(supply, E + "old", group=True)
+    assert [s["label"] for s in grouped["suppliers"]] == ["Acme", "Old"]
+    assert grouped["value_at_risk"] == {"total": 5_000_000.0}
+
+
+def test_impact_counts_cancelled_only_when_asked(tiny):
+    assert failure_impact(project(tiny), E + "zeta")["value_at_risk"] == {"total": 1_000_000.0}
+    with_inactive = failure_impact(project(tiny, include_inactive=True), E + "zeta")
+    assert with_inactive["value_at_risk"] == {"total": 6_000_000.0}
+
+
+# -- the bundled data
+
+def test_bundled_bt_is_the_most_connected_supplier(store):
+    rows = centrality(project(store))["nodes"]
+    suppliers = [r for r in rows if r["kind"] == "supplier"]
+    assert max(suppliers, key=lambda r: r["degree"])["label"] == "BT"
+    assert max(suppliers, key=lambda r: r["degree"])["degree"] == 5
+
+
+def test_bundled_dxc_group_failure_takes_met_euc_and_hosting(store):
+    r = failure_impact(project(store), ID + "csc", group=True)
+    assert [b["label"] for b in r["buyers"]] == ["Metropolitan Police Service"]
+    assert r["buyers"][0]["towers_lost"] == ["End user services", "Hosting services"]
+    assert r["value_at_risk"] == {"total": 250_000_000.0}
+
+
+def test_bundled_bt_failure(store):
+    r = failure_impact(project(store), ID + "bt")
+    assert len(r["buyers"]) == 5
+    assert r["value_at_risk"] == {"total": 9_000_000.0}  # only Bromley's value is known
+    assert {f["label"] for f in r["frameworks"]} == {
+        "London Local Government Communications Framework (BT)", "Pan-London procurement framework (BT)"}
+
+
+def test_bundled_met_concentration(store):
+    met = next(r for r in concentration(project(store)) if r["iri"] == ID + "met")
+    # 7 counted contracts with a supplier (the 999 system was cancelled), most without a
+    # value: shares by count, DXC 2/7 (end user services, hosting), five others 1/7 each
+    assert met["basis"] == "number of contracts"
+    assert met["supplier_count"] == 6
+    assert met["hhi"] == round(10000 * (2 ** 2 + 5 * 1 ** 2) / 7 ** 2, 1) == 1836.7
+
+
+def test_bundled_bromley_and_lewisham_share_sungard(store):
+    rows = shared_suppliers(project(store))
+    pair = next(r for r in rows if {b["label"] for b in r["buyers"]} ==
+                {"London Borough of Bromley", "London Borough of Lewisham"})
+    assert [s["label"] for s in pair["suppliers"]] == ["SunGard Public Sector Ltd"]
