@@ -94,6 +94,9 @@ def describe(store: Store, entity: Entity) -> dict:
         if src not in cited[str(r["x"])]:
             cited[str(r["x"])].append(src)
 
+    for key in cited:
+        cited[key].sort()
+
     def plabel(p: str) -> str:
         return plabels.get(p) or _short(p)
 

@@ -42,9 +42,9 @@ def serialise_projection(g, fmt: str) -> str:
     import networkx as nx
 
     flat = nx.Graph()
-    for n, d in g.nodes(data=True):
+    for n, d in sorted(g.nodes(data=True), key=lambda nd: str(nd[0])):
         flat.add_node(n, label=d.get("label", str(n)), kind=d.get("kind") or "")
-    for a, b, d in g.edges(data=True):
+    for a, b, d in sorted(g.edges(data=True), key=lambda e: tuple(sorted((str(e[0]), str(e[1]))))):
         attrs = {}
         for k, v in d.items():
             if k in ("oriented", "details"):

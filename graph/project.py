@@ -118,8 +118,16 @@ class _Snapshot:
                 c.end_date = str(r["endDate"])
             if r.get("amount") is not None:
                 c.values.append((float(r["amount"].toPython()), _s(r.get("currency")) or "GBP", str(r["kind"])))
-        self.relations = [(str(r["from"]), str(r["relation"]), str(r["to"]), str(r["holder"]))
-                          for r in _rows(store, "projection-relations")]
+        for holder in self.sources:
+            self.sources[holder].sort()
+        for c in self.contracts.values():
+            c.suppliers.sort()
+            c.towers.sort()
+            c.values.sort()
+            c.sources = sorted(self.sources.get(c.iri, []))
+        # sorted, so that every backend builds the same graph in the same order
+        self.relations = sorted({(str(r["from"]), str(r["relation"]), str(r["to"]), str(r["holder"]))
+                                 for r in _rows(store, "projection-relations")})
         self.successor = {f: t for f, rel, t, _ in self.relations if rel == "succeeded by"}
 
     def kind(self, iri: str) -> str:

@@ -197,8 +197,21 @@ def library_text(name: str) -> str:
     return sparql_prefixes() + load_query(name).text
 
 
+_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+
+
 def _cell(term) -> str:
-    return "" if term is None else str(term)
+    """A term as text; decimals in canonical form, so every backend prints the same."""
+    if term is None:
+        return ""
+    if getattr(term, "datatype", None) is not None and str(term.datatype) == _DECIMAL:
+        from decimal import Decimal, InvalidOperation
+        try:
+            d = Decimal(str(term)).normalize()
+            return format(d, "f")
+        except InvalidOperation:
+            return str(term)
+    return str(term)
 
 
 def format_result(result, form: str, fmt: str) -> str:

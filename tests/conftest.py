@@ -89,3 +89,15 @@ def sparql(store):
         res = store.select(sparql_prefixes() + query)
         return [{k: value(v) for k, v in r.items()} for r in res.rows]
     return run
+
+
+@pytest.fixture(scope="session")
+def server():
+    """A real Oxigraph endpoint over the bundled data on a free 127.0.0.1 port (2 s timeout)."""
+    import shutil
+    from graph.serve import start_server
+    proc, url, tmp = start_server(port=0, timeout=2)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    shutil.rmtree(tmp, ignore_errors=True)

@@ -148,3 +148,50 @@ def test_help_imports_no_rdf_stack():
             "print(sorted(m for m in ('rdflib', 'pyshacl', 'pyvis') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1] == "[]"
+
+
+# -- analytics commands
+
+def test_centrality_top(runner):
+    result = runner.invoke(cli, ["centrality", "--top", "2", "--format", "csv"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "rank,label,kind,degree,betweenness,pagerank,eigenvector"
+    assert [l.split(",")[1] for l in lines[1:]] == ["Metropolitan Police Service", "BT"]
+    assert result.stderr == "betweenness: exact\n"
+
+
+def test_shared_json(runner):
+    data = json.loads(runner.invoke(cli, ["shared", "--format", "json"]).output)
+    assert len(data) == 11
+    assert all(len(r["buyers"]) == 2 and r["suppliers"] for r in data)
+
+
+def test_paths_command(runner):
+    result = runner.invoke(cli, ["paths", "Bromley Council", "the Met", "-k", "1"])
+    assert result.exit_code == 0
+    rows = [l.split() for l in result.stdout.splitlines()[2:]]
+    assert [r[:2] for r in rows] == [["1", "1"], ["1", "2"]]
+    assert "buys from" in result.output and "supplies" in result.output
+
+
+def test_paths_unknown_entity(runner):
+    result = runner.invoke(cli, ["paths", "Bromley", "Atlantis"])
+    assert result.exit_code == 2 and result.stderr.startswith("error: no entity named 'Atlantis'")
+
+
+def test_impact_command(runner):
+    result = runner.invoke(cli, ["impact", "CSC", "--group", "--format", "json"])
+    data = json.loads(result.stdout)
+    assert [s["label"] for s in data["suppliers"]] == ["CSC", "DXC Technology", "HPE Enterprise Services"]
+    assert data["value_at_risk"] == {"total": 250000000.0}
+    plain = runner.invoke(cli, ["impact", "CSC"])
+    assert "note: CSC has corporate predecessors or successors" in plain.stderr
+
+
+def test_export_graphml_does_not_change_and_parses(runner, tmp_path):
+    import networkx as nx
+    out = tmp_path / "g.graphml"
+    assert runner.invoke(cli, ["export", "--format", "graphml", "--view", "supply", "--out", str(out)]).exit_code == 0
+    g = nx.read_graphml(out)
+    assert (g.number_of_nodes(), g.number_of_edges()) == (13, 12)

@@ -194,17 +194,6 @@ def oxigraph_store(tmp_path_factory):
     return open_store(store=f"oxigraph:{tmp_path_factory.mktemp('ox')}")
 
 
-@pytest.fixture(scope="module")
-def server():
-    from graph.serve import start_server
-    import shutil
-    proc, url, tmp = start_server(port=0, timeout=2)
-    yield url
-    proc.terminate()
-    proc.wait(10)
-    shutil.rmtree(tmp, ignore_errors=True)
-
-
 @pytest.mark.parametrize("name", QUERIES)
 def test_identical_results_memory_oxigraph_endpoint(store, oxigraph_store, server, name):
     expected = _canonical(run_query(store, name, timeout=None)[1])

@@ -1,0 +1,116 @@
+"""The supplier-dependency report: schema, footnotes, escaping, and the HTML in a real browser."""
+
+import json
+import re
+
+import jsonschema
+import pytest
+
+from graph.cli import cli
+from graph.report import build_report, render_html, render_markdown
+from graph.store import MemoryStore, load_graph, ontology_paths
+
+from analytics_fixture import ANALYTICS
+from browser import open_page
+from conftest import ROOT
+
+SCHEMA = json.loads((ROOT / "graph" / "schemas" / "report.schema.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def report(store):
+    return build_report(store)
+
+
+def test_json_validates_against_its_schema(runner):
+    result = runner.invoke(cli, ["report", "--format", "json"])
+    assert result.exit_code == 0
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.validate(json.loads(result.output), SCHEMA)
+
+
+def test_schema_rejects_money_without_kind(report):
+    broken = json.loads(json.dumps(report))
+    broken["suppliers"][0]["known_value"] = [{"amount": 1.0, "currency": "GBP"}]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, SCHEMA)
+
+
+def test_every_cited_source_number_is_listed(report):
+    cited = set()
+
+    def walk(x):
+        if isinstance(x, dict):
+            for k, v in x.items():
+                if k == "sources" and isinstance(v, list) and all(isinstance(n, int) for n in v):
+                    cited.update(v)
+                else:
+                    walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+    walk({k: v for k, v in report.items() if k != "sources"})
+    assert cited == {s["n"] for s in report["sources"]}
+    assert [s["n"] for s in report["sources"]] == list(range(1, len(report["sources"]) + 1))
+
+
+def test_report_answers(report):
+    met = next(b for b in report["buyers"] if b["label"] == "Metropolitan Police Service")
+    assert len(met["single_points_of_failure"]) == 6
+    bt = next(s for s in report["suppliers"] if s["label"] == "BT")
+    assert (len(bt["buyers"]), bt["known_value"]) == (5, [{"amount": 9_000_000.0, "currency": "GBP", "kind": "total"}])
+    dxc = next(s for s in report["suppliers"] if s["label"] == "DXC Technology")
+    assert dxc["impact"]["value_at_risk"] == [{"amount": 250_000_000.0, "currency": "GBP", "kind": "total"}]
+    ceilings = [f["ceiling"] for f in report["frameworks"] if f["ceiling"]]
+    assert ceilings == [{"amount": 200_000_000.0, "currency": "GBP", "kind": "ceiling"}]
+    about = {d["label"] for d in report["data_gaps"]["disagreements"]}
+    assert "Bromley desktop and data centre services contract (BT)" in about
+
+
+def test_buyer_narrows_the_report(runner):
+    result = runner.invoke(cli, ["report", "--format", "json", "--buyer", "Lewisham"])
+    data = json.loads(result.output)
+    assert [b["label"] for b in data["buyers"]] == ["London Borough of Lewisham"]
+    assert [s["label"] for s in data["suppliers"]] == ["SunGard Public Sector Ltd"]
+    assert data["scope"]["buyer"]["iri"] == "https://w3id.org/supplier-graph/id/lewisham"
+    assert data["summary"][0] == "1 public body buys from 1 supplier under 1 counted contract."
+
+
+def test_markdown_footnotes_resolve(report):
+    md = render_markdown(report)
+    refs = set(re.findall(r"\[\^(\d+)\](?!:)", md))
+    defs = set(re.findall(r"^\[\^(\d+)\]:", md, re.M))
+    assert refs == defs and refs
+
+
+PAYLOAD = '<img src=x onerror="alert(1)">'
+
+
+def test_names_from_data_are_escaped(tmp_path):
+    path = tmp_path / "evil.ttl"
+    path.write_text(ANALYTICS.replace('rdfs:label "Acme"', f"rdfs:label '{PAYLOAD}'"))
+    data = build_report(MemoryStore(load_graph([path, *ontology_paths()])))
+    html = render_html(data)
+    assert PAYLOAD not in html
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in html
+    assert PAYLOAD.replace("|", "\\|") in render_markdown(data)  # Markdown keeps text; renderers escape
+    out = tmp_path / "evil.html"
+    out.write_text(html)
+    with open_page(out) as (page, requests, errors, dialogs):
+        assert dialogs == [] and errors == []
+        assert page.locator("text=" + PAYLOAD).count() >= 1
+
+
+def test_html_renders_offline_in_chromium(tmp_path, runner):
+    out = tmp_path / "report.html"
+    result = runner.invoke(cli, ["report", "--format", "html", "--out", str(out)])
+    assert result.exit_code == 0
+    with open_page(out) as (page, requests, errors, dialogs):
+        assert [r for r in requests if not r.startswith("file://")] == []
+        assert errors == []
+        assert page.locator("svg").count() == 2
+        assert page.locator("h3").count() == 6  # one per buyer
+        assert page.title() == "Supplier-dependency report"
+        png = tmp_path / "report.png"
+        page.screenshot(path=str(png), full_page=True)
+    assert png.stat().st_size > 10_000
