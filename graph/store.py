@@ -264,13 +264,19 @@ class MemoryStore(Store):
 
 
 class OxigraphStore(Store):
-    """A persistent on-disk Oxigraph store (``--store oxigraph:DIR``)."""
+    """An Oxigraph store: in memory (``path=None``, what commands query by default) or
+    persistent on disk (``--store oxigraph:DIR``).
 
-    def __init__(self, path: str | os.PathLike):
+    Oxigraph parses and answers SPARQL in Rust, so a command on the bundled data spends
+    milliseconds, not seconds, in queries; rdflib stays the engine for SHACL and for
+    graphs a library caller builds itself (:class:`MemoryStore`).
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None):
         import pyoxigraph
-        self.path = Path(path)
+        self.path = Path(path) if path is not None else None
         self._ox = pyoxigraph
-        self.store = pyoxigraph.Store(str(self.path))
+        self.store = pyoxigraph.Store(str(self.path)) if self.path is not None else pyoxigraph.Store()
 
     def is_empty(self) -> bool:
         return len(self.store) == 0
@@ -285,15 +291,16 @@ class OxigraphStore(Store):
         fmts = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
                 "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
                 "json-ld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML, "n3": ox.RdfFormat.N3}
+        load = self.store.bulk_load if self.path is not None else self.store.load
         for f in expand_paths(files):
             try:
-                self.store.bulk_load(path=str(f), format=fmts[rdf_format(f)],
-                                     base_iri=Path(f).resolve().as_uri())
+                load(path=str(f), format=fmts[rdf_format(f)], base_iri=Path(f).resolve().as_uri())
             except SyntaxError as e:
-                m = re.search(r"(\d+):(\d+)", str(e))
-                raise ParseError(str(f), int(m.group(1)) if m else None,
-                                 int(m.group(2)) if m else None, str(e)) from e
-        self.store.flush()
+                raise _oxigraph_parse_error(str(f), str(e)) from e
+            except OSError as e:
+                raise InputError(f"{f}: cannot read: {e}") from e
+        if self.path is not None:
+            self.store.flush()
         return len(self.store)
 
     def execute(self, query: str, form: str, *, timeout: float | None = None):
@@ -306,6 +313,16 @@ class OxigraphStore(Store):
             return result.serialize(format=ox.QueryResultsFormat.JSON) or b""
 
         return _parse_result(_in_thread(run, timeout), form)
+
+
+def _oxigraph_parse_error(path: str, message: str) -> ParseError:
+    """Oxigraph's 'Parser error at line L between columns A and B: reason (file, line L)'
+    as ``path:L:A: reason``."""
+    m = re.search(r"line (\d+) between columns (\d+) and \d+: (.*?)(?: \([^()]*line \d+\))?$", message, re.S)
+    if m:
+        return ParseError(path, int(m.group(1)), int(m.group(2)), m.group(3).strip())
+    m = re.search(r"(\d+):(\d+)", message)
+    return ParseError(path, int(m.group(1)) if m else None, int(m.group(2)) if m else None, message)
 
 
 def _in_thread(fn, timeout: float | None):
@@ -378,7 +395,7 @@ def open_store(data: Iterable[str | os.PathLike] | None = None, *, store: str | 
     - ``endpoint``: a remote SPARQL 1.1 endpoint (``data`` is ignored);
     - ``store="oxigraph:DIR"``: a persistent Oxigraph store, loaded from ``data`` (default:
       the bundled graph) the first time and read as is afterwards;
-    - otherwise ``data`` plus the ontology, in memory.
+    - otherwise ``data`` plus the ontology, in an in-memory Oxigraph store.
     """
     if endpoint:
         return EndpointStore(endpoint)
@@ -390,4 +407,6 @@ def open_store(data: Iterable[str | os.PathLike] | None = None, *, store: str | 
         if ox.is_empty():
             ox.load(data_paths(data))
         return ox
-    return MemoryStore(load_graph(data_paths(data)))
+    memory = OxigraphStore(None)
+    memory.load(data_paths(data))
+    return memory

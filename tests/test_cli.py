@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from graph.cli import cli
 
 from conftest import DATA, TINY
@@ -195,3 +197,16 @@ def test_export_graphml_does_not_change_and_parses(runner, tmp_path):
     assert runner.invoke(cli, ["export", "--format", "graphml", "--view", "supply", "--out", str(out)]).exit_code == 0
     g = nx.read_graphml(out)
     assert (g.number_of_nodes(), g.number_of_edges()) == (13, 12)
+
+
+@pytest.mark.parametrize("args, absent", [
+    (["report", "--format", "md"], ("matplotlib", "pyvis", "pandas")),
+    (["centrality"], ("matplotlib", "jinja2", "pyvis", "pyshacl")),
+    (["show", "the Met"], ("matplotlib", "networkx", "pyshacl")),
+])
+def test_commands_import_only_what_they_need(args, absent):
+    code = ("import sys\nfrom graph.cli import cli\n"
+            f"try:\n    cli({args!r})\nexcept SystemExit as e:\n    code = e.code\n"
+            f"print(code, sorted(m for m in {absent!r} if m in sys.modules), file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stderr.splitlines()[-1] == "0 []"
