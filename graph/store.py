@@ -303,6 +303,26 @@ class OxigraphStore(Store):
             self.store.flush()
         return len(self.store)
 
+    def _term(self, t):
+        ox = self._ox
+        if t is None:
+            return None
+        if isinstance(t, ox.NamedNode):
+            return rdflib.URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return rdflib.BNode(t.value)
+        if t.language:
+            return rdflib.Literal(t.value, lang=t.language)
+        return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+
+    def select(self, query: str, *, timeout: float | None = None) -> SelectResult:
+        """Rows converted term by term: no round trip through a results format."""
+        def run():
+            solutions = self.store.query(query)
+            names = [v.value for v in solutions.variables]
+            return SelectResult(names, [{n: self._term(sol[n]) for n in names} for sol in solutions])
+        return _in_thread(run, timeout)
+
     def execute(self, query: str, form: str, *, timeout: float | None = None):
         ox = self._ox
 
