@@ -392,6 +392,41 @@ def report(obj: Ctx, fmt, buyer, include_inactive, out):
     _emit(render(data), out)
 
 
+@cli.command()
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the page here (atomically); default stdout.")
+@click.option("--focus", default=None, help="Show only what lies within --depth hops of this entity.")
+@click.option("--depth", type=click.IntRange(min=1), default=1, show_default=True, help="Hops for --focus.")
+@click.option("--path", "path_", nargs=2, default=None, metavar="A B",
+              help="Highlight the shortest explained paths between A and B.")
+@click.option("--impact", default=None, metavar="SUPPLIER", help="Highlight what fails if SUPPLIER exits.")
+@click.option("--no-group", is_flag=True, help="With --impact: leave the supplier's corporate group out.")
+@click.option("--tower", default=None, help="Who supplies this service tower to whom.")
+@click.pass_obj
+def viz(obj: Ctx, out, focus, depth, path_, impact, no_group, tower):
+    """An interactive graph page (vis-network, self-contained, works offline): the whole
+    graph, or one of --focus, --path, --impact, --tower.
+
+    Example: supplier-graph viz --impact DXC --out dxc.html
+    """
+    from . import visualise
+    from .lookup import resolve
+    chosen = [x for x in (focus, path_, impact, tower) if x]
+    if len(chosen) > 1:
+        raise click.UsageError("choose one of --focus, --path, --impact, --tower")
+    store = obj.store()
+    if focus:
+        page = visualise.focus_view(store, resolve(store, focus).iri, depth=depth)
+    elif path_:
+        page = visualise.path_view(store, resolve(store, path_[0]).iri, resolve(store, path_[1]).iri)
+    elif impact:
+        page = visualise.impact_view(store, resolve(store, impact).iri, group=not no_group)
+    elif tower:
+        page = visualise.tower_view(store, resolve(store, tower).iri)
+    else:
+        page = visualise.whole_view(store)
+    _emit(page, out)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="supplier-graph")

@@ -13,6 +13,12 @@ from pathlib import Path
 __all__ = ["write_atomic"]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | os.PathLike, content: str | bytes) -> Path:
     """Write ``content`` to ``path`` atomically and return the path.
 
@@ -26,6 +32,7 @@ def write_atomic(path: str | os.PathLike, content: str | bytes) -> Path:
     data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # what open() would give; mkstemp makes 0600
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

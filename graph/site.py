@@ -17,6 +17,32 @@ from .validation import validate_graph
 
 __all__ = ["build"]
 
+
+def _graph_pages(store, snap, put) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The graph pages: the whole graph, each buyer's neighbourhood, each supplier's impact."""
+    from . import visualise
+    from .project import load_contracts, project
+    contracts, _ = load_contracts(None, snap=snap)
+    network = project(None, "network", snap=snap)
+    put("graphs/whole.html", visualise.graph_html(network, title="supplier-graph: the whole graph"),
+        "the whole graph")
+    sections = [("The whole graph", [("graphs/whole.html", "buyers, suppliers, frameworks, partnerships")])]
+    buyers = sorted({c.buyer for c in contracts if c.buyer in network}, key=lambda b: snap.label(b))
+    pages = []
+    for b in buyers:
+        name = f"graphs/buyer-{visualise.page_name(b)}.html"
+        put(name, visualise.focus_view(store, b, depth=1), f"{snap.label(b)} and its neighbours")
+        pages.append((name, snap.label(b)))
+    sections.append(("Each buyer and its neighbours", pages))
+    suppliers = sorted({s for c in contracts for s in c.suppliers}, key=lambda s: snap.label(s))
+    pages = []
+    for s in suppliers:
+        name = f"graphs/impact-{visualise.page_name(s)}.html"
+        put(name, visualise.impact_view(store, s, group=True), f"what fails if {snap.label(s)} exits")
+        pages.append((name, f"if {snap.label(s)} (and its corporate group) failed"))
+    sections.append(("What fails if a supplier exits", pages))
+    return sections
+
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>supplier-graph: build</title>
@@ -35,6 +61,8 @@ td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
 <table><tbody>{counts}</tbody></table>
 <h2>Sources</h2>
 <table><thead><tr><th>title</th><th>publisher</th><th>entities citing it</th></tr></thead><tbody>{sources}</tbody></table>
+<h2>Interactive graphs</h2>
+{graphs}
 <h2>Files</h2>
 <ul>{files}</ul>
 </body></html>
@@ -75,6 +103,7 @@ def build(out: str | os.PathLike, data: Iterable[str | os.PathLike] | None = Non
     put("report.md", render_markdown(report_data), "the supplier-dependency report (Markdown)")
     put("report.json", render_json(report_data), "the supplier-dependency report (JSON, schema v1)")
     snap = snapshot(store)
+    graph_pages = _graph_pages(store, snap, put)
     for view in ("supply", "network"):
         g = project(None, view, snap=snap)
         put(f"projection-{view}.graphml", serialise_projection(g, "graphml"),
@@ -92,7 +121,11 @@ def build(out: str | os.PathLike, data: Iterable[str | os.PathLike] | None = Non
         counts="".join(f"<tr><td>{e(k)}</td><td class=n>{v}</td></tr>" for k, v in stats["counts"].items()),
         sources="".join(f"<tr><td>{e(s['title'] or s['iri'])}</td><td>{e(s['publisher'] or '')}</td>"
                         f"<td class=n>{s['facts']}</td></tr>" for s in stats["sources"]),
-        files="".join(f'<li><a href="{e(name)}">{e(name)}</a> \u2014 {e(what)}</li>' for name, what in written),
+        files="".join(f'<li><a href="{e(name)}">{e(name)}</a> \u2014 {e(what)}</li>' for name, what in written
+                      if not name.startswith("graphs/")),
+        graphs="".join(f"<h3>{e(title)}</h3><ul>" + "".join(
+            f'<li><a href="{e(name)}">{e(label)}</a></li>' for name, label in pages) + "</ul>"
+            for title, pages in graph_pages),
     )
     write_atomic(out / "index.html", page)
     written.append(("index.html", "this page"))

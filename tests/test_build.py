@@ -10,14 +10,17 @@ def test_build_writes_every_file(runner, tmp_path):
     result = runner.invoke(cli, ["build", "--out", str(tmp_path / "site")])
     assert result.exit_code == 0
     names = sorted(p.name for p in (tmp_path / "site").iterdir())
-    assert names == ["graph.jsonld", "graph.nt", "graph.ttl", "index.html",
+    assert names == ["graph.jsonld", "graph.nt", "graph.ttl", "graphs", "index.html",
                      "projection-network.gexf", "projection-network.graphml",
                      "projection-supply.gexf", "projection-supply.graphml",
                      "report.html", "report.json", "report.md", "stats.json", "stats.txt",
                      "validation.json", "validation.txt"]
     page = (tmp_path / "site" / "index.html").read_text()
     for name in names:
-        assert f'href="{name}"' in page or name == "index.html"
+        assert f'href="{name}"' in page or name in ("index.html", "graphs")
+    graphs = sorted(p.name for p in (tmp_path / "site" / "graphs").iterdir())
+    assert len(graphs) == 1 + 6 + 7  # the whole graph, 6 buyers, 7 suppliers
+    assert all(f'href="graphs/{g}"' in page for g in graphs)
     assert "https://" not in page and "src=" not in page  # nothing loads from anywhere
 
 
