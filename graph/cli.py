@@ -427,6 +427,100 @@ def viz(obj: Ctx, out, focus, depth, path_, impact, no_group, tower):
     _emit(page, out)
 
 
+@cli.group()
+def ingest():
+    """Bring your own data: OCDS (Contracts Finder, Find a Tender) or a council's
+    spend-over-£500 CSV, into Turtle that joins the graph's existing entities.
+
+    Example: supplier-graph ingest ocds releases.json --out mine.ttl --report
+    """
+
+
+def _ingest_report(result: dict, show: bool) -> None:
+    for w in result["warnings"]:
+        click.echo(f"warning: {w}", err=True)
+    if show:
+        res = result["resolution"]
+        for m in res["merged"]:
+            click.echo(f"merged: {m['name']!r} -> {m['label']} <{m['iri']}> (by {m['how']})", err=True)
+        for m in res["suggested"]:
+            click.echo(f"suggested: {m['name']!r} looks like {m['label']} <{m['iri']}> (similarity "
+                       f"{m['similarity']:.2f}); confirm with a line in an --aliases file", err=True)
+        for iri in result["new_organisations"]:
+            click.echo(f"new: <{iri}>", err=True)
+
+
+def _resolver(obj: Ctx, aliases):
+    from .ingest.resolve import Resolver
+    return Resolver.from_store(obj.store(), aliases=aliases)
+
+
+@ingest.command("ocds")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Turtle file to write (atomically).")
+@click.option("--aliases", type=click.Path(dir_okay=False), help="CSV name,iri: names you confirmed as an entity.")
+@click.option("--report", "show_report", is_flag=True, help="List merged, suggested and new organisations.")
+@click.pass_obj
+def ingest_ocds_command(obj: Ctx, files, out, aliases, show_report):
+    """OCDS release packages, record packages, JSON Lines or arrays of releases.
+
+    Example: supplier-graph ingest ocds contracts-finder.json --out mine.ttl --report
+    """
+    from .ingest.ocds import ingest_ocds
+    progress = (lambda n: click.echo(f"\r{n:,} releases", err=True, nl=False)) if sys.stderr.isatty() else None
+    result = ingest_ocds(files, out, resolver=_resolver(obj, aliases), progress=progress).to_dict()
+    _ingest_report(result, show_report)
+    click.echo(f"{out}: {result['ingested']} of {result['releases']} releases ingested ({result['skipped']} "
+               f"skipped): {result['contracts']} contracts, {result['frameworks']} frameworks, "
+               f"{len(result['new_organisations'])} new organisations, "
+               f"{len(result['resolution']['merged'])} merged, {len(result['resolution']['suggested'])} "
+               f"suggested; {result['triples']} triples", err=True)
+
+
+@ingest.command("spend-csv")
+@click.argument("file", type=click.Path())
+@click.option("--buyer", required=True, help="The body that published the file (a name in the graph, or a new one).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Turtle file to write (atomically).")
+@click.option("--column", "columns", multiple=True, metavar="FIELD=HEADER",
+              help="Name the header of supplier, amount, date or transaction (repeatable).")
+@click.option("--aliases", type=click.Path(dir_okay=False), help="CSV name,iri: names you confirmed as an entity.")
+@click.option("--report", "show_report", is_flag=True, help="List merged, suggested and new organisations.")
+@click.pass_obj
+def ingest_spend_command(obj: Ctx, file, buyer, out, columns, aliases, show_report):
+    """A council's spending-over-£500 CSV, aggregated per payee per month.
+
+    Example: supplier-graph ingest spend-csv spend-2024-04.csv --buyer "Bromley Council" --out spend.ttl
+    """
+    from .errors import EntityNotFound
+    from .ingest.rdfout import uri
+    from .ingest.spend_csv import COLUMN_ALIASES, ingest_spend_csv
+    from .lookup import resolve
+    extra = {}
+    for c in columns:
+        name, sep, header = c.partition("=")
+        if not sep or name not in COLUMN_ALIASES:
+            raise click.BadParameter(f"{c!r}: use FIELD=HEADER with FIELD one of {', '.join(COLUMN_ALIASES)}",
+                                     param_hint="--column")
+        extra[name] = header
+    store = obj.store()
+    try:
+        who = resolve(store, buyer)
+        buyer_iri, buyer_label, new = who.iri, who.label, False
+    except EntityNotFound:
+        from .ingest.resolve import normalise_org_name
+        buyer_iri, buyer_label, new = str(uri("org", normalise_org_name(buyer))), buyer, True
+        click.echo(f"note: {buyer!r} is not in the graph; it is added as a new public body", err=True)
+    from .ingest.resolve import Resolver
+    result = ingest_spend_csv(file, out, buyer_iri=buyer_iri, buyer_label=buyer_label,
+                              resolver=Resolver.from_store(store, aliases=aliases), columns=extra,
+                              new_buyer=new).to_dict()
+    _ingest_report(result, show_report)
+    click.echo(f"{out}: {result['payments']} payments (£{result['total']:,.2f}) to {result['payees']} payees in "
+               f"{result['spend_nodes']} payee-months; {result['redacted_payments']} redacted payments "
+               f"(£{result['redacted_total']:,.2f}) left out; {result['skipped_rows']} rows skipped; "
+               f"read as {result['encoding']}", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="supplier-graph")

@@ -49,6 +49,7 @@ class SG(DefinedNamespace):
     ReferenceSource: URIRef
     Saving: URIRef
     ServiceTower: URIRef
+    Spend: URIRef
     SharedServicePartnership: URIRef
     SourceDocument: URIRef
     SourcingModel: URIRef
@@ -77,11 +78,15 @@ class SG(DefinedNamespace):
     evidence: URIRef
     extensionOption: URIRef
     memberCount: URIRef
+    month: URIRef
     mentionedIn: URIRef
     openTo: URIRef
     organisation: URIRef
     owner: URIRef
     partOfProgramme: URIRef
+    payee: URIRef
+    payer: URIRef
+    paymentCount: URIRef
     predecessor: URIRef
     procuredThrough: URIRef
     publishedBy: URIRef
@@ -90,6 +95,7 @@ class SG(DefinedNamespace):
     relatesTo: URIRef
     scopeDescription: URIRef
     sourceFile: URIRef
+    startDate: URIRef
     startYear: URIRef
     statement: URIRef
     status: URIRef
@@ -99,6 +105,7 @@ class SG(DefinedNamespace):
     supplier: URIRef
     targetTower: URIRef
     tower: URIRef
+    transactionId: URIRef
     usesSourcingModel: URIRef
     value: URIRef
     valueKind: URIRef
@@ -151,6 +158,7 @@ PREFIXES: dict[str, str] = {
     "m8g": str(M8G),
     "cur": str(CUR),
     "cpv": str(CPV),
+    "adms": "http://www.w3.org/ns/adms#",
 }
 
 
