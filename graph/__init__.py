@@ -15,13 +15,26 @@ import importlib
 
 __all__ = [
     "load_graph", "open_store", "validate", "validate_graph", "resolve", "describe",
-    "graph_stats", "serialise_rdf", "build", "Store", "MemoryStore",
+    "graph_stats", "serialise_rdf", "build", "Store", "MemoryStore", "OxigraphStore", "EndpointStore",
+    "list_queries", "run_query", "project", "centrality", "shared_suppliers", "explained_paths",
+    "concentration", "failure_impact", "build_report", "render_json", "render_markdown", "render_html",
+    "graph_html", "whole_view", "focus_view", "path_view", "impact_view", "tower_view",
+    "notebook_display", "ingest_ocds", "ingest_spend_csv", "Resolver", "default_data_paths",
     "GraphError", "ParseError", "InputError", "QueryError", "EntityNotFound", "AmbiguousName",
     "UnsupportedFormat", "ValidationError",
 ]
 
 _WHERE = {
     "load_graph": "store", "open_store": "store", "Store": "store", "MemoryStore": "store",
+    "OxigraphStore": "store", "EndpointStore": "store", "default_data_paths": "store",
+    "list_queries": "sparql", "run_query": "sparql", "project": "projection",
+    "centrality": "analytics.centrality", "shared_suppliers": "analytics.shared",
+    "explained_paths": "analytics.paths", "concentration": "analytics.concentration",
+    "failure_impact": "analytics.impact",
+    "build_report": "report", "render_json": "report", "render_markdown": "report", "render_html": "report",
+    "graph_html": "visualise", "whole_view": "visualise", "focus_view": "visualise", "path_view": "visualise",
+    "impact_view": "visualise", "tower_view": "visualise", "notebook_display": "visualise",
+    "ingest_ocds": "ingest.ocds", "ingest_spend_csv": "ingest.spend_csv", "Resolver": "ingest.resolve",
     "validate": "validation", "validate_graph": "validation",
     "resolve": "lookup", "describe": "entity", "graph_stats": "stats",
     "serialise_rdf": "export", "build": "site",

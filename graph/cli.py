@@ -150,7 +150,7 @@ def export(obj: Ctx, fmt, view, out):
     """
     if fmt in ("graphml", "gexf"):
         from .export import serialise_projection
-        from .project import project
+        from .projection import project
         text = serialise_projection(project(obj.store(), view), fmt)
     elif obj.endpoint or obj.store_spec:
         from .export import serialise_rdf
@@ -279,7 +279,7 @@ def centrality(obj: Ctx, view, include_inactive, fmt, out, top):
     Example: supplier-graph centrality --view network --top 10
     """
     from .analytics.centrality import centrality as run
-    from .project import project
+    from .projection import project
     from .tables import render
     result = run(project(obj.store(), view, include_inactive=include_inactive))
     rows = result["nodes"][:top] if top else result["nodes"]
@@ -298,7 +298,7 @@ def shared(obj: Ctx, include_inactive, fmt, out):
     Example: supplier-graph shared --format csv
     """
     from .analytics.shared import shared_suppliers
-    from .project import project
+    from .projection import project
     from .tables import render
     result = shared_suppliers(project(obj.store(), "supply", include_inactive=include_inactive))
     rows = [{"buyer_a": r["buyers"][0]["label"], "buyer_b": r["buyers"][1]["label"],
@@ -320,7 +320,7 @@ def paths(obj: Ctx, a, b, k, view, include_inactive, fmt, out):
     """
     from .analytics.paths import explained_paths
     from .lookup import resolve
-    from .project import project
+    from .projection import project
     from .tables import render
     store = obj.store()
     source, target = resolve(store, a), resolve(store, b)
@@ -348,7 +348,7 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
     """
     from .analytics.impact import failure_impact
     from .lookup import resolve
-    from .project import project
+    from .projection import project
     from .tables import money, render
     store = obj.store()
     who = resolve(store, supplier)

@@ -20,7 +20,7 @@ from .analytics.impact import failure_impact
 from .analytics.shared import shared_suppliers
 from .lookup import Entity
 from .namespaces import sparql_prefixes
-from .project import load_contracts, project
+from .projection import load_contracts, project
 from .store import Store
 from .tables import money
 

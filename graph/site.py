@@ -21,7 +21,7 @@ __all__ = ["build"]
 def _graph_pages(store, snap, put) -> list[tuple[str, list[tuple[str, str]]]]:
     """The graph pages: the whole graph, each buyer's neighbourhood, each supplier's impact."""
     from . import visualise
-    from .project import load_contracts, project
+    from .projection import load_contracts, project
     contracts, _ = load_contracts(None, snap=snap)
     network = project(None, "network", snap=snap)
     put("graphs/whole.html", visualise.graph_html(network, title="supplier-graph: the whole graph"),
@@ -96,7 +96,7 @@ def build(out: str | os.PathLike, data: Iterable[str | os.PathLike] | None = Non
         put(f"graph{suffix}", serialise_rdf(graph, fmt), f"the whole graph as {fmt}")
 
     from .export import serialise_projection
-    from .project import project, snapshot
+    from .projection import project, snapshot
     from .report import build_report, render_html, render_json, render_markdown
     report_data = build_report(store)
     put("report.html", render_html(report_data), "the supplier-dependency report (HTML, with charts)")

@@ -211,7 +211,7 @@ def page_name(iri: str) -> str:
 # ----------------------------------------------------------------------------- views
 
 def _graph(store, view: str):
-    from .project import project
+    from .projection import project
     return project(store, view)
 
 
@@ -248,7 +248,7 @@ def path_view(store, source: str, target: str, *, k: int = 3) -> str:
 def impact_view(store, supplier: str, *, group: bool = True) -> str:
     """Who loses what if the supplier (and its corporate group) exits, highlighted."""
     from .analytics.impact import failure_impact
-    from .project import project, snapshot
+    from .projection import project, snapshot
     snap = snapshot(store)
     supply = project(None, "supply", snap=snap)
     g = project(None, "network", snap=snap)

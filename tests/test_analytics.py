@@ -5,7 +5,7 @@ import pytest
 
 from graph.analytics import centrality, concentration, explained_paths, failure_impact, shared_suppliers
 from graph.errors import UnsupportedFormat
-from graph.project import project
+from graph.projection import project
 from graph.store import MemoryStore, load_graph, ontology_paths
 
 from analytics_fixture import ANALYTICS

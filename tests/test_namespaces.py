@@ -31,3 +31,10 @@ def test_every_sg_term_used_in_data_is_defined(bundled_graph):
     used = {str(t)[len(ns):] for triple in bundled_graph for t in triple
             if isinstance(t, rdflib.URIRef) and str(t).startswith(ns)}
     assert used <= set(SG.__annotations__)
+
+
+def test_no_public_name_is_shadowed_by_a_submodule():
+    """``graph.project`` must stay the function even after ``graph/project.py`` is imported."""
+    import pkgutil
+    import graph
+    assert set(graph.__all__) & {m.name for m in pkgutil.iter_modules(graph.__path__)} == set()

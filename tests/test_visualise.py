@@ -8,7 +8,7 @@ import pytest
 
 from graph import visualise
 from graph.cli import cli
-from graph.project import project
+from graph.projection import project
 from graph.store import MemoryStore, load_graph, ontology_paths
 
 from analytics_fixture import ANALYTICS
