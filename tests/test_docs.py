@@ -33,3 +33,42 @@ def test_readme_has_the_two_commands_and_ci_runs_the_second():
     assert "pytest" in install_and_test
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert install_and_test in ci.splitlines()
+
+
+# -- docs/: a page per command, and every example still gives the documented output
+
+DOCS = ROOT / "docs"
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_command_has_a_docs_page(name):
+    page = DOCS / "commands" / f"{name}.md"
+    assert page.is_file(), f"docs/commands/{name}.md is missing (python docs/regenerate.py)"
+    assert page.read_text(encoding="utf-8").startswith(f"# `supplier-graph {name}`")
+
+
+def _examples():
+    for page in sorted((DOCS / "commands").glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for block, code in re.findall(r"```console\n(.*?)\n```\n\(exit (\d+)\)", text, re.S):
+            lines = block.splitlines()
+            yield pytest.param(lines[0][len("$ supplier-graph "):], lines[1:], int(code),
+                               id=f"{page.stem}: {lines[0][2:60]}")
+
+
+@pytest.mark.parametrize("args, expected, code", list(_examples()))
+def test_documented_example_still_holds(args, expected, code, monkeypatch):
+    import shlex
+    from click.testing import CliRunner
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(cli, shlex.split(args), prog_name="supplier-graph")
+    got = result.output.rstrip("\n").splitlines()
+    if "..." in expected:
+        cut = expected.index("...")
+        got = got[:cut] + ["..."] + got[len(got) - (len(expected) - cut - 1):]
+    assert (result.exit_code, got) == (code, expected)
+
+
+def test_docs_pages_exist():
+    for name in ("ontology.md", "report-schema.md", "sparql-server.md", "README.md"):
+        assert (DOCS / name).is_file()

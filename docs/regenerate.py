@@ -1,0 +1,112 @@
+"""Regenerate docs/commands/*.md with real output: python docs/regenerate.py
+
+Each page is a short explanation followed by examples run against the bundled data (from
+the repository root, so paths like tests/fixtures/... resolve). tests/test_docs.py runs
+every example again and checks the output still matches.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from graph.cli import cli  # noqa: E402
+
+PAGES = {
+    "validate": ("Parse the data and check it against the SHACL shapes in `ontology/shapes.ttl`. "
+                 "Exit 0 when valid; 1 with one line per violation (the entity's label and IRI, the property, "
+                 "what is wrong); 2 when a file cannot be read, with `file:line:col` for syntax errors.",
+                 ["validate", "validate tests/fixtures/rdf/contract-without-supplier.ttl",
+                  "validate tests/fixtures/rdf/missing-dot.ttl"]),
+    "stats": ("Entities by kind (subclasses included), contracts by status, the sources and how many entities "
+              "cite each, and the data gaps: contracts with no known value, date or tower.",
+              ["stats"]),
+    "show": ("One entity: its kinds, other names, attributes, relations in both directions (each with the "
+             "other side's label and numbered sources), money figures, claims, evidence quotes and sources. "
+             "NAME is a label, an alias, a local id or an IRI, in any case. An ambiguous name lists the "
+             "candidates; an unknown one gets suggestions (both exit 2).",
+             ["show MPS", "show Keysorce"]),
+    "query": ("Run a named query (`query --list`), a `.rq` file, SPARQL text or `-` for stdin. `--param NAME=VALUE` "
+              "binds a parameter, resolving entity names. `--format table|csv|tsv|json` for SELECT/ASK "
+              "(json is SPARQL 1.1 Query Results JSON), `turtle|nt|jsonld` for CONSTRUCT/DESCRIBE. "
+              "`--timeout` bounds every query (default 30 s). Updates are refused; so is SERVICE unless "
+              "`--allow-service`.",
+              ["query --list", "query buyers-of-supplier --param supplier=SunGard --format csv",
+               "query \"SELECT (COUNT(*) AS ?n) WHERE { ?c a sg:Contract }\" --format json",
+               "query \"DELETE WHERE { ?s ?p ?o }\""]),
+    "serve": ("Serve the graph as a read-only SPARQL 1.1 Protocol endpoint (Oxigraph's server) on 127.0.0.1. "
+              "GET and POST; JSON, XML, CSV and TSV results and Turtle and N-Triples graphs by content "
+              "negotiation; a per-query `--timeout`; no update endpoint. Ctrl-C stops it. See "
+              "[running against a SPARQL server](../sparql-server.md).",
+              []),
+    "centrality": ("Degree, betweenness (weighted so that more contracts mean closer), PageRank and eigenvector "
+                   "centrality (per connected component, scaled by size) of every node of a projection "
+                   "(`--view supply|network|towers`). Betweenness is exact up to 2,000 nodes and sampled with a "
+                   "fixed seed above; the first line on stderr says which.",
+                   ["centrality --top 5", "centrality --view network --top 3 --format csv"]),
+    "shared": ("Every pair of buyers that buy from a common supplier, and which suppliers; `--format json` adds "
+               "the towers each shared supplier provides to each buyer.",
+               ["shared"]),
+    "paths": ("The k shortest paths between two entities (network view by default), each hop naming its relation "
+              "and the documents that state it.",
+              ["paths Lewisham Westminster -k 1", "paths Bromley Atlantis"]),
+    "impact": ("What fails if a supplier exits: the buyers affected, the towers each is left without (no other "
+               "supplier of that buyer covers them), value at risk by kind, and the frameworks the supplier offers. "
+               "`--group` takes its corporate predecessors and successors with it.",
+               ["impact BT", "impact CSC --group --format json"]),
+    "report": ("The supplier-dependency report. `--format md|json|html`; `--buyer NAME` narrows it to one body; "
+               "`--out FILE` writes it atomically. The JSON follows [the report schema](../report-schema.md).",
+               ["report --buyer Lewisham"]),
+    "viz": ("An interactive graph page: the whole graph, or one of `--focus NAME --depth N`, `--path A B`, "
+            "`--impact SUPPLIER`, `--tower TOWER`. Self-contained (vis-network inlined), works from file:// "
+            "with no connection; names from the data are only ever inserted as text.",
+            ["viz --impact CSC --out /tmp/supplier-graph-docs-csc.html"]),
+    "ingest": ("`ingest ocds FILE... --out OUT.ttl` imports OCDS from Contracts Finder and Find a Tender; "
+               "`ingest spend-csv FILE --buyer NAME --out OUT.ttl` imports a council's spending-over-£500 CSV. "
+               "Organisations join existing entities by identifier, then normalised name; near matches are "
+               "suggested (`--report`), and confirmed in an `--aliases` CSV (`name,iri`).",
+               ["ingest ocds tests/fixtures/ocds/releases-array.json --out /tmp/supplier-graph-docs.ttl --report",
+                "ingest spend-csv tests/fixtures/spend/utf8-bom-vendor.csv --buyer Lewisham "
+                "--out /tmp/supplier-graph-docs-spend.ttl",
+                "ingest spend-csv tests/fixtures/spend/missing-columns.csv --buyer Lewisham "
+                "--out /tmp/supplier-graph-docs-spend.ttl"]),
+    "export": ("The graph as Turtle, N-Triples (sorted) or JSON-LD, or a projection as GraphML or GEXF for Gephi.",
+               ["export --format graphml --view supply --out /tmp/supplier-graph-docs.graphml"]),
+    "build": ("The main job: validation, statistics, the report in every format, the graph in every RDF format, "
+              "the projections for Gephi and the graph pages, with an `index.html` linking them. Exit 1 if "
+              "validation found problems (everything is still written).",
+              ["build --out /tmp/supplier-graph-docs-build"]),
+}
+
+
+def run(args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, shlex.split(args), prog_name="supplier-graph")
+    return result.exit_code, result.output
+
+
+def main() -> None:
+    import os
+    os.chdir(ROOT)
+    out = ROOT / "docs" / "commands"
+    out.mkdir(parents=True, exist_ok=True)
+    for name, (prose, examples) in PAGES.items():
+        help_text = run(f"{name} --help")[1].strip()
+        lines = [f"# `supplier-graph {name}`", "", prose, ""]
+        for ex in examples:
+            code, output = run(ex)
+            text = output.rstrip("\n").splitlines()
+            if len(text) > 40:
+                text = text[:30] + ["..."] + text[-5:]
+            lines += ["```console", f"$ supplier-graph {ex}", *text, "```", f"(exit {code})", ""]
+        lines += ["## Help", "", "```text", help_text, "```", ""]
+        (out / f"{name}.md").write_text("\n".join(lines), encoding="utf-8")
+        print(f"wrote docs/commands/{name}.md")
+
+
+if __name__ == "__main__":
+    main()
