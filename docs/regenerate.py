@@ -77,6 +77,13 @@ PAGES = {
                 "--out /tmp/supplier-graph-docs-spend.ttl"]),
     "export": ("The graph as Turtle, N-Triples (sorted) or JSON-LD, or a projection as GraphML or GEXF for Gephi.",
                ["export --format graphml --view supply --out /tmp/supplier-graph-docs.graphml"]),
+    "synth": ("A synthetic procurement graph of N contracts that conforms to the shapes (buyers of each kind, "
+              "Zipf-distributed suppliers, frameworks and call-offs, values, dates, statuses, partnerships, "
+              "lineage, a source per fact). Deterministic for a seed. For scale tests and `benchmarks/`.",
+              ["synth --contracts 1000 --seed 1 --out /tmp/supplier-graph-docs-synth.nt"]),
+    "load": ("Bulk-load RDF files (and the ontology) into a persistent Oxigraph store once, with a progress bar "
+             "on a terminal; afterwards every command reads it with `--store oxigraph:DIR` without parsing.",
+             []),
     "build": ("The main job: validation, statistics, the report in every format, the graph in every RDF format, "
               "the projections for Gephi and the graph pages, with an `index.html` linking them. Exit 1 if "
               "validation found problems (everything is still written).",

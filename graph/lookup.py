@@ -22,18 +22,22 @@ from .store import Store
 __all__ = ["Entity", "normalise_name", "resolve", "name_index", "iri_ref"]
 
 _INDEX_QUERY = """
-SELECT ?s ?name ?minor WHERE {
+SELECT ?s ?name WHERE {
   { ?s rdfs:label|skos:prefLabel|skos:altLabel|dcterms:title ?name }
   UNION
   { ?s a ?anyType . BIND(STRAFTER(STR(?s), STR(:)) AS ?name) FILTER(?name != "") }
   FILTER(isIRI(?s))
-  FILTER NOT EXISTS {
-    VALUES ?schema { owl:Class owl:ObjectProperty owl:DatatypeProperty owl:Ontology
-                     owl:FunctionalProperty }
-    ?s a ?schema }
-  BIND(EXISTS { ?s a ?minorType . VALUES ?minorType { epo:MonetaryValue sg:Claim } } AS ?minor)
 }
 """
+# Kept apart from the index query (a FILTER NOT EXISTS per name is slow on large graphs).
+_SCHEMA_QUERY = """
+SELECT DISTINCT ?s ?t WHERE {
+  VALUES ?t { owl:Class owl:ObjectProperty owl:DatatypeProperty owl:Ontology owl:FunctionalProperty
+              epo:MonetaryValue sg:Claim }
+  ?s a ?t .
+}
+"""
+_MINOR_TYPES = {"http://data.europa.eu/a4g/ontology#MonetaryValue", "https://w3id.org/supplier-graph/ontology#Claim"}
 
 _LABEL_QUERY = """
 SELECT ?s ?p ?label WHERE {
@@ -94,12 +98,15 @@ def name_index(store: Store) -> dict[str, dict[str, str]]:
     if cached is not None:
         return cached
     index: dict[str, dict[str, str]] = {}
+    schema: set[str] = set()
     minor: set[str] = set()
+    for row in store.select(sparql_prefixes() + _SCHEMA_QUERY).rows:
+        (minor if str(row["t"]) in _MINOR_TYPES else schema).add(str(row["s"]))
     for row in store.select(sparql_prefixes() + _INDEX_QUERY).rows:
         name, iri = str(row["name"]), str(row["s"])
+        if iri in schema:
+            continue
         index.setdefault(normalise_name(name), {}).setdefault(iri, name)
-        if row.get("minor") is not None and row["minor"].toPython() is True:
-            minor.add(iri)
     index[_MINOR] = {i: "" for i in minor}
     try:
         store._name_index = index

@@ -37,13 +37,16 @@ _SOURCES = """SELECT ?src ?title ?publisher ?ref (COUNT(DISTINCT ?x) AS ?facts) 
   BIND(EXISTS { ?src a sg:ReferenceSource } AS ?ref)
 } GROUP BY ?src ?title ?publisher ?ref ORDER BY ?title"""
 
-_GAPS = """SELECT ?c ?label ?noValue ?noDate ?noTower WHERE {
+# OPTIONAL + COUNT rather than BIND(NOT EXISTS ...): the same answer, and it stays fast
+# on hundreds of thousands of contracts in Oxigraph.
+_GAPS = """SELECT ?c ?label (COUNT(?k) = 0 AS ?noValue) (COUNT(?d) = 0 AS ?noDate) (COUNT(?t) = 0 AS ?noTower)
+WHERE {
   ?c rdf:type/rdfs:subClassOf* sg:Contract .
   OPTIONAL { ?c rdfs:label ?label }
-  BIND(NOT EXISTS { ?c sg:value/sg:valueKind ?k . VALUES ?k { sg:TotalContractValue sg:AnnualValue } } AS ?noValue)
-  BIND(NOT EXISTS { ?c sg:duration|sg:endDate|sg:startYear|sg:awardedNotBefore|sg:awardedNotAfter ?d } AS ?noDate)
-  BIND(NOT EXISTS { ?c sg:tower ?t } AS ?noTower)
-} ORDER BY ?label"""
+  OPTIONAL { ?c sg:value/sg:valueKind ?k . FILTER(?k IN (sg:TotalContractValue, sg:AnnualValue)) }
+  OPTIONAL { ?c sg:duration|sg:endDate|sg:startDate|sg:startYear|sg:awardedNotBefore|sg:awardedNotAfter ?d }
+  OPTIONAL { ?c sg:tower ?t }
+} GROUP BY ?c ?label ORDER BY ?label ?c"""
 
 
 def _b(term) -> bool:

@@ -281,7 +281,7 @@ class OxigraphStore(Store):
     def is_empty(self) -> bool:
         return len(self.store) == 0
 
-    def load(self, files: Iterable[str | os.PathLike]) -> int:
+    def load(self, files: Iterable[str | os.PathLike], *, progress=None) -> int:
         """Bulk-load RDF files with Oxigraph's own parsers; returns the triples stored.
 
         Files are first parsed by :func:`load_graph`'s checks only on error: Oxigraph's
@@ -294,7 +294,12 @@ class OxigraphStore(Store):
         load = self.store.bulk_load if self.path is not None else self.store.load
         for f in expand_paths(files):
             try:
-                load(path=str(f), format=fmts[rdf_format(f)], base_iri=Path(f).resolve().as_uri())
+                if progress is None:
+                    load(path=str(f), format=fmts[rdf_format(f)], base_iri=Path(f).resolve().as_uri())
+                else:
+                    with open(f, "rb") as raw:
+                        load(input=_Counting(raw, progress), format=fmts[rdf_format(f)],
+                             base_iri=Path(f).resolve().as_uri())
             except SyntaxError as e:
                 raise _oxigraph_parse_error(str(f), str(e)) from e
             except OSError as e:
@@ -333,6 +338,23 @@ class OxigraphStore(Store):
             return result.serialize(format=ox.QueryResultsFormat.JSON) or b""
 
         return _parse_result(_in_thread(run, timeout), form)
+
+
+class _Counting:
+    """A binary file that reports how many bytes have been read (for a progress bar)."""
+
+    def __init__(self, raw, report):
+        self.raw, self.report = raw, report
+
+    def read(self, size=-1):
+        data = self.raw.read(size)
+        self.report(len(data))
+        return data
+
+    def readinto(self, buffer):
+        n = self.raw.readinto(buffer)
+        self.report(n or 0)
+        return n
 
 
 def _oxigraph_parse_error(path: str, message: str) -> ParseError:
