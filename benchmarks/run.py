@@ -105,7 +105,7 @@ def main() -> None:
     parser.add_argument("--scales", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--full", action="store_true", help="add 1,000,000 contracts")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--naive-betweenness-limit", type=int, default=20000,
+    parser.add_argument("--naive-betweenness-limit", type=int, default=3000,
                         help="skip naive exact betweenness above this many networkx nodes")
     parser.add_argument("--query-timeout", type=float, default=120.0, help="per named query, seconds")
     parser.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))

@@ -46,7 +46,7 @@ PAGES = {
               []),
     "centrality": ("Degree, betweenness (weighted so that more contracts mean closer), PageRank and eigenvector "
                    "centrality (per connected component, scaled by size) of every node of a projection "
-                   "(`--view supply|network|towers`). Betweenness is exact up to 2,000 nodes and sampled with a "
+                   "(`--view supply|network|towers`). Betweenness is exact up to 800 nodes and sampled (200 sources, fixed seed) "
                    "fixed seed above; the first line on stderr says which.",
                    ["centrality --top 5", "centrality --view network --top 3 --format csv"]),
     "shared": ("Every pair of buyers that buy from a common supplier, and which suppliers; `--format json` adds "

@@ -25,3 +25,16 @@ def test_same_output_in_memory_and_through_the_endpoint(runner, server, args):
     remote = runner.invoke(cli, ["--endpoint", server, *args])
     assert local.exit_code == remote.exit_code == 0, remote.stderr
     assert remote.stdout == local.stdout
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("store") / "oxigraph"
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(a[:2]) for a in COMMANDS])
+def test_same_output_in_memory_and_from_a_persistent_store(runner, store_dir, args):
+    local = runner.invoke(cli, args)
+    stored = runner.invoke(cli, ["--store", f"oxigraph:{store_dir}", *args])
+    assert local.exit_code == stored.exit_code == 0, stored.stderr
+    assert stored.stdout == local.stdout
