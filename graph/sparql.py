@@ -12,9 +12,7 @@ Queries are checked before they run: a syntax error becomes a
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -219,26 +217,17 @@ def format_result(result, form: str, fmt: str) -> str:
         return result.serialize(format="json").decode("utf-8") + "\n"
     if form == "ASK":
         return ("true" if result.askAnswer else "false") + "\n"
+    from .tables import render
     names = [str(v) for v in result.vars]
     rows = [[_cell(r[i]) for i in range(len(names))] for r in result]
-    if fmt in ("csv", "tsv"):
-        buf = io.StringIO()
-        if fmt == "csv":
-            writer = csv.writer(buf, lineterminator="\n")
-            writer.writerow(names)
-            writer.writerows(rows)
-        else:
-            buf.write("\t".join(f"?{n}" for n in names) + "\n")
-            for r in rows:
-                buf.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in r) + "\n")
-        return buf.getvalue()
-    widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
-    clip = lambda s, w: s if len(s) <= w else s[: w - 1] + "\u2026"  # noqa: E731
-    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(clip(c, w).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{n}" for n in names)]
+        lines += ["\t".join(c.replace("\t", " ").replace("\n", " ") for c in r) for r in rows]
+        return "\n".join(lines) + "\n"
+    text = render([dict(zip(names, r)) for r in rows], names, fmt)
+    if fmt == "table":
+        text += f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+    return text
 
 
 def run_query(store, spec: str, params: dict[str, str] | None = None, *, timeout: float | None = 30,
