@@ -33,6 +33,8 @@ COMMANDS = [
     ["report", "--format", "md"],
     ["report", "--format", "html"],
     ["export", "--format", "graphml"],
+    ["viz", "--out", "/tmp/supplier-graph-bench-viz.html"],
+    ["viz", "--impact", "DXC", "--out", "/tmp/supplier-graph-bench-viz.html"],
 ]
 
 
