@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import os
 import random
-import tempfile
-from pathlib import Path
 
+from .io import atomic_writer
 from .namespaces import PREFIXES
 
 __all__ = ["synthesise"]
@@ -59,100 +58,90 @@ def synthesise(contracts: int, out: str | os.PathLike, *, seed: int = 1) -> dict
     n_frameworks = max(2, contracts // 500)
     n_partnerships = max(2, contracts // 200)
     supplier_weights = [1.0 / (rank + 1) for rank in range(n_suppliers)]  # Zipf, s = 1
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     counts = {"contracts": contracts, "buyers": n_buyers, "suppliers": n_suppliers, "frameworks": n_frameworks,
               "partnerships": n_partnerships, "sources": n_sources, "triples": 0}
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            def t(s, p, o):
-                fh.write(f"{s} {p} {o} .\n")
-                counts["triples"] += 1
+    with atomic_writer(out) as fh:
+        def t(s, p, o):
+            fh.write(f"{s} {p} {o} .\n")
+            counts["triples"] += 1
 
-            for k in range(n_sources):
-                src = _i(f"source/{k}")
-                t(src, RDF_TYPE, _s("SourceDocument"))
-                t(src, "<http://purl.org/dc/terms/title>", _lit(f"Synthetic procurement notice {k}"))
-                t(src, "<http://purl.org/dc/terms/publisher>", _lit(f"Synthetic Publisher {k % 7}"))
+        for k in range(n_sources):
+            src = _i(f"source/{k}")
+            t(src, RDF_TYPE, _s("SourceDocument"))
+            t(src, "<http://purl.org/dc/terms/title>", _lit(f"Synthetic procurement notice {k}"))
+            t(src, "<http://purl.org/dc/terms/publisher>", _lit(f"Synthetic Publisher {k % 7}"))
 
-            def source() -> str:
-                return _i(f"source/{rng.randrange(n_sources)}")
+        def source() -> str:
+            return _i(f"source/{rng.randrange(n_sources)}")
 
-            kinds = [k for k, _, _ in BODY_KINDS]
-            kind_w = [w for _, _, w in BODY_KINDS]
-            names = {k: n for k, n, _ in BODY_KINDS}
-            for b in range(n_buyers):
-                kind = rng.choices(kinds, kind_w)[0]
-                t(_i(f"buyer/{b}"), RDF_TYPE, _s(kind))
-                t(_i(f"buyer/{b}"), LABEL, _lit(f"Synthetic {names[kind]} {b}"))
-            for s in range(n_suppliers):
-                t(_i(f"supplier/{s}"), RDF_TYPE, _s("Supplier"))
-                t(_i(f"supplier/{s}"), LABEL, _lit(f"Synthetic Supplier {s} Ltd"))
-            for s in range(n_suppliers // 50):  # corporate lineage: a few takeovers
-                old, new = rng.randrange(n_suppliers), rng.randrange(min(20, n_suppliers))
-                if old != new:
-                    t(_i(f"supplier/{old}"), _s("succeededBy"), _i(f"supplier/{new}"))
-                    ev = _i(f"event/{s}")
-                    t(ev, RDF_TYPE, _s("CorporateEvent"))
-                    t(ev, LABEL, _lit(f"Synthetic takeover {s}"))
-                    t(ev, _s("predecessor"), _i(f"supplier/{old}"))
-                    t(ev, _s("successor"), _i(f"supplier/{new}"))
-                    t(ev, DERIVED, source())
-            for p in range(n_partnerships):
-                node = _i(f"partnership/{p}")
-                t(node, RDF_TYPE, _s(rng.choice(["JointProcurement", "SharedServicePartnership"])))
-                t(node, LABEL, _lit(f"Synthetic partnership {p}"))
-                for b in rng.sample(range(n_buyers), 2 + rng.randrange(3)):
-                    t(node, "<http://www.w3.org/ns/org#hasMember>", _i(f"buyer/{b}"))
-                t(node, DERIVED, source())
-            framework_suppliers = []
-            for f in range(n_frameworks):
-                node = _i(f"framework/{f}")
-                t(node, RDF_TYPE, _s("Framework"))
-                t(node, LABEL, _lit(f"Synthetic framework {f}"))
-                members = rng.choices(range(n_suppliers), supplier_weights, k=3 + rng.randrange(5))
-                framework_suppliers.append(sorted(set(members)))
-                for s in framework_suppliers[-1]:
-                    t(node, _s("supplier"), _i(f"supplier/{s}"))
-                t(node, _s("tower"), f"<{TOWER}{rng.choice(TOWERS)}>")
-                t(node, DERIVED, source())
-                _money(t, f"framework/{f}", rng.randrange(50, 2000) * 1_000_000, "FrameworkCeiling", source())
+        kinds = [k for k, _, _ in BODY_KINDS]
+        kind_w = [w for _, _, w in BODY_KINDS]
+        names = {k: n for k, n, _ in BODY_KINDS}
+        for b in range(n_buyers):
+            kind = rng.choices(kinds, kind_w)[0]
+            t(_i(f"buyer/{b}"), RDF_TYPE, _s(kind))
+            t(_i(f"buyer/{b}"), LABEL, _lit(f"Synthetic {names[kind]} {b}"))
+        for s in range(n_suppliers):
+            t(_i(f"supplier/{s}"), RDF_TYPE, _s("Supplier"))
+            t(_i(f"supplier/{s}"), LABEL, _lit(f"Synthetic Supplier {s} Ltd"))
+        for s in range(n_suppliers // 50):  # corporate lineage: a few takeovers
+            old, new = rng.randrange(n_suppliers), rng.randrange(min(20, n_suppliers))
+            if old != new:
+                t(_i(f"supplier/{old}"), _s("succeededBy"), _i(f"supplier/{new}"))
+                ev = _i(f"event/{s}")
+                t(ev, RDF_TYPE, _s("CorporateEvent"))
+                t(ev, LABEL, _lit(f"Synthetic takeover {s}"))
+                t(ev, _s("predecessor"), _i(f"supplier/{old}"))
+                t(ev, _s("successor"), _i(f"supplier/{new}"))
+                t(ev, DERIVED, source())
+        for p in range(n_partnerships):
+            node = _i(f"partnership/{p}")
+            t(node, RDF_TYPE, _s(rng.choice(["JointProcurement", "SharedServicePartnership"])))
+            t(node, LABEL, _lit(f"Synthetic partnership {p}"))
+            for b in rng.sample(range(n_buyers), 2 + rng.randrange(3)):
+                t(node, "<http://www.w3.org/ns/org#hasMember>", _i(f"buyer/{b}"))
+            t(node, DERIVED, source())
+        framework_suppliers = []
+        for f in range(n_frameworks):
+            node = _i(f"framework/{f}")
+            t(node, RDF_TYPE, _s("Framework"))
+            t(node, LABEL, _lit(f"Synthetic framework {f}"))
+            members = rng.choices(range(n_suppliers), supplier_weights, k=3 + rng.randrange(5))
+            framework_suppliers.append(sorted(set(members)))
+            for s in framework_suppliers[-1]:
+                t(node, _s("supplier"), _i(f"supplier/{s}"))
+            t(node, _s("tower"), f"<{TOWER}{rng.choice(TOWERS)}>")
+            t(node, DERIVED, source())
+            _money(t, f"framework/{f}", rng.randrange(50, 2000) * 1_000_000, "FrameworkCeiling", source())
 
-            statuses = [s for s, _ in STATUSES]
-            status_w = [w for _, w in STATUSES]
-            for c in range(contracts):
-                node = _i(f"contract/{c}")
-                status = rng.choices(statuses, status_w)[0]
-                call_off = rng.random() < 0.3
-                t(node, RDF_TYPE, _s("CallOff" if call_off else "Contract"))
-                t(node, LABEL, _lit(f"Synthetic contract {c}"))
-                t(node, _s("buyer"), _i(f"buyer/{rng.randrange(n_buyers)}"))
-                if call_off:
-                    f = rng.randrange(n_frameworks)
-                    t(node, _s("viaFramework"), _i(f"framework/{f}"))
-                    supplier = rng.choice(framework_suppliers[f])
-                else:
-                    supplier = rng.choices(range(n_suppliers), supplier_weights)[0]
-                if status not in ("InProcurement", "Planned"):
-                    t(node, _s("supplier"), _i(f"supplier/{supplier}"))
-                t(node, _s("status"), _s(status))
-                t(node, _s("tower"), f"<{TOWER}{rng.choice(TOWERS)}>")
-                start = 2012 + rng.randrange(12)
-                years = rng.choice([2, 3, 5, 7, 10])
-                t(node, _s("startDate"), _typed(f"{start}-{1 + rng.randrange(12):02d}-01", "date"))
-                t(node, _s("duration"), _typed(f"P{years}Y", "duration"))
-                t(node, DERIVED, source())
-                if rng.random() < 0.8:
-                    _money(t, f"contract/{c}", rng.randrange(1, 5000) * 10_000, "TotalContractValue", source())
-                elif rng.random() < 0.5:
-                    _money(t, f"contract/{c}", rng.randrange(1, 500) * 10_000, "AnnualValue", source())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        statuses = [s for s, _ in STATUSES]
+        status_w = [w for _, w in STATUSES]
+        for c in range(contracts):
+            node = _i(f"contract/{c}")
+            status = rng.choices(statuses, status_w)[0]
+            call_off = rng.random() < 0.3
+            t(node, RDF_TYPE, _s("CallOff" if call_off else "Contract"))
+            t(node, LABEL, _lit(f"Synthetic contract {c}"))
+            t(node, _s("buyer"), _i(f"buyer/{rng.randrange(n_buyers)}"))
+            if call_off:
+                f = rng.randrange(n_frameworks)
+                t(node, _s("viaFramework"), _i(f"framework/{f}"))
+                supplier = rng.choice(framework_suppliers[f])
+            else:
+                supplier = rng.choices(range(n_suppliers), supplier_weights)[0]
+            if status not in ("InProcurement", "Planned"):
+                t(node, _s("supplier"), _i(f"supplier/{supplier}"))
+            t(node, _s("status"), _s(status))
+            t(node, _s("tower"), f"<{TOWER}{rng.choice(TOWERS)}>")
+            start = 2012 + rng.randrange(12)
+            years = rng.choice([2, 3, 5, 7, 10])
+            t(node, _s("startDate"), _typed(f"{start}-{1 + rng.randrange(12):02d}-01", "date"))
+            t(node, _s("duration"), _typed(f"P{years}Y", "duration"))
+            t(node, DERIVED, source())
+            if rng.random() < 0.8:
+                _money(t, f"contract/{c}", rng.randrange(1, 5000) * 10_000, "TotalContractValue", source())
+            elif rng.random() < 0.5:
+                _money(t, f"contract/{c}", rng.randrange(1, 500) * 10_000, "AnnualValue", source())
     return counts
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from pathlib import Path
 
 import rdflib
 
+from ..io import atomic_writer
 from ..namespaces import PREFIXES
 
 __all__ = ["TripleSink", "slug", "uri", "ID_BASE"]
@@ -50,9 +50,8 @@ class TripleSink:
         self._seen: set[bytes] = set()
 
     def __enter__(self) -> "TripleSink":
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.out.name}.", suffix=".tmp", dir=self.out.parent)
-        self._fh = os.fdopen(fd, "w", encoding="utf-8")
+        self._writer = atomic_writer(self.out)
+        self._fh = self._writer.__enter__()
         for line in self.header.splitlines():
             self._fh.write(f"# {line}\n")
         for prefix, iri in PREFIXES.items():
@@ -68,10 +67,5 @@ class TripleSink:
             self._fh.write(line)
             self.count += 1
 
-    def __exit__(self, kind, value, tb) -> None:
-        self._fh.close()
-        if kind is None:
-            os.chmod(self._tmp, 0o644)
-            os.replace(self._tmp, self.out)
-        else:
-            os.unlink(self._tmp)
+    def __exit__(self, kind, value, tb):
+        return self._writer.__exit__(kind, value, tb)
