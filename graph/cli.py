@@ -88,8 +88,6 @@ def validate(obj: Ctx, paths, fmt):
     report = run_validate(list(paths) or obj.data)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-    elif report.conforms:
-        click.echo(report.to_text())
     else:
         click.echo(report.to_text())
     sys.exit(0 if report.conforms else 1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from .lookup import Entity, iri_ref, labels
 from .namespaces import PREFIXES, sparql_prefixes
 from .store import Store
+from .tables import money
 
 __all__ = ["describe", "format_description", "INVERSE_LABELS"]
 
@@ -146,14 +147,6 @@ def describe(store: Store, entity: Entity) -> dict:
     }
 
 
-def _money(amount: float, currency: str | None) -> str:
-    symbol = {"GBP": "£", "USD": "$", "EUR": "€"}.get(currency or "", "")
-    for div, suffix in ((1e9, "bn"), (1e6, "m")):
-        if amount >= div:
-            return f"{symbol}{amount / div:g}{suffix}" + ("" if symbol else f" {currency}")
-    return f"{symbol}{amount:,.0f}" + ("" if symbol else f" {currency}")
-
-
 def format_description(d: dict) -> str:
     """The text form of :func:`describe`, with numbered source references."""
     order = {s["iri"]: n for n, s in enumerate(d["sources"], 1)}
@@ -167,7 +160,7 @@ def format_description(d: dict) -> str:
         lines.append("  a " + ", ".join(d["kinds"]))
     if d["alt_labels"]:
         lines.append("  also called: " + ", ".join(d["alt_labels"]))
-    attrs = [a for a in d["attributes"] if a["property"] != SG + "evidence"]
+    attrs = d["attributes"]
     if attrs:
         lines.append("")
         for a in attrs:
@@ -185,7 +178,7 @@ def format_description(d: dict) -> str:
         lines.append("figures:")
         for f in d["figures"]:
             extra = "; ".join(x for x in (f["qualifier"], f["applies_to"] and f"for {f['applies_to']}") if x)
-            lines.append(f"  {_money(f['amount'], f['currency'])} {f['kind'] or ''}"
+            lines.append(f"  {money(f['amount'], f['currency'] or 'GBP')} {f['kind'] or ''}"
                          + (f" ({extra})" if extra else "") + refs(f["sources"]))
     if d["claims"]:
         lines.append("")

@@ -27,8 +27,17 @@ def serialise_rdf(graph: rdflib.Graph, fmt: str) -> str:
         return "\n".join(sorted(l for l in lines if l.strip())) + "\n"
     if name == "json-ld":
         from .namespaces import PREFIXES
-        return graph.serialize(format="json-ld", context={k or "@vocab": v for k, v in PREFIXES.items()
-                                                          if k}, indent=2)
+        import json
+        doc = json.loads(graph.serialize(format="json-ld", context={k: v for k, v in PREFIXES.items() if k}))
+        # rdflib emits nodes and values in set order; sort them so that exports are stable
+        key = lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False)  # noqa: E731
+        nodes = doc.get("@graph", [])
+        for node in nodes:
+            for k, v in node.items():
+                if isinstance(v, list):
+                    node[k] = sorted(v, key=key)
+        doc["@graph"] = sorted(nodes, key=lambda n: str(n.get("@id")))
+        return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     return graph.serialize(format=name)
 
 

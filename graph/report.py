@@ -83,10 +83,13 @@ class _Sources:
         return [{"n": i, **self.by_title[t]} for i, t in enumerate(self.order, 1)]
 
 
-def build_report(store: Store, *, buyer: Entity | None = None, include_inactive: bool = False) -> dict:
-    """The report as plain data (see the module docstring and the JSON Schema)."""
+def build_report(store: Store, *, buyer: Entity | None = None, include_inactive: bool = False,
+                 snap=None) -> dict:
+    """The report as plain data (see the module docstring and the JSON Schema).
+
+    ``snap`` (:func:`graph.projection.snapshot`) reuses a projection the caller has read."""
     pre = sparql_prefixes()
-    contracts, snap = load_contracts(store, include_inactive=include_inactive)
+    contracts, snap = load_contracts(store, include_inactive=include_inactive, snap=snap)
     all_contracts = sorted(snap.contracts.values(), key=lambda c: c.label)
     g = project(None, "supply", include_inactive=include_inactive, snap=snap)
     sources = _Sources(store.select(pre + _SOURCES).rows)
@@ -337,6 +340,7 @@ def _svg_bar(labels: list[str], values: list[float], title: str, xlabel: str) ->
     from matplotlib.figure import Figure  # no pyplot: no GUI backend, a faster import
 
     matplotlib.rcParams["svg.fonttype"] = "none"
+    matplotlib.rcParams["svg.hashsalt"] = "supplier-graph"  # stable element ids: same report, same file
     height = 0.4 * len(labels) + 1.2
     fig = Figure(figsize=(7.5, height))
     ax = fig.subplots()

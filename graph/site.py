@@ -31,14 +31,14 @@ def _graph_pages(store, snap, put) -> list[tuple[str, list[tuple[str, str]]]]:
     pages = []
     for b in buyers:
         name = f"graphs/buyer-{visualise.page_name(b)}.html"
-        put(name, visualise.focus_view(store, b, depth=1), f"{snap.label(b)} and its neighbours")
+        put(name, visualise.focus_view(store, b, depth=1, network=network), f"{snap.label(b)} and its neighbours")
         pages.append((name, snap.label(b)))
     sections.append(("Each buyer and its neighbours", pages))
     suppliers = sorted({s for c in contracts for s in c.suppliers}, key=lambda s: snap.label(s))
     pages = []
     for s in suppliers:
         name = f"graphs/impact-{visualise.page_name(s)}.html"
-        put(name, visualise.impact_view(store, s, group=True), f"what fails if {snap.label(s)} exits")
+        put(name, visualise.impact_view(store, s, group=True, snap=snap), f"what fails if {snap.label(s)} exits")
         pages.append((name, f"if {snap.label(s)} (and its corporate group) failed"))
     sections.append(("What fails if a supplier exits", pages))
     return sections
@@ -98,11 +98,11 @@ def build(out: str | os.PathLike, data: Iterable[str | os.PathLike] | None = Non
     from .export import serialise_projection
     from .projection import project, snapshot
     from .report import build_report, render_html, render_json, render_markdown
-    report_data = build_report(store)
+    snap = snapshot(store)
+    report_data = build_report(store, snap=snap)
     put("report.html", render_html(report_data), "the supplier-dependency report (HTML, with charts)")
     put("report.md", render_markdown(report_data), "the supplier-dependency report (Markdown)")
     put("report.json", render_json(report_data), "the supplier-dependency report (JSON, schema v1)")
-    snap = snapshot(store)
     graph_pages = _graph_pages(store, snap, put)
     for view in ("supply", "network"):
         g = project(None, view, snap=snap)

@@ -18,10 +18,11 @@ def money(amount: float | None, currency: str = "GBP") -> str:
     if amount is None:
         return "unknown"
     symbol = {"GBP": "£", "USD": "$", "EUR": "€"}.get(currency, "")
+    code = "" if symbol else f" {currency}"
     for div, suffix in ((1e9, "bn"), (1e6, "m")):
         if amount >= div:
-            return f"{symbol}{amount / div:,.4g}{suffix}"
-    return f"{symbol}{amount:,.0f}"
+            return f"{symbol}{amount / div:,.4g}{suffix}{code}"
+    return f"{symbol}{amount:,.0f}{code}"
 
 
 def _cell(v) -> str:

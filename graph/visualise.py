@@ -165,7 +165,10 @@ def graph_html(g: nx.Graph, *, title: str, highlight_nodes=None, highlight_edges
 
     totals = [sum(d.get("values", {}).values()) for _, _, d in g.edges(data=True)]
     biggest = max(totals, default=0.0)
-    for i, (a, b, d) in enumerate(sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1])))):
+    # each edge read in one orientation and order, so the same graph gives the same page
+    ordered = sorted(((a, b, d) if str(a) <= str(b) else (b, a, d) for a, b, d in g.edges(data=True)),
+                     key=lambda e: (str(e[0]), str(e[1])))
+    for i, (a, b, d) in enumerate(ordered):
         value = sum(d.get("values", {}).values())
         width = 1.5 + (5.0 * math.log1p(value / 1e6) / math.log1p(biggest / 1e6) if biggest and value else 0.0)
         on = he is None or frozenset((a, b)) in he
@@ -221,9 +224,10 @@ def whole_view(store) -> str:
     return graph_html(g, title="supplier-graph: the whole graph")
 
 
-def focus_view(store, iri: str, *, depth: int = 1) -> str:
-    """The ego graph of one entity: everything within ``depth`` hops."""
-    g = _graph(store, "network")
+def focus_view(store, iri: str, *, depth: int = 1, network: nx.Graph | None = None) -> str:
+    """The ego graph of one entity: everything within ``depth`` hops (of ``network``, the
+    network projection, when the caller already has it)."""
+    g = network if network is not None else _graph(store, "network")
     if iri not in g:
         raise EntityNotFound(iri)
     ego = nx.ego_graph(g, iri, radius=depth)
@@ -245,11 +249,12 @@ def path_view(store, source: str, target: str, *, k: int = 3) -> str:
                       note=note)
 
 
-def impact_view(store, supplier: str, *, group: bool = True) -> str:
-    """Who loses what if the supplier (and its corporate group) exits, highlighted."""
+def impact_view(store, supplier: str, *, group: bool = True, snap=None) -> str:
+    """Who loses what if the supplier (and its corporate group) exits, highlighted.
+    ``snap`` (:func:`graph.projection.snapshot`) saves re-reading the store per page."""
     from .analytics.impact import failure_impact
     from .projection import project, snapshot
-    snap = snapshot(store)
+    snap = snap if snap is not None else snapshot(store)
     supply = project(None, "supply", snap=snap)
     g = project(None, "network", snap=snap)
     result = failure_impact(supply, supplier, group=group)

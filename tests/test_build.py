@@ -39,3 +39,11 @@ def test_build_with_violations_still_writes_and_exits_1(runner, tmp_path):
     result = runner.invoke(cli, ["--data", str(data), "build", "--out", str(tmp_path / "site")])
     assert result.exit_code == 1
     assert "contract has no supplier" in (tmp_path / "site" / "validation.txt").read_text()
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    build(tmp_path / "a")
+    build(tmp_path / "b")
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert len(files) == 29
+    assert [f for f in files if (tmp_path / "a" / f).read_bytes() != (tmp_path / "b" / f).read_bytes()] == []

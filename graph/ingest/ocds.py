@@ -133,31 +133,27 @@ def _merge_releases(releases: list[dict]) -> dict:
     return merged
 
 
-def _package_meta(path: Path):
-    """(package metadata, the ijson backend that reads the file).
+def _package_meta(path: Path) -> dict:
+    """The package's uri, licence, publication date and publisher name (a streaming pass).
 
-    The fast C backend (yajl) refuses numbers such as ``1e9999``, which some publishers
-    emit; such files are read with ijson's pure-Python backend, which parses them (and the
-    mapping then records the value as unknown).
-    """
+    ijson yields numbers as Decimal, so values such as ``1e9999`` parse (and the mapping
+    records them as unknown)."""
     import ijson
     wanted = {"uri": "uri", "license": "license", "publishedDate": "published", "publisher.name": "publisher"}
-    for backend in (ijson, ijson.get_backend("python")):
-        meta: dict = {}
-        try:
-            with path.open("rb") as fh:
-                for prefix, event, value in backend.parse(fh):
-                    if prefix in wanted and event in ("string", "number"):
-                        meta[wanted[prefix]] = str(value)
-            return meta, backend
-        except ijson.JSONError as e:
-            if "overflow" not in str(e) or backend is not ijson:
-                raise ParseError(str(path), None, None, f"not valid JSON: {str(e).splitlines()[0]}") from e
-    raise AssertionError("unreachable")  # pragma: no cover
+    meta: dict = {}
+    try:
+        with path.open("rb") as fh:
+            for prefix, event, value in ijson.parse(fh):
+                if prefix in wanted and event in ("string", "number"):
+                    meta[wanted[prefix]] = str(value)
+    except ijson.JSONError as e:
+        raise ParseError(str(path), None, None, f"not valid JSON: {str(e).splitlines()[0]}") from e
+    return meta
 
 
 def _from_document(path: Path, obj_kind: str) -> Iterator[tuple[dict, dict]]:
-    meta, ijson = _package_meta(path)
+    import ijson
+    meta = _package_meta(path)
     with path.open("rb") as fh:
         if obj_kind == "array":
             for rel in ijson.items(fh, "item"):
@@ -206,7 +202,7 @@ def _kind(path: Path) -> str:
     keys = set()
     try:
         with path.open("rb") as fh:
-            for prefix, event, value in ijson.get_backend("python").parse(fh):
+            for prefix, event, value in ijson.parse(fh):
                 if prefix == "" and event == "map_key":
                     keys.add(value)
                     if value in ("releases", "records"):
