@@ -74,60 +74,89 @@ class Contract:
         return sum(amounts) if amounts else None
 
 
-def _rows(store: Store, name: str):
-    return store.select(library_text(name)).rows
+def _rows(store: Store, name: str) -> list[tuple]:
+    return store.select_strings(library_text(name))
 
 
-def _s(term) -> str | None:
-    return None if term is None else str(term)
+def _pairs(packed: str | None):
+    """``"a 1 b 2"`` -> ``[("a", "1"), ("b", "2")]``: the packing of the grouped queries."""
+    items = packed.split(" ") if packed else []
+    return zip(items[0::2], items[1::2])
+
+
+#: The snapshot's queries, longest first (so that two at a time finish together).
+_QUERIES = ("projection-values", "projection-contracts", "projection-facets", "projection-sources",
+            "projection-suppliers", "projection-relations", "projection-nodes")
+
+
+def _read_all(store: Store, names) -> dict[str, list[tuple]]:
+    """Run the named queries, two at a time where the store answers concurrently
+    (Oxigraph evaluates a query without holding Python's lock; an endpoint is a server)."""
+    if not getattr(store, "concurrent", False):
+        return {n: _rows(store, n) for n in names}
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(names, pool.map(lambda n: _rows(store, n), names)))
 
 
 class _Snapshot:
-    """Everything the projection needs, read with five SPARQL queries."""
+    """Everything the projection needs, read with seven SPARQL queries.
+
+    The queries group by buyer, supplier, status, tower, kind of figure and source
+    document, so a graph of 100,000 contracts comes back in a few thousand rows rather
+    than one row per fact; the contracts are put together here.
+    """
 
     def __init__(self, store: Store):
+        from urllib.parse import unquote
+        rows = _read_all(store, _QUERIES)
         self.nodes: dict[str, dict] = {}
-        for r in _rows(store, "projection-nodes"):
-            iri, kind = str(r["node"]), KINDS[str(r["class"])]
-            node = self.nodes.setdefault(iri, {"label": str(r["label"]), "kinds": set()})
-            node["kinds"].add(kind)
+        for iri, label, cls in rows["projection-nodes"]:
+            node = self.nodes.setdefault(iri, {"label": label, "kinds": set()})
+            node["kinds"].add(KINDS[cls])
         self.sources: dict[str, list[str]] = defaultdict(list)
-        for r in _rows(store, "projection-sources"):
-            title = str(r["title"])
-            if title not in self.sources[str(r["holder"])]:
-                self.sources[str(r["holder"])].append(title)
+        for _source, title, holders in rows["projection-sources"]:
+            for holder in set((holders or "").split()):
+                self.sources[holder].append(title)
+        for holder, titles in self.sources.items():
+            self.sources[holder] = sorted(set(titles))
         self.contracts: dict[str, Contract] = {}
-        for r in _rows(store, "projection-contracts"):
-            iri = str(r["contract"])
-            c = self.contracts.setdefault(iri, Contract(
-                iri, str(r["contractLabel"]), str(r["buyer"]),
-                status=_STATUS.get(_s(r.get("status")) or "", None),
-                sources=sorted(self.sources.get(iri, []))))
-            s = _s(r.get("supplier"))
-            if s and s not in c.suppliers:
-                c.suppliers.append(s)
-        for r in _rows(store, "projection-contract-details"):
-            c = self.contracts.get(str(r["contract"]))
-            if c is None:
-                continue
-            if r.get("tower") is not None and str(r["tower"]) not in c.towers:
-                c.towers.append(str(r["tower"]))
-            if r.get("duration") is not None:
-                c.duration = str(r["duration"])
-            if r.get("endDate") is not None:
-                c.end_date = str(r["endDate"])
-            if r.get("amount") is not None:
-                c.values.append((float(r["amount"].toPython()), _s(r.get("currency")) or "GBP", str(r["kind"])))
-        for holder in self.sources:
-            self.sources[holder].sort()
-        for c in self.contracts.values():
+        for buyer, packed in sorted(rows["projection-contracts"]):
+            for iri, label in _pairs(packed):
+                if iri not in self.contracts:  # a second buyer or label of one contract: the first counts
+                    self.contracts[iri] = Contract(iri, unquote(label), buyer,
+                                                   sources=list(self.sources.get(iri, [])))
+        contracts = self.contracts
+        for supplier, holders in rows["projection-suppliers"]:
+            for iri in (holders or "").split():
+                c = contracts.get(iri)
+                if c is not None and supplier not in c.suppliers:
+                    c.suppliers.append(supplier)
+        for facet, value, holders in sorted(rows["projection-facets"], key=lambda r: (r[0], r[1] or "")):
+            for iri in (holders or "").split():
+                c = contracts.get(iri)
+                if c is None:
+                    continue
+                if facet == "status":
+                    c.status = c.status or _STATUS.get(value)
+                elif facet == "tower":
+                    if value not in c.towers:
+                        c.towers.append(value)
+                elif facet == "duration":
+                    c.duration = c.duration or value
+                else:
+                    c.end_date = c.end_date or value
+        for kind, currency, packed in rows["projection-values"]:
+            for iri, amount in _pairs(packed):
+                c = contracts.get(iri)
+                if c is not None:
+                    c.values.append((float(amount), currency or "GBP", kind))
+        for c in contracts.values():
             c.suppliers.sort()
             c.towers.sort()
             c.values.sort()
-            c.sources = sorted(self.sources.get(c.iri, []))
         # sorted, so that every backend builds the same graph in the same order
-        self.relations = sorted({(str(r["from"]), str(r["relation"]), str(r["to"]), str(r["holder"]))
-                                 for r in _rows(store, "projection-relations")})
+        self.relations = sorted(set(rows["projection-relations"]))
         self.successor = {f: t for f, rel, t, _ in self.relations if rel == "succeeded by"}
 
     def kind(self, iri: str) -> str:
@@ -142,7 +171,7 @@ class _Snapshot:
 
 
 def snapshot(store: Store) -> "_Snapshot":
-    """Read everything the projection needs (five queries); reuse it across views."""
+    """Read everything the projection needs (seven grouped queries); reuse it across views."""
     return _Snapshot(store)
 
 
@@ -151,15 +180,14 @@ def load_contracts(store: Store | None, *, include_inactive: bool = False, colla
     """The contracts the analytics count, and the snapshot they came from."""
     import copy
     snap = snap or _Snapshot(store)
+    successor = snap.successor if collapse_lineage else {}
     out = []
     for c in sorted(snap.contracts.values(), key=lambda c: c.iri):
         if not include_inactive and not c.active:
             continue
-        c = copy.copy(c)
-        if collapse_lineage:
-            c.suppliers = [s for s in c.suppliers if snap.successor.get(s) not in c.suppliers]
-        c.suppliers = sorted(c.suppliers)
-        c.towers = sorted(c.towers)
+        if successor and any(successor.get(s) in c.suppliers for s in c.suppliers):
+            c = copy.copy(c)  # the snapshot's contract stays as the sources say it
+            c.suppliers = [s for s in c.suppliers if successor.get(s) not in c.suppliers]
         out.append(c)
     return out, snap
 
@@ -167,6 +195,11 @@ def load_contracts(store: Store | None, *, include_inactive: bool = False, colla
 def _add_node(g: nx.Graph, snap: _Snapshot, iri: str, kind: str | None = None) -> None:
     if iri not in g:
         g.add_node(iri, label=snap.label(iri), kind=kind or snap.kind(iri))
+
+
+def _union(lists) -> list:
+    """Items of several lists, each once, in order of first appearance."""
+    return list(dict.fromkeys(x for items in lists for x in items))
 
 
 def _merge_edge(g: nx.Graph, a: str, b: str, relation: str, sources: list[str]) -> None:
@@ -196,50 +229,46 @@ def project(store: Store | None, view: str = "supply", *, include_inactive: bool
     contracts, snap = load_contracts(store, include_inactive=include_inactive,
                                      collapse_lineage=collapse_lineage, snap=snap)
     g = nx.Graph(view=view, include_inactive=include_inactive, collapse_lineage=collapse_lineage)
-    for c in contracts:
-        if not c.suppliers:
-            continue
-        if view == "towers":
+    label = snap.label
+    if view == "towers":
+        held: dict[tuple, list] = defaultdict(list)  # (party, tower) -> contracts, in IRI order
+        for c in contracts:
+            if not c.suppliers:
+                continue
             for tower in c.towers:
                 _add_node(g, snap, c.buyer, "buyer")
                 _add_node(g, snap, tower, "tower")
-                _merge_edge(g, c.buyer, tower, "buys", c.sources)
+                held[c.buyer, tower, "buys"].append(c)
                 for s in c.suppliers:
                     _add_node(g, snap, s, "supplier")
-                    _merge_edge(g, s, tower, "supplies", c.sources)
-                    for a, b in ((c.buyer, tower), (s, tower)):
-                        g.edges[a, b].setdefault("contracts", [])
-                        if c.iri not in g.edges[a, b]["contracts"]:
-                            g.edges[a, b]["contracts"].append(c.iri)
-            continue
-        _add_node(g, snap, c.buyer, "buyer")
-        for s in c.suppliers:
+                    held[s, tower, "supplies"].append(c)
+        for (a, tower, relation), cs in held.items():
+            _merge_edge(g, a, tower, relation, _union(c.sources for c in cs))
+            e = g.edges[a, tower]
+            e["contracts"] = _union([e.get("contracts", []), [c.iri for c in cs]])
+    else:
+        pairs: dict[tuple, list] = defaultdict(list)  # (buyer, supplier) -> contracts, in IRI order
+        for c in contracts:
+            for s in c.suppliers:
+                pairs[c.buyer, s].append(c)
+        for (b, s), cs in pairs.items():
+            _add_node(g, snap, b, "buyer")
             _add_node(g, snap, s, "supplier")
-            _merge_edge(g, c.buyer, s, "buys from", c.sources)
-            e = g.edges[c.buyer, s]
-            e.setdefault("contracts", [])
-            e.setdefault("contract_labels", [])
-            e.setdefault("towers", [])
-            e.setdefault("statuses", [])
-            e.setdefault("values", {})
-            e.setdefault("details", [])
-            if c.iri in e["contracts"]:
-                continue
-            e["contracts"].append(c.iri)
-            e["details"].append({"iri": c.iri, "label": c.label, "status": c.status,
-                                 "towers": [snap.label(t) for t in c.towers],
-                                 "total": c.value("total"), "annual": c.value("annual"),
-                                 "sources": list(c.sources)})
-            e["contract_labels"].append(c.label)
-            e["towers"] = sorted(set(e["towers"]) | {snap.label(t) for t in c.towers})
-            if c.status and c.status not in e["statuses"]:
-                e["statuses"].append(c.status)
+            values: dict[str, float] = {}
             for kind in ("total", "annual"):
-                v = c.value(kind)
-                if v is not None:
-                    e["values"][kind] = e["values"].get(kind, 0.0) + v
-            e["weight"] = float(len(e["contracts"]))
-            e["distance"] = 1.0 / e["weight"]
+                known = [v for v in (c.value(kind) for c in cs) if v is not None]
+                if known:
+                    values[kind] = sum(known)
+            details = [{"iri": c.iri, "label": c.label, "status": c.status,
+                        "towers": [label(t) for t in c.towers],
+                        "total": c.value("total"), "annual": c.value("annual"),
+                        "sources": list(c.sources)} for c in cs]
+            g.add_edge(b, s, relations=["buys from"], oriented=[["buys from", b, s]],
+                       sources=_union(c.sources for c in cs),
+                       contracts=[c.iri for c in cs], contract_labels=[c.label for c in cs],
+                       towers=sorted({t for d in details for t in d["towers"]}),
+                       statuses=list(dict.fromkeys(c.status for c in cs if c.status)),
+                       values=values, details=details, weight=float(len(cs)), distance=1.0 / len(cs))
     g.graph["lineage"] = sorted({(f, t) for f, rel, t, _ in snap.relations if rel == "succeeded by"})
     g.graph["labels"] = {i: n["label"] for i, n in snap.nodes.items()}
     frameworks: dict[str, dict] = {}

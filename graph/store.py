@@ -165,8 +165,11 @@ class Store:
     """What every reader of the graph needs: run a SPARQL query, get an rdflib result.
 
     Subclasses implement :meth:`execute`; ``timeout`` (seconds) bounds one query and
-    raises :class:`~graph.errors.QueryError` when it runs out.
+    raises :class:`~graph.errors.QueryError` when it runs out. ``concurrent`` says whether
+    queries from several threads run at the same time (rdflib's do not).
     """
+
+    concurrent = False
 
     def execute(self, query: str, form: str, *, timeout: float | None = None):  # pragma: no cover
         raise NotImplementedError
@@ -176,6 +179,13 @@ class Store:
         names = [str(v) for v in result.vars]
         rows = [{n: row[i] for i, n in enumerate(names)} for row in result]
         return SelectResult(names, rows)
+
+    def select_strings(self, query: str, *, timeout: float | None = None) -> list[tuple]:
+        """Rows of a SELECT as tuples of plain strings (IRIs, lexical forms; None if
+        unbound), in the order of the query's variables: what bulk readers such as the
+        projection need, without building an rdflib term per value."""
+        result = self.select(query, timeout=timeout)
+        return [tuple(None if r[n] is None else str(r[n]) for n in result.vars) for r in result.rows]
 
     def ask(self, query: str, *, timeout: float | None = None) -> bool:
         return bool(self.execute(query, "ASK", timeout=timeout).askAnswer)
@@ -272,6 +282,8 @@ class OxigraphStore(Store):
     graphs a library caller builds itself (:class:`MemoryStore`).
     """
 
+    concurrent = True
+
     def __init__(self, path: str | os.PathLike | None = None):
         import pyoxigraph
         self.path = Path(path) if path is not None else None
@@ -326,6 +338,11 @@ class OxigraphStore(Store):
             solutions = self.store.query(query)
             names = [v.value for v in solutions.variables]
             return SelectResult(names, [{n: self._term(sol[n]) for n in names} for sol in solutions])
+        return _in_thread(run, timeout)
+
+    def select_strings(self, query: str, *, timeout: float | None = None) -> list[tuple]:
+        def run():
+            return [tuple(None if t is None else t.value for t in sol) for sol in self.store.query(query)]
         return _in_thread(run, timeout)
 
     def execute(self, query: str, form: str, *, timeout: float | None = None):
@@ -396,6 +413,8 @@ def _in_thread(fn, timeout: float | None):
 class EndpointStore(Store):
     """A remote SPARQL 1.1 endpoint (``--endpoint URL``): Oxigraph, Fuseki, GraphDB,
     Virtuoso, Neptune or ``supplier-graph serve``."""
+
+    concurrent = True
 
     def __init__(self, url: str):
         if not re.match(r"^https?://", url):

@@ -81,6 +81,24 @@ def test_sampled_betweenness_says_so(supply):
     assert result["betweenness_method"] == "sampled (k=2 sources, seed=7)"
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_betweenness_is_networkx_betweenness(seed):
+    """igraph computes it; exact and sampled numbers are networkx's (unit distances, so
+    equal path lengths are equal in floating point too)."""
+    import random
+
+    import networkx as nx
+
+    from graph.analytics.centrality import betweenness
+    g = nx.gnm_random_graph(40, 90, seed=seed)
+    nx.set_edge_attributes(g, 1.0, "distance")
+    exact = nx.betweenness_centrality(g, weight="distance")
+    assert betweenness(g) == pytest.approx(exact, abs=1e-12)
+    sampled = nx.betweenness_centrality(g, k=7, seed=42, weight="distance")
+    assert betweenness(g, sources=random.Random(42).sample(list(g), 7)) == pytest.approx(sampled, abs=1e-12)
+    assert max(sampled.values()) > 0
+
+
 def test_eigenvector_defined_on_a_disconnected_graph(tiny):
     import networkx as nx
     g = nx.Graph()
