@@ -561,5 +561,13 @@ def load(files, store_spec, no_ontology):
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    A command is a short batch job that builds millions of small dicts and lists on a
+    national graph and leaves no reference cycles worth collecting; the cyclic garbage
+    collector, walking them again and again, added a quarter to the report's time on
+    100,000 contracts. Reference counting still frees everything as usual.
+    """
+    import gc
+    gc.disable()
     cli(prog_name="supplier-graph")

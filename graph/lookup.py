@@ -147,18 +147,23 @@ def resolve(store: Store, name: str) -> Entity:
 
     Raises :class:`AmbiguousName` or :class:`EntityNotFound` (with suggestions).
     """
-    index = name_index(store)
+    # a built index answers everything; without one, an IRI or an exact name is looked up
+    # in SPARQL first, since building the index reads every name in the graph
+    index = getattr(store, "_name_index", None)
     iri = _expand(name)
     if iri is not None:
-        known = {i for names in index.values() for i in names}
-        if iri in known:
+        if _known(store, iri):
             return Entity(iri, labels(store, [iri])[iri])
+        index = name_index(store)
         raise EntityNotFound(name, _suggest(index, normalise_name(iri.rsplit("/", 1)[-1])))
 
     key = normalise_name(name)
     if not key:
         raise EntityNotFound(name)
-    exact = index.get(key, {})
+    exact = _exact(store, key) if index is None else index.get(key, {})
+    if not exact and index is None:  # partial matches and suggestions need every name
+        index = name_index(store)
+        exact = index.get(key, {})
     if len(exact) == 1:
         iri = next(iter(exact))
         return Entity(iri, labels(store, [iri])[iri])
@@ -177,6 +182,51 @@ def resolve(store: Store, name: str) -> Entity:
         found = labels(store, sorted(partial))
         raise AmbiguousName(name, sorted(((l, i) for i, l in found.items()), key=lambda c: c[0].lower()))
     raise EntityNotFound(name, _suggest(index, key))
+
+
+_KNOWN_QUERY = """
+ASK {
+  { %(s)s rdfs:label|skos:prefLabel|skos:altLabel|dcterms:title ?name }
+  UNION { %(s)s a ?anyType . FILTER(STRAFTER(STR(%(s)s), STR(:)) != "") }
+  FILTER NOT EXISTS { %(s)s a ?t . VALUES ?t { %(schema)s } }
+}
+"""
+_SCHEMA_TYPES = "owl:Class owl:ObjectProperty owl:DatatypeProperty owl:Ontology owl:FunctionalProperty"
+
+_CANDIDATES_QUERY = """
+SELECT ?s ?name WHERE {
+  { ?s rdfs:label|skos:prefLabel|skos:altLabel|dcterms:title ?name }
+  UNION
+  { ?s a ?anyType . BIND(STRAFTER(STR(?s), STR(:)) AS ?name) FILTER(?name != "") }
+  FILTER(isIRI(?s) && %(words)s)
+  FILTER NOT EXISTS { ?s a ?t . VALUES ?t { %(schema)s } }
+}
+"""
+
+
+def _known(store: Store, iri: str) -> bool:
+    """Whether the index would hold ``iri``: it has a name and is not part of the schema."""
+    if hasattr(store, "_name_index"):
+        return any(iri in iris for iris in store._name_index.values())
+    return store.ask(sparql_prefixes() + _KNOWN_QUERY % {"s": iri_ref(iri), "schema": _SCHEMA_TYPES})
+
+
+def _exact(store: Store, key: str) -> dict[str, str]:
+    """``{iri: name}`` for the names that normalise to ``key``, found without the index.
+
+    The query keeps names that contain every plain word of ``key`` (lower-cased), a
+    superset of the exact matches, which are then picked out here. Returns ``{}`` when
+    ``key`` has no such word, and the caller falls back to the index.
+    """
+    words = sorted({w for w in key.split() if re.fullmatch(r"[a-z0-9]+", w) and w != "and"})
+    if not words:
+        return {}
+    test = " && ".join(f'CONTAINS(LCASE(STR(?name)), "{w}")' for w in words)
+    found: dict[str, str] = {}
+    for iri, name in store.select_strings(sparql_prefixes() + _CANDIDATES_QUERY % {"words": test, "schema": _SCHEMA_TYPES}):
+        if normalise_name(name) == key:
+            found.setdefault(iri, name)
+    return found
 
 
 def _suggest(index: dict[str, dict[str, str]], key: str, n: int = 5) -> list[str]:

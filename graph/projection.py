@@ -70,6 +70,8 @@ class Contract:
 
     def value(self, kind: str, currency: str = "GBP") -> float | None:
         """Sum of this contract's figures of one kind and currency, or None if unknown."""
+        if not self.values:
+            return None
         amounts = [a for a, c, k in self.values if k == kind and c == currency]
         return sum(amounts) if amounts else None
 
@@ -84,19 +86,29 @@ def _pairs(packed: str | None):
     return zip(items[0::2], items[1::2])
 
 
-#: The snapshot's queries, longest first (so that two at a time finish together).
-_QUERIES = ("projection-values", "projection-contracts", "projection-facets", "projection-sources",
+#: The snapshot's queries in the order it reads them.
+_QUERIES = ("projection-sources", "projection-contracts", "projection-values", "projection-facets",
             "projection-suppliers", "projection-relations", "projection-nodes")
 
 
-def _read_all(store: Store, names) -> dict[str, list[tuple]]:
-    """Run the named queries, two at a time where the store answers concurrently
-    (Oxigraph evaluates a query without holding Python's lock; an endpoint is a server)."""
-    if not getattr(store, "concurrent", False):
-        return {n: _rows(store, n) for n in names}
-    from concurrent.futures import ThreadPoolExecutor
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(names, pool.map(lambda n: _rows(store, n), names)))
+class _Reader:
+    """The named queries' rows by name. Where the store answers concurrently (Oxigraph
+    evaluates a query without holding Python's lock; an endpoint is a server), two run at
+    a time in the background while the snapshot puts together what has arrived."""
+
+    def __init__(self, store: Store, names):
+        self.store, self.pool, self.futures = store, None, {}
+        if getattr(store, "concurrent", False):
+            from concurrent.futures import ThreadPoolExecutor
+            self.pool = ThreadPoolExecutor(max_workers=2)
+            self.futures = {n: self.pool.submit(_rows, store, n) for n in names}
+
+    def __getitem__(self, name: str) -> list[tuple]:
+        return self.futures[name].result() if self.pool else _rows(self.store, name)
+
+    def close(self) -> None:
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
 
 
 class _Snapshot:
@@ -108,12 +120,14 @@ class _Snapshot:
     """
 
     def __init__(self, store: Store):
+        rows = _Reader(store, _QUERIES)
+        try:
+            self._read(rows)
+        finally:
+            rows.close()
+
+    def _read(self, rows: _Reader) -> None:
         from urllib.parse import unquote
-        rows = _read_all(store, _QUERIES)
-        self.nodes: dict[str, dict] = {}
-        for iri, label, cls in rows["projection-nodes"]:
-            node = self.nodes.setdefault(iri, {"label": label, "kinds": set()})
-            node["kinds"].add(KINDS[cls])
         self.sources: dict[str, list[str]] = defaultdict(list)
         for _source, title, holders in rows["projection-sources"]:
             for holder in set((holders or "").split()):
@@ -122,10 +136,15 @@ class _Snapshot:
             self.sources[holder] = sorted(set(titles))
         self.contracts: dict[str, Contract] = {}
         for buyer, packed in sorted(rows["projection-contracts"]):
-            for iri, label in _pairs(packed):
+            items = packed.split(" ") if packed else []
+            iris, encoded = items[0::2], items[1::2]
+            # one unquote for all of a buyer's labels, unless a label holds the joining character
+            labels = unquote("\x00".join(encoded)).split("\x00")
+            if len(labels) != len(encoded):
+                labels = [unquote(x) for x in encoded]
+            for iri, label in zip(iris, labels):
                 if iri not in self.contracts:  # a second buyer or label of one contract: the first counts
-                    self.contracts[iri] = Contract(iri, unquote(label), buyer,
-                                                   sources=list(self.sources.get(iri, [])))
+                    self.contracts[iri] = Contract(iri, label, buyer, sources=list(self.sources.get(iri, [])))
         contracts = self.contracts
         for supplier, holders in rows["projection-suppliers"]:
             for iri in (holders or "").split():
@@ -158,6 +177,11 @@ class _Snapshot:
         # sorted, so that every backend builds the same graph in the same order
         self.relations = sorted(set(rows["projection-relations"]))
         self.successor = {f: t for f, rel, t, _ in self.relations if rel == "succeeded by"}
+        self.nodes: dict[str, dict] = {}
+        for iri, label, cls in rows["projection-nodes"]:
+            node = self.nodes.setdefault(iri, {"label": label, "kinds": set()})
+            node["kinds"].add(KINDS[cls])
+        self.labels = {iri: node["label"] for iri, node in self.nodes.items()}
 
     def kind(self, iri: str) -> str:
         kinds = self.nodes.get(iri, {}).get("kinds", set())
@@ -167,7 +191,8 @@ class _Snapshot:
         return "organisation"
 
     def label(self, iri: str) -> str:
-        return self.nodes.get(iri, {}).get("label", iri)
+        label = self.labels.get(iri)
+        return iri if label is None else label
 
 
 def snapshot(store: Store) -> "_Snapshot":
@@ -248,21 +273,23 @@ def project(store: Store | None, view: str = "supply", *, include_inactive: bool
             e["contracts"] = _union([e.get("contracts", []), [c.iri for c in cs]])
     else:
         pairs: dict[tuple, list] = defaultdict(list)  # (buyer, supplier) -> contracts, in IRI order
+        detail: dict[str, dict] = {}  # one contract as an edge shows it; shared by its suppliers' edges
         for c in contracts:
+            if c.suppliers:
+                detail[c.iri] = {"iri": c.iri, "label": c.label, "status": c.status,
+                                 "towers": [label(t) for t in c.towers],
+                                 "total": c.value("total"), "annual": c.value("annual"), "sources": c.sources}
             for s in c.suppliers:
                 pairs[c.buyer, s].append(c)
         for (b, s), cs in pairs.items():
             _add_node(g, snap, b, "buyer")
             _add_node(g, snap, s, "supplier")
+            details = [detail[c.iri] for c in cs]
             values: dict[str, float] = {}
             for kind in ("total", "annual"):
-                known = [v for v in (c.value(kind) for c in cs) if v is not None]
+                known = [d[kind] for d in details if d[kind] is not None]
                 if known:
                     values[kind] = sum(known)
-            details = [{"iri": c.iri, "label": c.label, "status": c.status,
-                        "towers": [label(t) for t in c.towers],
-                        "total": c.value("total"), "annual": c.value("annual"),
-                        "sources": list(c.sources)} for c in cs]
             g.add_edge(b, s, relations=["buys from"], oriented=[["buys from", b, s]],
                        sources=_union(c.sources for c in cs),
                        contracts=[c.iri for c in cs], contract_labels=[c.label for c in cs],
@@ -270,7 +297,7 @@ def project(store: Store | None, view: str = "supply", *, include_inactive: bool
                        statuses=list(dict.fromkeys(c.status for c in cs if c.status)),
                        values=values, details=details, weight=float(len(cs)), distance=1.0 / len(cs))
     g.graph["lineage"] = sorted({(f, t) for f, rel, t, _ in snap.relations if rel == "succeeded by"})
-    g.graph["labels"] = {i: n["label"] for i, n in snap.nodes.items()}
+    g.graph["labels"] = dict(snap.labels)
     frameworks: dict[str, dict] = {}
     for a, relation, b, holder in snap.relations:
         if relation in ("supplies through", "may buy through"):

@@ -37,16 +37,19 @@ _SOURCES = """SELECT ?src ?title ?publisher ?ref (COUNT(DISTINCT ?x) AS ?facts) 
   BIND(EXISTS { ?src a sg:ReferenceSource } AS ?ref)
 } GROUP BY ?src ?title ?publisher ?ref ORDER BY ?title"""
 
-# OPTIONAL + COUNT rather than BIND(NOT EXISTS ...): the same answer, and it stays fast
-# on hundreds of thousands of contracts in Oxigraph.
-_GAPS = """SELECT ?c ?label (COUNT(?k) = 0 AS ?noValue) (COUNT(?d) = 0 AS ?noDate) (COUNT(?t) = 0 AS ?noTower)
-WHERE {
-  ?c rdf:type/rdfs:subClassOf* sg:Contract .
-  OPTIONAL { ?c rdfs:label ?label }
-  OPTIONAL { ?c sg:value/sg:valueKind ?k . FILTER(?k IN (sg:TotalContractValue, sg:AnnualValue)) }
-  OPTIONAL { ?c sg:duration|sg:endDate|sg:startDate|sg:startYear|sg:awardedNotBefore|sg:awardedNotAfter ?d }
-  OPTIONAL { ?c sg:tower ?t }
-} GROUP BY ?c ?label ORDER BY ?label ?c"""
+# Which contracts have a value, a date and a tower, one row per question (the contracts
+# packed as space-separated IRIs): a row per contract with three OPTIONALs took 36 s on
+# 100,000 contracts in an on-disk store; this takes a few.
+_HAVE = """SELECT ?what (GROUP_CONCAT(STR(?c); separator=" ") AS ?contracts) WHERE {
+  { ?c rdf:type/rdfs:subClassOf* sg:Contract . BIND("contract" AS ?what) }
+  UNION { ?c sg:value/sg:valueKind ?k . FILTER(?k IN (sg:TotalContractValue, sg:AnnualValue)) BIND("value" AS ?what) }
+  UNION { ?c sg:duration|sg:endDate|sg:startDate|sg:startYear|sg:awardedNotBefore|sg:awardedNotAfter ?d
+          BIND("date" AS ?what) }
+  UNION { ?c sg:tower ?t . BIND("tower" AS ?what) }
+  FILTER(isIRI(?c))
+} GROUP BY ?what"""
+
+_LABELS = """SELECT ?c ?label WHERE { VALUES ?c { %s } ?c rdfs:label ?label }"""
 
 
 def _b(term) -> bool:
@@ -68,12 +71,18 @@ def graph_stats(store: Store) -> dict:
                 "publisher": str(r["publisher"]) if r.get("publisher") is not None else None,
                 "reference_data": _b(r.get("ref")), "facts": int(r["facts"].toPython())}
                for r in store.select(pre + _SOURCES).rows]
-    gaps = {"no_value": [], "no_date": [], "no_tower": []}
-    for r in store.select(pre + _GAPS).rows:
-        item = {"iri": str(r["c"]), "label": str(r["label"]) if r.get("label") is not None else str(r["c"])}
-        for key, var in (("no_value", "noValue"), ("no_date", "noDate"), ("no_tower", "noTower")):
-            if _b(r.get(var)):
-                gaps[key].append(item)
+    have = {what: set((packed or "").split()) for what, packed in store.select_strings(pre + _HAVE)}
+    contracts = have.get("contract", set())
+    missing = {key: contracts - have.get(what, set())
+               for key, what in (("no_value", "value"), ("no_date", "date"), ("no_tower", "tower"))}
+    labels: dict[str, str] = {}
+    wanted = sorted(set().union(*missing.values()))
+    for start in range(0, len(wanted), 2000):  # labels of the contracts listed, a batch at a time
+        values = " ".join(f"<{iri}>" for iri in wanted[start:start + 2000])
+        for iri, label in store.select_strings(pre + _LABELS % values):
+            labels[iri] = min(label, labels.get(iri, label))
+    gaps = {key: [{"iri": iri, "label": labels.get(iri, iri)}
+                  for iri in sorted(iris, key=lambda i: (labels.get(i, i), i))] for key, iris in missing.items()}
     return {"counts": counts, "contracts_by_status": status, "sources": sources, "gaps": gaps}
 
 

@@ -131,8 +131,9 @@ def graph_html(g: nx.Graph, *, title: str, highlight_nodes=None, highlight_edges
 
     n = g.number_of_nodes()
     if n and g.number_of_edges():
+        from .analytics.centrality import _adjacency, _pagerank
         try:
-            rank = nx.pagerank(g, weight="weight")
+            rank = _pagerank(*_adjacency(g))
         except Exception:  # pragma: no cover - degenerate weights
             rank = {v: g.degree(v) for v in g}
     else:
@@ -141,10 +142,16 @@ def graph_html(g: nx.Graph, *, title: str, highlight_nodes=None, highlight_edges
 
     positions = None
     if n > PHYSICS_LIMIT:
-        # beyond what the browser settles quickly: place nodes here (a spectral start, then
-        # a few force-directed steps) and switch physics off
-        start = nx.spectral_layout(g) if nx.is_connected(g) else None
-        positions = nx.spring_layout(g, pos=start, seed=7, iterations=5, weight=None)
+        # beyond what the browser settles quickly: lay the graph out here (igraph's
+        # Fruchterman-Reingold, a quarter of a second for 2,000 nodes, the same for the
+        # same graph) and switch physics off
+        from ._igraph import convert, seeded
+        order = sorted(g.nodes, key=str)
+        h, _ = convert(g, order)
+        with seeded(7):
+            coords = h.layout_fruchterman_reingold().coords
+        extent = max((abs(c) for xy in coords for c in xy), default=1.0) or 1.0
+        positions = {v: (x / extent, y / extent) for v, (x, y) in zip(order, coords)}
         scale = 40.0 * math.sqrt(n)
 
     net = Network(height="100%", width="100%", directed=False)

@@ -85,18 +85,35 @@ def test_sampled_betweenness_says_so(supply):
 def test_betweenness_is_networkx_betweenness(seed):
     """igraph computes it; exact and sampled numbers are networkx's (unit distances, so
     equal path lengths are equal in floating point too)."""
-    import random
-
     import networkx as nx
 
     from graph.analytics.centrality import betweenness
     g = nx.gnm_random_graph(40, 90, seed=seed)
     nx.set_edge_attributes(g, 1.0, "distance")
     exact = nx.betweenness_centrality(g, weight="distance")
-    assert betweenness(g) == pytest.approx(exact, abs=1e-12)
+    assert betweenness(g, backend="igraph") == pytest.approx(exact, abs=1e-12)
     sampled = nx.betweenness_centrality(g, k=7, seed=42, weight="distance")
-    assert betweenness(g, sources=random.Random(42).sample(list(g), 7)) == pytest.approx(sampled, abs=1e-12)
-    assert max(sampled.values()) > 0
+    assert betweenness(g, k=7, seed=42, backend="igraph") == pytest.approx(sampled, abs=1e-12)
+    assert max(sampled.values()) > 0 and sampled != exact
+
+
+def test_pagerank_and_eigenvector_are_networkx_s():
+    """Computed on our own sparse matrix; the numbers are networkx's."""
+    import random
+
+    import networkx as nx
+    g = nx.gnm_random_graph(60, 120, seed=5)
+    rng = random.Random(5)
+    for a, b in g.edges():
+        g.edges[a, b]["weight"] = rng.randint(1, 5)
+    rows = {r["iri"]: r for r in centrality(g)["nodes"]}
+    pagerank = nx.pagerank(g, weight="weight")
+    assert {v: r["pagerank"] for v, r in rows.items()} == {v: round(p, 6) for v, p in pagerank.items()}
+    main = max(nx.connected_components(g), key=len)
+    eig = nx.eigenvector_centrality_numpy(g.subgraph(main), weight="weight")
+    top = max(abs(x) for x in eig.values())
+    assert {v: rows[v]["eigenvector"] for v in main} == pytest.approx(
+        {v: round(abs(x) / top, 6) for v, x in eig.items()}, abs=2e-6)
 
 
 def test_eigenvector_defined_on_a_disconnected_graph(tiny):
@@ -116,6 +133,18 @@ def test_shared_suppliers_by_hand(supply):
     got = [(r["buyers"][0]["label"], r["buyers"][1]["label"], [s["label"] for s in r["suppliers"]]) for r in rows]
     assert got == [("North", "South", ["Acme", "Zeta"]), ("East", "North", ["Acme"]), ("East", "South", ["Acme"])]
     assert rows[0]["suppliers"][0]["towers"] == {"North": ["End user services"], "South": ["Hosting services"]}
+
+
+def test_top_shared_pairs_counts_all_and_lists_the_largest(supply):
+    from graph.analytics.shared import top_shared_pairs
+    total, rows = top_shared_pairs(supply, limit=2)
+    assert total == 3  # North–South (Acme, Zeta), East–North (Acme), East–South (Acme)
+    assert [(r["buyers"][0]["label"], r["buyers"][1]["label"], [s["label"] for s in r["suppliers"]])
+            for r in rows] == [("North", "South", ["Acme", "Zeta"]), ("East", "North", ["Acme"])]
+    assert top_shared_pairs(supply, limit=100)[1] == shared_suppliers(supply)
+    east = next(n for n, d in supply.nodes(data=True) if d["label"] == "East")
+    total, rows = top_shared_pairs(supply, buyer=east)
+    assert total == 2 and all("East" in {b["label"] for b in r["buyers"]} for r in rows)
 
 
 # -- concentration

@@ -76,6 +76,20 @@ def test_buyer_narrows_the_report(runner):
     assert data["summary"][0] == "1 public body buys from 1 supplier under 1 counted contract."
 
 
+def test_shared_pairs_are_counted_and_the_largest_listed(store, monkeypatch):
+    import graph.report
+    full = build_report(store)
+    assert full["shared_supplier_pairs"] == len(full["shared_suppliers"]) == 11
+    monkeypatch.setattr(graph.report, "SHARED_PAIRS_LISTED", 3)
+    capped = build_report(store)
+    assert capped["shared_supplier_pairs"] == 11
+    assert capped["shared_suppliers"] == full["shared_suppliers"][:3]
+    assert "The 3 pairs of buyers that share the most suppliers, of 11 pairs that share at least one." \
+        in render_markdown(capped)
+    assert "of 11 pairs that share at least one" in render_html(capped)
+    jsonschema.validate(capped, SCHEMA)
+
+
 def test_markdown_footnotes_resolve(report):
     md = render_markdown(report)
     refs = set(re.findall(r"\[\^(\d+)\](?!:)", md))

@@ -178,13 +178,34 @@ def test_timeout_in_memory(runner):
 
 # -- the same answers from every backend
 
-def _canonical(result):
+#: The projection's grouped queries pack lists into one string; SPARQL leaves the order of
+#: GROUP_CONCAT open, and engines write a decimal's string form differently (4000000.0, 4000000).
+_PACKED = {"projection-contracts": 2, "projection-values": 2, "projection-suppliers": 1,
+           "projection-facets": 1, "projection-sources": 1}
+
+
+def _unpack(text: str, width: int):
+    def number(token):
+        try:
+            return float(token)
+        except ValueError:
+            return token
+    tokens = [number(t) for t in text.split(" ")] if text else []
+    return tuple(sorted((tuple(tokens[i:i + width]) for i in range(0, len(tokens), width)), key=repr))
+
+
+def _canonical(result, name=""):
     out = []
     for r in result:
         row = []
         for t in r:
             v = t.toPython() if hasattr(t, "toPython") else t
-            row.append(float(v) if isinstance(v, (int, float)) or type(v).__name__ == "Decimal" else str(v))
+            if isinstance(v, (int, float)) or type(v).__name__ == "Decimal":
+                row.append(float(v))
+            elif name in _PACKED and isinstance(v, str) and " " in v:
+                row.append(_unpack(v, _PACKED[name]))
+            else:
+                row.append(str(v))
         out.append(tuple(row))
     return sorted(out, key=repr)
 
@@ -196,9 +217,9 @@ def oxigraph_store(tmp_path_factory):
 
 @pytest.mark.parametrize("name", QUERIES)
 def test_identical_results_memory_oxigraph_endpoint(store, oxigraph_store, server, name):
-    expected = _canonical(run_query(store, name, timeout=None)[1])
-    assert _canonical(run_query(oxigraph_store, name, timeout=None)[1]) == expected
-    assert _canonical(run_query(open_store(endpoint=server), name, timeout=30)[1]) == expected
+    expected = _canonical(run_query(store, name, timeout=None)[1], name)
+    assert _canonical(run_query(oxigraph_store, name, timeout=None)[1], name) == expected
+    assert _canonical(run_query(open_store(endpoint=server), name, timeout=30)[1], name) == expected
 
 
 def test_show_through_an_endpoint(runner, server):

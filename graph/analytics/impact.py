@@ -8,7 +8,7 @@ import networkx as nx
 
 from ..errors import EntityNotFound
 
-__all__ = ["failure_impact", "corporate_group"]
+__all__ = ["failure_impact", "corporate_group", "impact_index"]
 
 
 def corporate_group(g: nx.Graph, supplier) -> list:
@@ -25,7 +25,42 @@ def corporate_group(g: nx.Graph, supplier) -> list:
     return sorted(nx.node_connected_component(links, supplier), key=str)
 
 
-def failure_impact(g: nx.Graph, supplier, *, group: bool = False) -> dict:
+def impact_index(g: nx.Graph) -> dict:
+    """What :func:`failure_impact` looks up for every supplier, computed once for a caller
+    that asks about many: ``groups`` (each supplier with predecessors or successors ->
+    its sorted corporate group) and ``offers`` (supplier -> frameworks it supplies through).
+
+    >>> import networkx as nx
+    >>> index = impact_index(nx.Graph(lineage=[("csc", "dxc"), ("hpe", "dxc")], frameworks={}))
+    >>> index["groups"]["hpe"]
+    ['csc', 'dxc', 'hpe']
+    """
+    links = nx.Graph()
+    links.add_edges_from(g.graph.get("lineage", []))
+    groups = {}
+    for comp in nx.connected_components(links):
+        members = sorted(comp, key=str)
+        groups.update(dict.fromkeys(members, members))
+    offers: dict = defaultdict(list)
+    for f in g.graph.get("frameworks", {}).values():
+        for s in dict.fromkeys(f["suppliers"]):
+            offers[s].append(f)
+    cover = {b: _cover(g, b) for b, d in g.nodes(data=True) if d.get("kind") == "buyer"}
+    return {"groups": groups, "offers": dict(offers), "cover": cover}
+
+
+def _cover(g: nx.Graph, buyer) -> dict:
+    """tower -> the suppliers that provide it to ``buyer``."""
+    out: dict = defaultdict(set)
+    for s in g[buyer]:
+        if g.nodes[s].get("kind") == "supplier":
+            for d in g.edges[buyer, s].get("details", []):
+                for t in d.get("towers", []):
+                    out[t].add(s)
+    return out
+
+
+def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | None = None) -> dict:
     """What fails if ``supplier`` (and, with ``group``, its corporate group) exits.
 
     Parameters
@@ -36,6 +71,8 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False) -> dict:
     supplier : node key (IRI)
     group : bool
         Take corporate predecessors and successors with it (CSC -> DXC Technology).
+    index : dict, optional
+        :func:`impact_index` of ``g``, when the caller asks about many suppliers.
 
     Returns
     -------
@@ -60,23 +97,31 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False) -> dict:
     >>> [(b["label"], b["towers_lost"]) for b in r["buyers"]], r["value_at_risk"]
     ([('N', []), ('S', ['Network'])], {'total': 3000000.0})
     """
-    labels = {**g.graph.get("labels", {}), **{n: d.get("label", str(n)) for n, d in g.nodes(data=True)}}
-    if supplier not in labels:
+    known = g.graph.get("labels", {})
+
+    def label(n) -> str:
+        return g.nodes[n].get("label", str(n)) if n in g else known.get(n, str(n))
+
+    if supplier not in g and supplier not in known:
         raise EntityNotFound(str(supplier))
-    exiting = corporate_group(g, supplier) if group else [supplier]
+    kin = corporate_group(g, supplier) if index is None else index["groups"].get(supplier, [supplier])
+    exiting = kin if group else [supplier]
     exiting_set = set(exiting)
     buyers = []
     totals: dict[str, float] = defaultdict(float)
     for b in sorted({b for s in exiting if s in g for b in g[s] if g.nodes[b].get("kind") == "buyer"},
-                    key=lambda n: labels.get(n, str(n))):
-        lost_contracts, lost_towers, kept_towers = [], set(), set()
-        for s in g[b]:
-            if g.nodes[s].get("kind") != "supplier":
-                continue
-            for d in g.edges[b, s].get("details", []):
-                (lost_towers if s in exiting_set else kept_towers).update(d.get("towers", []))
-                if s in exiting_set and d["iri"] not in {c["iri"] for c in lost_contracts}:
-                    lost_contracts.append(d)
+                    key=lambda n: label(n)):
+        lost_contracts, seen = [], set()
+        near = set(g[b])
+        for s in (exiting if len(exiting) < len(near) else [s for s in near if s in exiting_set]):
+            if s in near and g.nodes[s].get("kind") == "supplier":
+                for d in g.edges[b, s].get("details", []):
+                    if d["iri"] not in seen:
+                        seen.add(d["iri"])
+                        lost_contracts.append(d)
+        cover = _cover(g, b) if index is None else index["cover"].get(b, {})
+        lost_towers = {t for t, providers in cover.items() if providers & exiting_set}
+        kept_towers = {t for t, providers in cover.items() if providers - exiting_set}
         value = defaultdict(float)
         for d in lost_contracts:
             for kind in ("total", "annual"):
@@ -85,7 +130,7 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False) -> dict:
         for kind, v in value.items():
             totals[kind] += v
         buyers.append({
-            "iri": b, "label": labels.get(b, str(b)),
+            "iri": b, "label": label(b),
             "contracts": [{"iri": d["iri"], "label": d["label"], "towers": d.get("towers", []),
                            "status": d.get("status"), "total": d.get("total"), "annual": d.get("annual")}
                           for d in lost_contracts],
@@ -95,23 +140,26 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False) -> dict:
             "contracts_without_value": sum(1 for d in lost_contracts
                                            if d.get("total") is None and d.get("annual") is None),
         })
-    frameworks = [f for f in g.graph.get("frameworks", {}).values() if exiting_set & set(f["suppliers"])]
+    if index is None:
+        frameworks = [f for f in g.graph.get("frameworks", {}).values() if exiting_set & set(f["suppliers"])]
+    else:
+        frameworks = list({f["iri"]: f for s in exiting for f in index["offers"].get(s, [])}.values())
     notes = []
-    relatives = [s for s in corporate_group(g, supplier) if s != supplier]
+    relatives = [s for s in kin if s != supplier]
     if relatives and not group:
-        notes.append(f"{labels.get(supplier, supplier)} has corporate predecessors or successors ("
-                     + ", ".join(labels.get(s, str(s)) for s in relatives)
+        notes.append(f"{label(supplier)} has corporate predecessors or successors ("
+                     + ", ".join(label(s) for s in relatives)
                      + "); include them with group=True (--group).")
     if not buyers:
         notes.append("no counted contract names this supplier; where a contract names both a company "
                      "and its successor, the successor holds it")
     return {
-        "suppliers": [{"iri": s, "label": labels.get(s, str(s))} for s in exiting],
+        "suppliers": [{"iri": s, "label": label(s)} for s in exiting],
         "group": group,
         "notes": notes,
         "buyers": buyers,
         "value_at_risk": dict(totals),
         "frameworks": [{"iri": f["iri"], "label": f["label"],
-                        "open_to": [{"iri": o, "label": labels.get(o, str(o))} for o in sorted(f["open_to"])],
+                        "open_to": [{"iri": o, "label": label(o)} for o in sorted(f["open_to"])],
                         "sources": f["sources"]} for f in sorted(frameworks, key=lambda f: f["label"])],
     }
