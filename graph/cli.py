@@ -290,16 +290,23 @@ def centrality(obj: Ctx, view, include_inactive, fmt, out, top):
 
 @cli.command()
 @analysis_options(view=False)
+@click.option("--top", type=click.IntRange(min=1), default=None,
+              help="Only the N pairs that share the most suppliers (all pairs are still counted).")
 @click.pass_obj
-def shared(obj: Ctx, include_inactive, fmt, out):
+def shared(obj: Ctx, include_inactive, fmt, out, top):
     """Pairs of buyers that share suppliers, which suppliers, and in which towers.
 
     Example: supplier-graph shared --format csv
     """
-    from .analytics.shared import shared_suppliers
+    from .analytics.shared import shared_suppliers, top_shared_pairs
     from .projection import project
     from .tables import render
-    result = shared_suppliers(project(obj.store(), "supply", include_inactive=include_inactive))
+    g = project(obj.store(), "supply", include_inactive=include_inactive)
+    if top is None:
+        result = shared_suppliers(g)
+    else:
+        total, result = top_shared_pairs(g, limit=top)
+        click.echo(f"the {len(result):,} of {total:,} pairs that share the most suppliers", err=True)
     rows = [{"buyer_a": r["buyers"][0]["label"], "buyer_b": r["buyers"][1]["label"],
              "shared": len(r["suppliers"]), "suppliers": [s["label"] for s in r["suppliers"]]} for r in result]
     _emit(render(rows, ["buyer_a", "buyer_b", "shared", "suppliers"], fmt, document=result), out)

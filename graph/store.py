@@ -310,8 +310,9 @@ class OxigraphStore(Store):
                     load(path=str(f), format=fmts[rdf_format(f)], base_iri=Path(f).resolve().as_uri())
                 else:
                     with open(f, "rb") as raw:
-                        load(input=_Counting(raw, progress), format=fmts[rdf_format(f)],
-                             base_iri=Path(f).resolve().as_uri())
+                        counting = _Counting(raw, progress)
+                        load(input=counting, format=fmts[rdf_format(f)], base_iri=Path(f).resolve().as_uri())
+                        counting._count(0)
             except SyntaxError as e:
                 raise _oxigraph_parse_error(str(f), str(e)) from e
             except OSError as e:
@@ -358,19 +359,29 @@ class OxigraphStore(Store):
 
 
 class _Counting:
-    """A binary file that reports how many bytes have been read (for a progress bar)."""
+    """A binary file that reports how many bytes have been read (for a progress bar), a
+    mebibyte at a time: the parser reads a few kilobytes per call, a million calls on a
+    national file, and a bar redrawn on each cost seconds."""
+
+    STEP = 1 << 20
 
     def __init__(self, raw, report):
-        self.raw, self.report = raw, report
+        self.raw, self.report, self.pending = raw, report, 0
+
+    def _count(self, n: int) -> None:
+        self.pending += n
+        if self.pending >= self.STEP or (n == 0 and self.pending):
+            self.report(self.pending)
+            self.pending = 0
 
     def read(self, size=-1):
         data = self.raw.read(size)
-        self.report(len(data))
+        self._count(len(data))
         return data
 
     def readinto(self, buffer):
-        n = self.raw.readinto(buffer)
-        self.report(n or 0)
+        n = self.raw.readinto(buffer) or 0
+        self._count(n)
         return n
 
 

@@ -9,6 +9,7 @@ written as N-Triples (or Turtle, which N-Triples lines are) straight to the file
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 
@@ -58,6 +59,9 @@ def synthesise(contracts: int, out: str | os.PathLike, *, seed: int = 1) -> dict
     n_frameworks = max(2, contracts // 500)
     n_partnerships = max(2, contracts // 200)
     supplier_weights = [1.0 / (rank + 1) for rank in range(n_suppliers)]  # Zipf, s = 1
+    # cumulative once: choices() with plain weights sums them on every call (what it does
+    # with these is the same draw), which made a million contracts take most of an hour
+    supplier_cum = list(itertools.accumulate(supplier_weights))
     counts = {"contracts": contracts, "buyers": n_buyers, "suppliers": n_suppliers, "frameworks": n_frameworks,
               "partnerships": n_partnerships, "sources": n_sources, "triples": 0}
     with atomic_writer(out) as fh:
@@ -106,7 +110,7 @@ def synthesise(contracts: int, out: str | os.PathLike, *, seed: int = 1) -> dict
             node = _i(f"framework/{f}")
             t(node, RDF_TYPE, _s("Framework"))
             t(node, LABEL, _lit(f"Synthetic framework {f}"))
-            members = rng.choices(range(n_suppliers), supplier_weights, k=3 + rng.randrange(5))
+            members = rng.choices(range(n_suppliers), cum_weights=supplier_cum, k=3 + rng.randrange(5))
             framework_suppliers.append(sorted(set(members)))
             for s in framework_suppliers[-1]:
                 t(node, _s("supplier"), _i(f"supplier/{s}"))
@@ -128,7 +132,7 @@ def synthesise(contracts: int, out: str | os.PathLike, *, seed: int = 1) -> dict
                 t(node, _s("viaFramework"), _i(f"framework/{f}"))
                 supplier = rng.choice(framework_suppliers[f])
             else:
-                supplier = rng.choices(range(n_suppliers), supplier_weights)[0]
+                supplier = rng.choices(range(n_suppliers), cum_weights=supplier_cum)[0]
             if status not in ("InProcurement", "Planned"):
                 t(node, _s("supplier"), _i(f"supplier/{supplier}"))
             t(node, _s("status"), _s(status))

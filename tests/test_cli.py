@@ -169,6 +169,14 @@ def test_shared_json(runner):
     assert all(len(r["buyers"]) == 2 and r["suppliers"] for r in data)
 
 
+def test_shared_top_lists_the_largest_and_counts_all(runner):
+    result = runner.invoke(cli, ["shared", "--top", "3", "--format", "json"])
+    assert result.exit_code == 0
+    everything = json.loads(runner.invoke(cli, ["shared", "--format", "json"]).output)
+    assert json.loads(result.stdout) == everything[:3]
+    assert result.stderr == "the 3 of 11 pairs that share the most suppliers\n"
+
+
 def test_paths_command(runner):
     result = runner.invoke(cli, ["paths", "Bromley Council", "the Met", "-k", "1"])
     assert result.exit_code == 0
