@@ -391,11 +391,20 @@ def report(obj: Ctx, fmt, buyer, include_inactive, out):
     Example: supplier-graph report --format html --out report.html
     """
     from .lookup import resolve
-    from .report import build_report, render_html, render_json, render_markdown
+    from .report import build_report, iter_json, render_html, render_markdown
     store = obj.store()
     data = build_report(store, buyer=resolve(store, buyer) if buyer else None, include_inactive=include_inactive)
-    render = {"json": render_json, "md": render_markdown, "html": render_html}[fmt]
-    _emit(render(data), out)
+    if fmt == "json":  # written as it is encoded: a national report is never in memory twice
+        if out:
+            from .io import atomic_writer
+            with atomic_writer(out, "wb") as fh:
+                fh.writelines(iter_json(data))
+            click.echo(f"wrote {out}", err=True)
+        else:
+            sys.stdout.writelines(chunk.decode("utf-8") for chunk in iter_json(data))
+            sys.stdout.flush()
+        return
+    _emit({"md": render_markdown, "html": render_html}[fmt](data), out)
 
 
 @cli.command()
