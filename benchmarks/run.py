@@ -109,16 +109,33 @@ else:
 LAST_STDOUT = {"text": ""}
 
 
+class StepFailed(Exception):
+    """A step that did not finish: ``str()`` says how (out of memory, an error)."""
+
+
+MEMORY_LIMIT = {"bytes": None}
+
+
+def _limit_memory():  # pragma: no cover - runs in the child before exec
+    import resource
+    if MEMORY_LIMIT["bytes"]:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT["bytes"], MEMORY_LIMIT["bytes"]))
+
+
 def measure_argv(argv: list[str], repeat: int) -> tuple[float, float]:
     """Median wall time (s) and peak memory (MB, GNU time's maximum RSS) of running
-    ``argv`` in new processes."""
+    ``argv`` in new processes, each limited to --memory-limit of address space."""
     times, peaks = [], []
     for _ in range(repeat):
         start = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", *argv], cwd=ROOT, capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
+        proc = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", *argv], cwd=ROOT, capture_output=True,
+                              text=True, preexec_fn=_limit_memory)
+        elapsed = time.perf_counter() - start
         if proc.returncode:
-            raise RuntimeError(proc.stderr[-2000:])
+            memory = "MemoryError" in proc.stderr or "std::bad_alloc" in proc.stderr or "memory" in proc.stderr[-300:]
+            raise StepFailed(f"{'out of memory' if memory else 'failed'} after {elapsed:.0f} s: "
+                             + proc.stderr.strip().splitlines()[-2 if len(proc.stderr.strip().splitlines()) > 1 else -1][:120])
+        times.append(elapsed)
         peaks.append(int(proc.stderr.rsplit("MAXRSS ", 1)[1].split()[0]) / 1024)
         LAST_STDOUT["text"] = proc.stdout
     return statistics.median(times), max(peaks)
@@ -136,11 +153,24 @@ def main() -> None:
     parser.add_argument("--naive-betweenness-limit", type=int, default=1000,
                         help="run naive exact betweenness to the end up to this many nodes; estimate above")
     parser.add_argument("--query-timeout", type=float, default=60.0, help="per named query, seconds")
+    parser.add_argument("--memory-limit", type=float, default=20.0,
+                        help="GB of address space each step may take; a step that needs more is reported as such")
     parser.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
+    parser.add_argument("--append", action="store_true", help="add this run's table below the one in --out")
     args = parser.parse_args()
+    MEMORY_LIMIT["bytes"] = int(args.memory_limit * 2**30)
     scales = args.scales + ([1_000_000] if args.full else [])
     rows = []
     cli = [sys.executable, "-m", "graph"]
+
+    def attempt(n, path, label, fn, *fn_args):
+        try:
+            t, m = fn(*fn_args)
+        except StepFailed as e:
+            record(n, path, label, None, None, str(e))
+            return False
+        record(n, path, label, t, m)
+        return True
 
     def record(n, path, label, t, m, note=""):
         rows.append((n, path, label, t, m, note))
@@ -168,19 +198,17 @@ def main() -> None:
                         record(n, "tool", f"query {name}", None, None, f"stopped at {args.query_timeout:.0f} s")
                     else:
                         record(n, "tool", f"query {name}", float(secs), None)
-            t, m = measure_code(ANALYTIC_STEP, [str(store), "projection"], repeat)
-            record(n, "tool", "projection (supply view)", t, m)
+            attempt(n, "tool", "projection (supply view)", measure_code, ANALYTIC_STEP, [str(store), "projection"],
+                    repeat)
             for step, label in [("centrality", "projection + centrality"),
                                 ("shared", "projection + top 100 shared-supplier pairs"),
                                 ("concentration", "projection + concentration"),
                                 ("impact", "projection + impact of the biggest supplier")]:
-                t, m = measure_code(ANALYTIC_STEP, [str(store), step], repeat)
-                record(n, "tool", label, t, m)
+                attempt(n, "tool", label, measure_code, ANALYTIC_STEP, [str(store), step], repeat)
             out = Path(tmp) / "out"
             for argv, label in [(["report", "--format", "json", "--out", str(out)], "`report --format json`"),
                                 (["viz", "--out", str(out)], "`viz` (whole supply graph)")]:
-                t, m = measure_argv([*cli, "--store", f"oxigraph:{store}", *argv], repeat)
-                record(n, "tool", label, t, m)
+                attempt(n, "tool", label, measure_argv, [*cli, "--store", f"oxigraph:{store}", *argv], repeat)
             if n > 100_000:
                 record(n, "naive", "rdflib parse (in memory)", None, None, "not run: about 21 GB")
                 continue
@@ -211,7 +239,13 @@ def main() -> None:
     for n, path, label, t, m, note in rows:
         cell = "—" if t is None else f"{t:.2f}"
         lines.append(f"| {n:,} | {path} | {label} | {cell} | {'' if m is None else f'{m:.0f}'} | {note} |")
-    Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    target = Path(args.out)
+    if args.append and target.exists():  # a later run (1e6, say) below an earlier one
+        lines = ["", f"## `python benchmarks/run.py {' '.join(sys.argv[1:])}`", "",
+                 f"Machine: {machine}. Written {time.strftime('%Y-%m-%d')}.", "", *lines[-len(rows) - 2:]]
+        target.write_text(target.read_text(encoding="utf-8") + "\n".join(lines) + "\n", encoding="utf-8")
+    else:
+        target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
 
 
