@@ -154,9 +154,15 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
                 if c.value(kind) is not None:
                     value[kind] += c.value(kind)
         kin = tuple(index["groups"].get(s, [s]))
-        if kin not in impacts:
-            impacts[kin] = failure_impact(g, s, group=True, index=index)
-        imp = impacts[kin]
+        if kin not in impacts:  # kept as the report shows it, not with every lost contract
+            imp = failure_impact(g, s, group=True, index=index)
+            impacts[kin] = {
+                "group": [_ref(x["iri"], x["label"]) for x in imp["suppliers"]],
+                "buyers_affected": len(imp["buyers"]),
+                "towers_lost": [{"buyer": _ref(b["iri"], b["label"]), "towers": b["towers_lost"]}
+                                for b in imp["buyers"] if b["towers_lost"]],
+                "value_at_risk": [_money(v, k) for k, v in sorted(imp["value_at_risk"].items())],
+                "frameworks": [_ref(f["iri"], f["label"]) for f in imp["frameworks"]]}
         r = rank.get(s, {})
         suppliers.append({
             **_ref(s, label(s)),
@@ -165,13 +171,7 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
             "contracts": len(held),
             "known_value": [_money(v, k) for k, v in sorted(value.items())],
             "centrality": {k: r.get(k) for k in ("rank", "degree", "betweenness", "pagerank", "eigenvector")},
-            "impact": {
-                "group": [_ref(x["iri"], x["label"]) for x in imp["suppliers"]],
-                "buyers_affected": len(imp["buyers"]),
-                "towers_lost": [{"buyer": _ref(b["iri"], b["label"]), "towers": b["towers_lost"]}
-                                for b in imp["buyers"] if b["towers_lost"]],
-                "value_at_risk": [_money(v, k) for k, v in sorted(imp["value_at_risk"].items())],
-                "frameworks": [_ref(f["iri"], f["label"]) for f in imp["frameworks"]]},
+            "impact": impacts[kin],
         })
     suppliers.sort(key=lambda s: (s["centrality"]["rank"] or 10 ** 9, s["label"]))
 
