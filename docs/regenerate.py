@@ -46,8 +46,9 @@ PAGES = {
               []),
     "centrality": ("Degree, betweenness (weighted so that more contracts mean closer), PageRank and eigenvector "
                    "centrality (per connected component, scaled by size) of every node of a projection "
-                   "(`--view supply|network|towers`). Betweenness is exact up to 800 nodes and sampled (200 sources, fixed seed) "
-                   "fixed seed above; the first line on stderr says which.",
+                   "(`--view supply|network|towers`). Betweenness is exact up to 2,000 nodes and sampled from 200 sources "
+                   "with a fixed seed above (computed by igraph above 200 nodes, with networkx's definition); the "
+                   "first line on stderr says which.",
                    ["centrality --top 5", "centrality --view network --top 3 --format csv"]),
     "shared": ("Every pair of buyers that buy from a common supplier, and which suppliers; `--format json` adds "
                "the towers each shared supplier provides to each buyer.",
