@@ -132,9 +132,10 @@ def measure_argv(argv: list[str], repeat: int) -> tuple[float, float]:
                               text=True, preexec_fn=_limit_memory)
         elapsed = time.perf_counter() - start
         if proc.returncode:
-            memory = "MemoryError" in proc.stderr or "std::bad_alloc" in proc.stderr or "memory" in proc.stderr[-300:]
-            raise StepFailed(f"{'out of memory' if memory else 'failed'} after {elapsed:.0f} s: "
-                             + proc.stderr.strip().splitlines()[-2 if len(proc.stderr.strip().splitlines()) > 1 else -1][:120])
+            tail = [x for x in proc.stderr.strip().splitlines()  # without GNU time's own lines
+                    if not x.startswith(("MAXRSS", "Command exited", "Command terminated"))] or [""]
+            memory = "MemoryError" in proc.stderr or "bad_alloc" in proc.stderr
+            raise StepFailed(f"{'out of memory' if memory else 'failed'} after {elapsed:.0f} s: {tail[-1][:120]}")
         times.append(elapsed)
         peaks.append(int(proc.stderr.rsplit("MAXRSS ", 1)[1].split()[0]) / 1024)
         LAST_STDOUT["text"] = proc.stdout

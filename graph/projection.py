@@ -177,14 +177,14 @@ class _Snapshot:
         # sorted, so that every backend builds the same graph in the same order
         self.relations = sorted(set(rows["projection-relations"]))
         self.successor = {f: t for f, rel, t, _ in self.relations if rel == "succeeded by"}
-        self.nodes: dict[str, dict] = {}
+        self.labels: dict[str, str] = {}
+        self.kinds: dict[str, set] = defaultdict(set)
         for iri, label, cls in rows["projection-nodes"]:
-            node = self.nodes.setdefault(iri, {"label": label, "kinds": set()})
-            node["kinds"].add(KINDS[cls])
-        self.labels = {iri: node["label"] for iri, node in self.nodes.items()}
+            self.labels.setdefault(iri, label)
+            self.kinds[iri].add(KINDS[cls])
 
     def kind(self, iri: str) -> str:
-        kinds = self.nodes.get(iri, {}).get("kinds", set())
+        kinds = self.kinds.get(iri, set())
         for k in ("supplier", "framework", "partnership", "programme", "tower", "group", "buyer"):
             if k in kinds:
                 return k

@@ -130,14 +130,14 @@ def graph_html(g: nx.Graph, *, title: str, highlight_nodes=None, highlight_edges
     note = " ".join(x for x in (note, cap_note) if x) or None
 
     n = g.number_of_nodes()
-    if n and g.number_of_edges():
-        from .analytics.centrality import _adjacency, _pagerank
+    if n:
+        from .analytics.centrality import pagerank
         try:
-            rank = _pagerank(*_adjacency(g))
+            rank = pagerank(g)
         except Exception:  # pragma: no cover - degenerate weights
             rank = {v: g.degree(v) for v in g}
     else:
-        rank = {v: 1.0 for v in g}
+        rank = {}
     top = max(rank.values(), default=1.0) or 1.0
 
     positions = None

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-__all__ = ["centrality", "betweenness", "EXACT_BETWEENNESS_LIMIT"]
+__all__ = ["centrality", "betweenness", "pagerank", "EXACT_BETWEENNESS_LIMIT"]
 
 #: Above this many nodes, betweenness is estimated from ``k`` sampled sources.
 EXACT_BETWEENNESS_LIMIT = 2000  # measured with igraph: exact on 1,247 nodes 0.9 s, on 3,583 nodes 4.2 s
@@ -104,6 +104,19 @@ def _pagerank(nodes: list, a, alpha: float = 0.85, tol: float = 1e-6, max_iter: 
         if np.absolute(x - last).sum() < n * tol:
             return dict(zip(nodes, map(float, x)))
     raise nx.PowerIterationFailedConvergence(max_iter)
+
+
+def pagerank(g: nx.Graph) -> dict:
+    """PageRank of every node by ``weight``, as ``networkx.pagerank`` gives it, faster
+    (uniform where ``g`` has no edges).
+
+    >>> import networkx as nx
+    >>> pagerank(nx.empty_graph(2))
+    {0: 0.5, 1: 0.5}
+    """
+    if not g.number_of_edges():
+        return {v: 1 / g.number_of_nodes() for v in g}
+    return _pagerank(*_adjacency(g))
 
 
 def _eigenvector(g: nx.Graph, nodes: list | None = None, a=None) -> dict:

@@ -11,6 +11,17 @@ from ..errors import EntityNotFound
 __all__ = ["failure_impact", "corporate_group", "impact_index"]
 
 
+def _groups(g: nx.Graph) -> dict:
+    """Each supplier with predecessors or successors -> its sorted corporate group."""
+    links = nx.Graph()
+    links.add_edges_from(g.graph.get("lineage", []))
+    groups = {}
+    for comp in nx.connected_components(links):
+        members = sorted(comp, key=str)
+        groups.update(dict.fromkeys(members, members))
+    return groups
+
+
 def corporate_group(g: nx.Graph, supplier) -> list:
     """The supplier with every predecessor and successor (``g.graph["lineage"]``).
 
@@ -19,34 +30,26 @@ def corporate_group(g: nx.Graph, supplier) -> list:
     >>> corporate_group(g, "csc")
     ['csc', 'dxc', 'hpe']
     """
-    links = nx.Graph()
-    links.add_node(supplier)
-    links.add_edges_from(g.graph.get("lineage", []))
-    return sorted(nx.node_connected_component(links, supplier), key=str)
+    return _groups(g).get(supplier, [supplier])
 
 
 def impact_index(g: nx.Graph) -> dict:
-    """What :func:`failure_impact` looks up for every supplier, computed once for a caller
-    that asks about many: ``groups`` (each supplier with predecessors or successors ->
-    its sorted corporate group) and ``offers`` (supplier -> frameworks it supplies through).
+    """What :func:`failure_impact` looks up, computed once for a caller that asks about
+    many suppliers: ``groups`` (each supplier with predecessors or successors -> its
+    sorted corporate group), ``offers`` (supplier -> frameworks it supplies through) and
+    ``cover`` (buyer -> tower -> the suppliers that provide it).
 
     >>> import networkx as nx
     >>> index = impact_index(nx.Graph(lineage=[("csc", "dxc"), ("hpe", "dxc")], frameworks={}))
     >>> index["groups"]["hpe"]
     ['csc', 'dxc', 'hpe']
     """
-    links = nx.Graph()
-    links.add_edges_from(g.graph.get("lineage", []))
-    groups = {}
-    for comp in nx.connected_components(links):
-        members = sorted(comp, key=str)
-        groups.update(dict.fromkeys(members, members))
     offers: dict = defaultdict(list)
     for f in g.graph.get("frameworks", {}).values():
         for s in dict.fromkeys(f["suppliers"]):
             offers[s].append(f)
     cover = {b: _cover(g, b) for b, d in g.nodes(data=True) if d.get("kind") == "buyer"}
-    return {"groups": groups, "offers": dict(offers), "cover": cover}
+    return {"groups": _groups(g), "offers": dict(offers), "cover": cover}
 
 
 def _cover(g: nx.Graph, buyer) -> dict:
@@ -72,7 +75,8 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | 
     group : bool
         Take corporate predecessors and successors with it (CSC -> DXC Technology).
     index : dict, optional
-        :func:`impact_index` of ``g``, when the caller asks about many suppliers.
+        :func:`impact_index` of ``g``; computed here if not given, so a caller asking
+        about many suppliers passes it once.
 
     Returns
     -------
@@ -104,7 +108,8 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | 
 
     if supplier not in g and supplier not in known:
         raise EntityNotFound(str(supplier))
-    kin = corporate_group(g, supplier) if index is None else index["groups"].get(supplier, [supplier])
+    index = index or impact_index(g)
+    kin = index["groups"].get(supplier, [supplier])
     exiting = kin if group else [supplier]
     exiting_set = set(exiting)
     buyers = []
@@ -112,14 +117,13 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | 
     for b in sorted({b for s in exiting if s in g for b in g[s] if g.nodes[b].get("kind") == "buyer"},
                     key=lambda n: label(n)):
         lost_contracts, seen = [], set()
-        near = set(g[b])
-        for s in (exiting if len(exiting) < len(near) else [s for s in near if s in exiting_set]):
-            if s in near and g.nodes[s].get("kind") == "supplier":
+        for s in sorted(exiting_set.intersection(g[b]), key=str):
+            if g.nodes[s].get("kind") == "supplier":
                 for d in g.edges[b, s].get("details", []):
                     if d["iri"] not in seen:
                         seen.add(d["iri"])
                         lost_contracts.append(d)
-        cover = _cover(g, b) if index is None else index["cover"].get(b, {})
+        cover = index["cover"].get(b, {})
         lost_towers = {t for t, providers in cover.items() if providers & exiting_set}
         kept_towers = {t for t, providers in cover.items() if providers - exiting_set}
         value = defaultdict(float)
@@ -140,10 +144,7 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | 
             "contracts_without_value": sum(1 for d in lost_contracts
                                            if d.get("total") is None and d.get("annual") is None),
         })
-    if index is None:
-        frameworks = [f for f in g.graph.get("frameworks", {}).values() if exiting_set & set(f["suppliers"])]
-    else:
-        frameworks = list({f["iri"]: f for s in exiting for f in index["offers"].get(s, [])}.values())
+    frameworks = list({f["iri"]: f for s in exiting for f in index["offers"].get(s, [])}.values())
     notes = []
     relatives = [s for s in kin if s != supplier]
     if relatives and not group:

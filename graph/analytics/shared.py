@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from itertools import combinations
-
 import networkx as nx
 
 __all__ = ["shared_suppliers", "top_shared_pairs"]
@@ -36,37 +34,23 @@ def shared_suppliers(g: nx.Graph) -> list[dict]:
     ...  for r in shared_suppliers(g)]
     [('A', 'B', ['S']), ('B', 'C', ['T'])]
     """
-    suppliers = [n for n, d in g.nodes(data=True) if d.get("kind") == "supplier"]
-    pairs: dict[tuple, list] = {}
-    for s in sorted(suppliers, key=lambda n: g.nodes[n].get("label", str(n))):
-        buyers = sorted((b for b in g[s] if g.nodes[b].get("kind") == "buyer"),
-                        key=lambda n: (g.nodes[n].get("label", str(n)), str(n)))
-        for a, b in combinations(buyers, 2):
-            pairs.setdefault((a, b), []).append({
-                "iri": s, "label": g.nodes[s].get("label", str(s)),
-                "towers": {g.nodes[a].get("label", str(a)): g.edges[a, s].get("towers", []),
-                           g.nodes[b].get("label", str(b)): g.edges[b, s].get("towers", [])}})
-    rows = [{"buyers": [{"iri": a, "label": g.nodes[a].get("label", str(a))},
-                        {"iri": b, "label": g.nodes[b].get("label", str(b))}],
-             "suppliers": sup} for (a, b), sup in pairs.items()]
-    rows.sort(key=lambda r: (-len(r["suppliers"]), r["buyers"][0]["label"], r["buyers"][1]["label"]))
-    return rows
+    return top_shared_pairs(g, limit=None)[1]
 
 
-def top_shared_pairs(g: nx.Graph, *, limit: int = 100, buyer=None) -> tuple[int, list[dict]]:
+def top_shared_pairs(g: nx.Graph, *, limit: int | None = 100, buyer=None) -> tuple[int, list[dict]]:
     """The pairs of buyers that share the most suppliers, and how many pairs share any.
 
     Listing every pair does not scale: one supplier with 5,000 buyers makes 12.5 million
     pairs. This counts them all without listing them (a sparse buyer × supplier matrix
     times its transpose, a block of buyers at a time) and lists the ``limit`` pairs with
-    the most shared suppliers, ties by the buyers' labels. With ``buyer``, only pairs
-    that include it.
+    the most shared suppliers, ties by the buyers' labels (``limit=None``: all of them).
+    With ``buyer``, only pairs that include it.
 
     Returns
     -------
     (int, list of dict)
-        The number of pairs sharing at least one supplier, and rows shaped as
-        :func:`shared_suppliers` makes them, in its order.
+        The number of pairs sharing at least one supplier, and rows as
+        :func:`shared_suppliers` describes them.
 
     Examples
     --------
@@ -115,7 +99,7 @@ def top_shared_pairs(g: nx.Graph, *, limit: int = 100, buyer=None) -> tuple[int,
             i, j = np.minimum(i, j), np.maximum(i, j)
         i, j, v = i[keep], j[keep], v[keep]
         total += len(v)
-        if len(v) > limit:  # only entries that can be among the largest ``limit`` are sorted
+        if limit is not None and len(v) > limit:  # only entries that can be among the largest ``limit`` are sorted
             big = v >= np.partition(v, len(v) - limit)[len(v) - limit]
             i, j, v = i[big], j[big], v[big]
         order = np.lexsort((j, i, -v))[:limit]
