@@ -19,6 +19,7 @@ from .analytics.impact import failure_impact, impact_index
 from .analytics.shared import top_shared_pairs
 from .lookup import Entity
 from .namespaces import sparql_prefixes
+from .parallel import in_background
 from .projection import load_contracts, project
 from .store import Store
 from .tables import money
@@ -29,6 +30,9 @@ SCHEMA_ID = "https://w3id.org/supplier-graph/report/v1"
 
 #: The report lists this many pairs of buyers that share suppliers, those sharing the most.
 SHARED_PAIRS_LISTED = 100
+
+#: From this many buyer–supplier edges, the supplier side is computed in a forked child.
+BACKGROUND_EDGES = 5_000
 
 _SOURCES = """SELECT ?src ?title ?publisher ?ref WHERE {
   ?src rdf:type/rdfs:subClassOf* sg:SourceDocument ; dcterms:title ?title .
@@ -86,39 +90,112 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
 
     ``snap`` (:func:`graph.projection.snapshot`) reuses a projection the caller has read."""
     pre = sparql_prefixes()
+    cited = _in_thread(store, pre + _SOURCES)  # Oxigraph answers it while the projection is built
     contracts, snap = load_contracts(store, include_inactive=include_inactive, snap=snap)
-    all_contracts = sorted(snap.contracts.values(), key=lambda c: c.label)
     g = project(None, "supply", include_inactive=include_inactive, snap=snap)
-    sources = _Sources(store.select(pre + _SOURCES).rows)
-    label = snap.label
+    scope = buyer.iri if buyer else None
+    # the supplier side (centrality, failure impact) holds Python's lock for seconds on a
+    # national graph: a second core computes it while this one puts together the rest
+    network = in_background(_supplier_side, g, snap, contracts, scope,
+                            fork=g.number_of_edges() >= BACKGROUND_EDGES)
+    try:
+        sources = _Sources(cited())
+        label = snap.label
 
-    def figures(c) -> list[dict]:
-        return [{**_money(a, k, cur), "sources": sources.cite(c.sources)} for a, cur, k in c.values]
+        def figures(c) -> list[dict]:
+            return [{**_money(a, k, cur), "sources": sources.cite(c.sources)} for a, cur, k in c.values]
 
-    rows: dict[str, dict] = {}
+        rows: dict[str, dict] = {}
 
-    def contract_row(c) -> dict:
-        """One contract as the report shows it (built once, shown wherever it is listed)."""
-        if c.iri not in rows:
-            rows[c.iri] = {"iri": c.iri, "label": c.label, "buyer": _ref(c.buyer, label(c.buyer)),
-                           "suppliers": [_ref(s, label(s)) for s in c.suppliers], "status": c.status,
-                           "towers": [label(t) for t in c.towers], "duration": c.duration,
-                           "end_date": c.end_date, "figures": figures(c), "sources": sources.cite(c.sources)}
-        return rows[c.iri]
+        def contract_row(c) -> dict:
+            """One contract as the report shows it (built once, shown wherever it is listed)."""
+            if c.iri not in rows:
+                rows[c.iri] = {"iri": c.iri, "label": c.label, "buyer": _ref(c.buyer, label(c.buyer)),
+                               "suppliers": [_ref(s, label(s)) for s in c.suppliers], "status": c.status,
+                               "towers": [label(t) for t in c.towers], "duration": c.duration,
+                               "end_date": c.end_date, "figures": figures(c), "sources": sources.cite(c.sources)}
+            return rows[c.iri]
 
-    in_scope = (lambda b: b == buyer.iri) if buyer else (lambda b: True)
+        buyers = _buyer_rows(g, contracts, label, scope, contract_row)
+        listed = [c for c in sorted(snap.contracts.values(), key=lambda c: c.label) if not buyer or c.buyer == scope]
+        by_status = defaultdict(list)
+        for c in listed:
+            by_status[c.status or "unknown"].append(contract_row(c))
+        frameworks = _framework_rows(store, g, snap, sources)
+        disagreements: dict[str, dict] = {}
+        for r in store.select(pre + _DISAGREEMENTS).rows:
+            d = disagreements.setdefault(str(r["about"]), {**_ref(str(r["about"]), str(r["aboutLabel"])), "claims": []})
+            d["claims"].append({"statement": str(r["statement"]), "sources": sources.cite([str(r["title"])])})
+        if buyer:
+            keep = {c.iri for c in listed} | {buyer.iri}
+            disagreements = {k: v for k, v in disagreements.items() if k in keep}
+        gaps = {
+            "no_value": [_ref(c.iri, c.label) for c in listed if c.value("total") is None and c.value("annual") is None],
+            "no_date": [_ref(c.iri, c.label) for c in listed if not (c.duration or c.end_date)],
+            "no_tower": [_ref(c.iri, c.label) for c in listed if not c.towers],
+            "disagreements": list(disagreements.values()),
+        }
+        shared_total, shared = top_shared_pairs(g, limit=SHARED_PAIRS_LISTED, buyer=scope)
+        side = network.result()
+    finally:
+        network.cancel()
+
+    caveats = [
+        "Figures of different kinds (total contract value, annual value, framework ceiling, saving) "
+        "are never added together.",
+        "Concentration bands are heuristics borrowed from merger control (US 2023 Merger Guidelines: "
+        "HHI above 1,800 is highly concentrated; EU horizontal merger guidelines: below 1,000 is unlikely "
+        "to raise concerns), not thresholds for public procurement.",
+        "Shares are by known total value only where every counted contract has one; otherwise by number "
+        "of contracts, as each table says.",
+        ("Cancelled and ended contracts are counted." if include_inactive else
+         "Cancelled and ended contracts are not counted."),
+        "Where a contract names a supplier and its corporate successor (from different sources), the "
+        "successor holds it; impact figures take each supplier's corporate group with it.",
+    ]
+
+    suppliers = side["suppliers"]
+    summary = _summary(buyers, suppliers, contracts, gaps, buyer)
+    return {
+        "schema": SCHEMA_ID,
+        "title": "Supplier-dependency report" + (f": {buyer.label}" if buyer else ""),
+        "scope": {"buyer": _ref(buyer.iri, buyer.label) if buyer else None,
+                  "include_inactive": include_inactive,
+                  "betweenness": side["betweenness"]},
+        "summary": summary,
+        "buyers": buyers,
+        "suppliers": suppliers,
+        "shared_suppliers": [{"buyers": r["buyers"], "suppliers": [_ref(s["iri"], s["label"]) for s in r["suppliers"]]}
+                             for r in shared],
+        "shared_supplier_pairs": shared_total,
+        "contracts_by_status": [{"status": k, "contracts": v} for k, v in sorted(by_status.items())],
+        "frameworks": frameworks,
+        "data_gaps": gaps,
+        "caveats": caveats,
+        "sources": sources.listing(),
+    }
+
+
+def _in_thread(store: Store, query: str):
+    """Start ``query`` where the store answers concurrently; returns a callable for its rows."""
+    if not getattr(store, "concurrent", False):
+        return lambda: store.select(query).rows
+    from concurrent.futures import ThreadPoolExecutor
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(lambda: store.select(query).rows)
+    pool.shutdown(wait=False)
+    return future.result
+
+
+def _buyer_rows(g, contracts, label, scope, contract_row) -> list[dict]:
+    """Each buyer in scope: its contracts, suppliers, concentration and single points of failure."""
     conc = {r["iri"]: r for r in concentration(g)}
-    cent = centrality(g)
-    rank = {r["iri"]: r for r in cent["nodes"]}
     by_buyer: dict[str, list] = defaultdict(list)
-    by_supplier: dict[str, list] = defaultdict(list)
     for c in contracts:
-        by_buyer[c.buyer].append(c)
-        for s in c.suppliers:
-            by_supplier[s].append(c)
-
+        if scope is None or c.buyer == scope:
+            by_buyer[c.buyer].append(c)
     buyers = []
-    for b in sorted((b for b in by_buyer if in_scope(b)), key=label):
+    for b in sorted(by_buyer, key=label):
         mine = by_buyer[b]
         suppliers = defaultdict(lambda: {"towers": set(), "contracts": 0})
         for c in mine:
@@ -141,18 +218,32 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
                 {"tower": t["tower"], "supplier": _ref(t["suppliers"][0]["iri"], t["suppliers"][0]["label"])}
                 for t in cr["towers"] if t["supplier_count"] == 1],
         })
+    return buyers
 
-    scope_suppliers = {s for b in by_buyer if in_scope(b) for c in by_buyer[b] for s in c.suppliers}
+
+def _supplier_side(g, snap, contracts, scope) -> dict:
+    """The suppliers of the buyers in scope, each with its centrality and the failure
+    impact of its corporate group, ranked. Reads the projection only (no store, no source
+    numbering), so it can run in a child."""
+    label = snap.label
+    cent = centrality(g)
+    rank = {r["iri"]: r for r in cent["nodes"]}
+    by_supplier: dict[str, list] = defaultdict(list)
+    for c in contracts:
+        for s in c.suppliers:
+            by_supplier[s].append(c)
+    in_scope = {s for c in contracts if scope is None or c.buyer == scope for s in c.suppliers}
     index = impact_index(g)
     impacts: dict[tuple, dict] = {}  # suppliers of one corporate group share one impact
     suppliers = []
-    for s in sorted(scope_suppliers, key=label):
+    for s in sorted(in_scope, key=label):
         held = by_supplier[s]
         value = defaultdict(float)
         for c in held:
             for kind in ("total", "annual"):
-                if c.value(kind) is not None:
-                    value[kind] += c.value(kind)
+                amount = c.value(kind)
+                if amount is not None:
+                    value[kind] += amount
         kin = tuple(index["groups"].get(s, [s]))
         if kin not in impacts:  # kept as the report shows it, not with every lost contract
             imp = failure_impact(g, s, group=True, index=index)
@@ -174,16 +265,14 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
             "impact": impacts[kin],
         })
     suppliers.sort(key=lambda s: (s["centrality"]["rank"] or 10 ** 9, s["label"]))
+    return {"suppliers": suppliers, "betweenness": cent["betweenness_method"]}
 
-    shared_total, shared = top_shared_pairs(g, limit=SHARED_PAIRS_LISTED, buyer=buyer.iri if buyer else None)
 
-    listed = [c for c in all_contracts if not buyer or c.buyer == buyer.iri]
-    by_status = defaultdict(list)
-    for c in listed:
-        by_status[c.status or "unknown"].append(contract_row(c))
-
+def _framework_rows(store: Store, g, snap, sources: _Sources) -> list[dict]:
+    """Frameworks with founders, ceiling, suppliers, who may buy through them, and call-offs."""
+    label = snap.label
     frameworks: dict[str, dict] = {}
-    for r in store.select(pre + _FRAMEWORKS).rows:
+    for r in store.select(sparql_prefixes() + _FRAMEWORKS).rows:
         f = frameworks.setdefault(str(r["f"]), {
             **_ref(str(r["f"]), str(r["label"])), "established_by": [], "ceiling": None,
             "suppliers": [_ref(s, label(s)) for s in g.graph["frameworks"].get(str(r["f"]), {}).get("suppliers", [])],
@@ -197,54 +286,7 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
                         if relation == "calls off" and f in frameworks and c in snap.contracts})
     for contract_label, c, f in call_offs:
         frameworks[f]["call_offs"].append(_ref(c, contract_label))
-
-    disagreements: dict[str, dict] = {}
-    for r in store.select(pre + _DISAGREEMENTS).rows:
-        d = disagreements.setdefault(str(r["about"]), {**_ref(str(r["about"]), str(r["aboutLabel"])), "claims": []})
-        d["claims"].append({"statement": str(r["statement"]), "sources": sources.cite([str(r["title"])])})
-    if buyer:
-        keep = {c.iri for c in listed} | {buyer.iri}
-        disagreements = {k: v for k, v in disagreements.items() if k in keep}
-    gaps = {
-        "no_value": [_ref(c.iri, c.label) for c in listed if c.value("total") is None and c.value("annual") is None],
-        "no_date": [_ref(c.iri, c.label) for c in listed if not (c.duration or c.end_date)],
-        "no_tower": [_ref(c.iri, c.label) for c in listed if not c.towers],
-        "disagreements": list(disagreements.values()),
-    }
-
-    caveats = [
-        "Figures of different kinds (total contract value, annual value, framework ceiling, saving) "
-        "are never added together.",
-        "Concentration bands are heuristics borrowed from merger control (US 2023 Merger Guidelines: "
-        "HHI above 1,800 is highly concentrated; EU horizontal merger guidelines: below 1,000 is unlikely "
-        "to raise concerns), not thresholds for public procurement.",
-        "Shares are by known total value only where every counted contract has one; otherwise by number "
-        "of contracts, as each table says.",
-        ("Cancelled and ended contracts are counted." if include_inactive else
-         "Cancelled and ended contracts are not counted."),
-        "Where a contract names a supplier and its corporate successor (from different sources), the "
-        "successor holds it; impact figures take each supplier's corporate group with it.",
-    ]
-
-    summary = _summary(buyers, suppliers, contracts, gaps, buyer)
-    return {
-        "schema": SCHEMA_ID,
-        "title": "Supplier-dependency report" + (f": {buyer.label}" if buyer else ""),
-        "scope": {"buyer": _ref(buyer.iri, buyer.label) if buyer else None,
-                  "include_inactive": include_inactive,
-                  "betweenness": cent["betweenness_method"]},
-        "summary": summary,
-        "buyers": buyers,
-        "suppliers": suppliers,
-        "shared_suppliers": [{"buyers": r["buyers"],
-                              "suppliers": [_ref(s["iri"], s["label"]) for s in r["suppliers"]]} for r in shared],
-        "shared_supplier_pairs": shared_total,
-        "contracts_by_status": [{"status": k, "contracts": v} for k, v in sorted(by_status.items())],
-        "frameworks": list(frameworks.values()),
-        "data_gaps": gaps,
-        "caveats": caveats,
-        "sources": sources.listing(),
-    }
+    return list(frameworks.values())
 
 
 def _summary(buyers, suppliers, contracts, gaps, buyer) -> list[str]:

@@ -291,7 +291,8 @@ class OxigraphStore(Store):
         self.store = pyoxigraph.Store(str(self.path)) if self.path is not None else pyoxigraph.Store()
 
     def is_empty(self) -> bool:
-        return len(self.store) == 0
+        # len() counts every quad (a third of a second at 100,000 contracts); one is enough
+        return next(iter(self.store.quads_for_pattern(None, None, None)), None) is None
 
     def load(self, files: Iterable[str | os.PathLike], *, progress=None) -> int:
         """Bulk-load RDF files with Oxigraph's own parsers; returns the triples stored.

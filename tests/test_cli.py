@@ -135,13 +135,30 @@ def test_export_nt_is_sorted_and_parses(runner, tmp_path):
 
 
 def test_python_m_graph_and_lazy_imports():
-    code = ("import sys, runpy; sys.argv = ['supplier-graph', 'validate'];\n"
-            "try:\n    runpy.run_module('graph', run_name='__main__')\n"
+    assert subprocess.run([sys.executable, "-m", "graph", "validate"], capture_output=True).returncode == 0
+    code = ("import sys; from graph.cli import cli\n"
+            "try:\n    cli(['validate'])\n"
             "except SystemExit as e:\n    code = e.code\n"
             "heavy = sorted(m for m in ('pyvis', 'pandas', 'matplotlib') if m in sys.modules)\n"
             "print(code, heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1] == "0 []"
+
+
+def test_process_exit_keeps_codes_and_flushes_output():
+    """main() leaves with os._exit: the exit code and every byte of output must survive it."""
+    run = lambda *args: subprocess.run([sys.executable, "-m", "graph", *args], capture_output=True, text=True)  # noqa: E731
+    exported = run("export", "--format", "nt")
+    assert exported.returncode == 0
+    lines = exported.stdout.splitlines()
+    assert exported.stdout.endswith("\n") and len(lines) > 1000 and lines == sorted(lines)
+    unknown = run("show", "Nosuch Supplier Ltd")
+    assert unknown.returncode == 2 and "error: no entity named 'Nosuch Supplier Ltd'" in unknown.stderr
+    usage = run("no-such-command")
+    assert usage.returncode == 2 and "No such command" in usage.stderr
+    head = subprocess.run(f"{sys.executable} -m graph export --format nt | head -1", shell=True,
+                          capture_output=True, text=True)
+    assert head.stdout.count("\n") == 1 and "Traceback" not in head.stderr
 
 
 def test_help_imports_no_rdf_stack():

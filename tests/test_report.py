@@ -90,6 +90,22 @@ def test_shared_pairs_are_counted_and_the_largest_listed(store, monkeypatch):
     jsonschema.validate(capped, SCHEMA)
 
 
+@pytest.mark.parametrize("buyer", [None, "Metropolitan Police Service"])
+def test_supplier_side_from_a_child_process_is_the_same(store, monkeypatch, buyer):
+    import graph.report
+    from graph.lookup import resolve
+    entity = resolve(store, buyer) if buyer else None
+    monkeypatch.setattr(graph.report, "BACKGROUND_EDGES", 10 ** 9)
+    here = build_report(store, buyer=entity)
+    monkeypatch.setattr(graph.report, "BACKGROUND_EDGES", 0)
+    forked = []
+    real = graph.report.in_background
+    monkeypatch.setattr(graph.report, "in_background",
+                        lambda *a, **k: forked.append(k["fork"]) or real(*a, **k))
+    assert build_report(store, buyer=entity) == here
+    assert forked == [True]
+
+
 def test_markdown_footnotes_resolve(report):
     md = render_markdown(report)
     refs = set(re.findall(r"\[\^(\d+)\](?!:)", md))
