@@ -143,8 +143,11 @@ class _Snapshot:
             if len(labels) != len(encoded):
                 labels = [unquote(x) for x in encoded]
             for iri, label in zip(iris, labels):
-                if iri not in self.contracts:  # a second buyer or label of one contract: the first counts
+                c = self.contracts.get(iri)
+                if c is None:  # a second buyer of one contract: the first in order of IRI counts
                     self.contracts[iri] = Contract(iri, label, buyer, sources=list(self.sources.get(iri, [])))
+                elif c.buyer == buyer and label < c.label:  # two labels: the first in order, whatever
+                    c.label = label                          # order the engine returns them in
         contracts = self.contracts
         for supplier, holders in rows["projection-suppliers"]:
             for iri in (holders or "").split():
