@@ -37,6 +37,19 @@ def test_supply_view_has_five_edges_no_literals_no_classes(supply):
         [E + "c1"], ["End user services"], {"total": 3_000_000.0}, ["Tiny news"])
 
 
+@pytest.mark.parametrize("first, second", [("Zeta deal", "Alpha deal"), ("Alpha deal", "Zeta deal")])
+def test_a_contract_with_two_labels_keeps_the_first_in_order(tmp_path, first, second):
+    from graph.projection import snapshot
+    from graph.store import OxigraphStore
+    path = tmp_path / "two.ttl"
+    path.write_text(ANALYTICS.replace(':c1 a sg:Contract ; rdfs:label "c1"',
+                                      f':c1 a sg:Contract ; rdfs:label "{first}" , "{second}"'))
+    oxigraph = OxigraphStore()
+    oxigraph.load([path, *ontology_paths()])
+    for store in (MemoryStore(load_graph([path, *ontology_paths()])), oxigraph):
+        assert snapshot(store).contracts[E + "c1"].label == "Alpha deal"
+
+
 def test_inactive_and_lineage_options(tiny):
     g = project(tiny, "supply", include_inactive=True, collapse_lineage=False)
     assert g.has_edge(E + "east", E + "zeta") and g.has_edge(E + "east", E + "old")
