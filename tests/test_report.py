@@ -106,6 +106,16 @@ def test_supplier_side_from_a_child_process_is_the_same(store, monkeypatch, buye
     assert forked == [True]
 
 
+def test_bar_chart_draws_each_value_to_scale_and_escapes_names():
+    from graph.report import _svg_bar
+    svg = _svg_bar(["BT", "<b>Evil & Co</b>"], [5, 2], "Buyers per supplier", "number of buyers")
+    widths = [float(w) for w in re.findall(r'<rect [^>]*width="([\d.]+)"', svg)]
+    assert len(widths) == 2 and widths[0] == pytest.approx(2.5 * widths[1])
+    assert "<b>" not in svg and "&lt;b&gt;Evil &amp; Co&lt;/b&gt;" in svg
+    assert re.findall(r'text-anchor="middle">(\d+)</text>', svg) == ["0", "1", "2", "3", "4", "5"]
+    assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
 def test_markdown_footnotes_resolve(report):
     md = render_markdown(report)
     refs = set(re.findall(r"\[\^(\d+)\](?!:)", md))
