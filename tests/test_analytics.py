@@ -162,6 +162,31 @@ def test_top_shared_pairs_counts_all_and_lists_the_largest(supply):
 
 # -- concentration
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_top_pairs_from_blocks_are_the_top_of_all_pairs(monkeypatch, seed):
+    """Many ties, many blocks: the listed pairs are exactly the first of the full ordering."""
+    import random
+
+    import networkx as nx
+
+    import graph.analytics.shared as shared
+    rng = random.Random(seed)
+    g = nx.Graph()
+    for b in range(40):
+        g.add_node(f"b{b:02}", label=f"B{b:02}", kind="buyer")
+    for s in range(12):
+        g.add_node(f"s{s:02}", label=f"S{s:02}", kind="supplier")
+        for b in rng.sample(range(40), rng.randrange(1, 15)):
+            g.add_edge(f"b{b:02}", f"s{s:02}")
+    every = shared.top_shared_pairs(g, limit=None)
+    monkeypatch.setattr(shared, "BLOCK_ENTRIES", 120)  # three buyers a block
+    for limit in (1, 7, 30):
+        total, rows = shared.top_shared_pairs(g, limit=limit)
+        assert (total, rows) == (every[0], every[1][:limit])
+    one = [r for r in every[1] if "b05" in (r["buyers"][0]["iri"], r["buyers"][1]["iri"])]
+    assert shared.top_shared_pairs(g, limit=4, buyer="b05") == (len(one), one[:4])
+
+
 def test_concentration_by_hand(supply):
     rows = {r["label"]: r for r in concentration(supply)}
     north, south, east = rows["North"], rows["South"], rows["East"]

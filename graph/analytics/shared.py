@@ -37,6 +37,10 @@ def shared_suppliers(g: nx.Graph) -> list[dict]:
     return top_shared_pairs(g, limit=None)[1]
 
 
+#: Buyers are multiplied a block at a time, so that a block's products stay near this many entries.
+BLOCK_ENTRIES = 5_000_000
+
+
 def top_shared_pairs(g: nx.Graph, *, limit: int | None = 100, buyer=None) -> tuple[int, list[dict]]:
     """The pairs of buyers that share the most suppliers, and how many pairs share any.
 
@@ -86,24 +90,29 @@ def top_shared_pairs(g: nx.Graph, *, limit: int | None = 100, buyer=None) -> tup
             return 0, []
         blocks = [(bi[buyer], bi[buyer] + 1)]
     else:
-        step = max(1, 5_000_000 // n)  # a block's products stay near 5 million entries
+        step = max(1, BLOCK_ENTRIES // n)
         blocks = [(start, min(n, start + step)) for start in range(0, n, step)]
-    total, kept = 0, []
+    total, kept, floor = 0, [], 1
     for start, stop in blocks:
         c = (m[start:stop] @ mt).tocoo()
-        i, j, v = c.row.astype(np.int64) + start, c.col.astype(np.int64), c.data
-        if buyer is None:
-            keep = j > i
-        else:  # pairs with the buyer, the other buyer on either side
-            keep = j != i
-            i, j = np.minimum(i, j), np.maximum(i, j)
+        i, j, v = c.row + start, c.col, c.data
+        keep = j > i if buyer is None else j != i  # with the buyer: the other buyer on either side
+        total += int(np.count_nonzero(keep))
+        if limit is not None:  # a pair below the ``limit``-th largest count so far cannot be listed
+            keep &= v >= floor
         i, j, v = i[keep], j[keep], v[keep]
-        total += len(v)
-        if limit is not None and len(v) > limit:  # only entries that can be among the largest ``limit`` are sorted
+        if buyer is not None:
+            i, j = np.minimum(i, j), np.maximum(i, j)
+        if limit is not None and len(v) > limit:  # only entries that can be among the largest are kept
             big = v >= np.partition(v, len(v) - limit)[len(v) - limit]
             i, j, v = i[big], j[big], v[big]
-        order = np.lexsort((j, i, -v))[:limit]
-        kept.append((v[order], i[order], j[order]))
+            order = np.lexsort((j, i, -v))[:limit]  # ties as the final order breaks them
+            i, j, v = i[order], j[order], v[order]
+        kept.append((v, i.astype(np.int64), j.astype(np.int64)))
+        if limit is not None:
+            pooled = np.concatenate([k[0] for k in kept])
+            if len(pooled) >= limit:
+                floor = max(floor, int(np.partition(pooled, len(pooled) - limit)[len(pooled) - limit]))
     v, i, j = (np.concatenate(x) for x in zip(*kept))
     order = np.lexsort((j, i, -v))[:limit]
     out = []
