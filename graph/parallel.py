@@ -28,9 +28,15 @@ class Background:
             self._start()
 
     def _start(self) -> None:
+        import warnings
         read, write = os.pipe()
         try:
-            pid = os.fork()
+            with warnings.catch_warnings():
+                # Python 3.12+ warns when a process with threads forks (Oxigraph's store keeps
+                # RocksDB threads): the child here only computes on Python objects it owns a
+                # copy of, touches no lock those threads take, and leaves with os._exit
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
         except OSError:  # no memory or process slot for a child: compute in the parent
             os.close(read)
             os.close(write)

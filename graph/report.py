@@ -90,16 +90,16 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
 
     ``snap`` (:func:`graph.projection.snapshot`) reuses a projection the caller has read."""
     pre = sparql_prefixes()
-    cited = _in_thread(store, pre + _SOURCES)  # Oxigraph answers it while the projection is built
+    cited = _select_soon(store, pre + _SOURCES)  # Oxigraph answers it while the projection is built
     contracts, snap = load_contracts(store, include_inactive=include_inactive, snap=snap)
     g = project(None, "supply", include_inactive=include_inactive, snap=snap)
     scope = buyer.iri if buyer else None
+    sources = _Sources(cited())  # before the fork below: no query is running when it forks
     # the supplier side (centrality, failure impact) holds Python's lock for seconds on a
     # national graph: a second core computes it while this one puts together the rest
     network = in_background(_supplier_side, g, snap, contracts, scope,
                             fork=g.number_of_edges() >= BACKGROUND_EDGES)
     try:
-        sources = _Sources(cited())
         label = snap.label
 
         def figures(c) -> list[dict]:
@@ -176,7 +176,7 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
     }
 
 
-def _in_thread(store: Store, query: str):
+def _select_soon(store: Store, query: str):
     """Start ``query`` where the store answers concurrently; returns a callable for its rows."""
     if not getattr(store, "concurrent", False):
         return lambda: store.select(query).rows
