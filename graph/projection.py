@@ -77,7 +77,7 @@ class Contract:
 
 
 def _rows(store: Store, name: str) -> list[tuple]:
-    return store.select_strings(library_text(name))
+    return store.select_strings(library_text(name, store.engine))
 
 
 def _pairs(packed: str | None):

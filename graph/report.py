@@ -100,43 +100,8 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
     network = in_background(_supplier_side, g, snap, contracts, scope,
                             fork=g.number_of_edges() >= BACKGROUND_EDGES)
     try:
-        label = snap.label
-
-        def figures(c) -> list[dict]:
-            return [{**_money(a, k, cur), "sources": sources.cite(c.sources)} for a, cur, k in c.values]
-
-        rows: dict[str, dict] = {}
-
-        def contract_row(c) -> dict:
-            """One contract as the report shows it (built once, shown wherever it is listed)."""
-            if c.iri not in rows:
-                rows[c.iri] = {"iri": c.iri, "label": c.label, "buyer": _ref(c.buyer, label(c.buyer)),
-                               "suppliers": [_ref(s, label(s)) for s in c.suppliers], "status": c.status,
-                               "towers": [label(t) for t in c.towers], "duration": c.duration,
-                               "end_date": c.end_date, "figures": figures(c), "sources": sources.cite(c.sources)}
-            return rows[c.iri]
-
-        buyers = _buyer_rows(g, contracts, label, scope, contract_row)
-        listed = [c for c in sorted(snap.contracts.values(), key=lambda c: c.label) if not buyer or c.buyer == scope]
-        by_status = defaultdict(list)
-        for c in listed:
-            by_status[c.status or "unknown"].append(contract_row(c))
-        frameworks = _framework_rows(store, g, snap, sources)
-        disagreements: dict[str, dict] = {}
-        for r in store.select(pre + _DISAGREEMENTS).rows:
-            d = disagreements.setdefault(str(r["about"]), {**_ref(str(r["about"]), str(r["aboutLabel"])), "claims": []})
-            d["claims"].append({"statement": str(r["statement"]), "sources": sources.cite([str(r["title"])])})
-        if buyer:
-            keep = {c.iri for c in listed} | {buyer.iri}
-            disagreements = {k: v for k, v in disagreements.items() if k in keep}
-        gaps = {
-            "no_value": [_ref(c.iri, c.label) for c in listed if c.value("total") is None and c.value("annual") is None],
-            "no_date": [_ref(c.iri, c.label) for c in listed if not (c.duration or c.end_date)],
-            "no_tower": [_ref(c.iri, c.label) for c in listed if not c.towers],
-            "disagreements": list(disagreements.values()),
-        }
-        shared_total, shared = top_shared_pairs(g, limit=SHARED_PAIRS_LISTED, buyer=scope)
-        side = network.result()
+        near = _buyer_side(store, g, snap, contracts, sources, buyer)
+        far = network.result()
     finally:
         network.cancel()
 
@@ -154,23 +119,21 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
         "successor holds it; impact figures take each supplier's corporate group with it.",
     ]
 
-    suppliers = side["suppliers"]
-    summary = _summary(buyers, suppliers, contracts, gaps, buyer)
+    suppliers = far["suppliers"]
     return {
         "schema": SCHEMA_ID,
         "title": "Supplier-dependency report" + (f": {buyer.label}" if buyer else ""),
         "scope": {"buyer": _ref(buyer.iri, buyer.label) if buyer else None,
                   "include_inactive": include_inactive,
-                  "betweenness": side["betweenness"]},
-        "summary": summary,
-        "buyers": buyers,
+                  "betweenness": far["betweenness"]},
+        "summary": _summary(near["buyers"], suppliers, contracts, near["data_gaps"], buyer),
+        "buyers": near["buyers"],
         "suppliers": suppliers,
-        "shared_suppliers": [{"buyers": r["buyers"], "suppliers": [_ref(s["iri"], s["label"]) for s in r["suppliers"]]}
-                             for r in shared],
-        "shared_supplier_pairs": shared_total,
-        "contracts_by_status": [{"status": k, "contracts": v} for k, v in sorted(by_status.items())],
-        "frameworks": frameworks,
-        "data_gaps": gaps,
+        "shared_suppliers": near["shared_suppliers"],
+        "shared_supplier_pairs": near["shared_supplier_pairs"],
+        "contracts_by_status": near["contracts_by_status"],
+        "frameworks": near["frameworks"],
+        "data_gaps": near["data_gaps"],
         "caveats": caveats,
         "sources": sources.listing(),
     }
@@ -185,6 +148,53 @@ def _select_soon(store: Store, query: str):
     future = pool.submit(lambda: store.select(query).rows)
     pool.shutdown(wait=False)
     return future.result
+
+
+def _buyer_side(store: Store, g, snap, contracts, sources: _Sources, buyer) -> dict:
+    """Buyers, contracts by status, frameworks, data gaps and shared suppliers: the parts
+    that cite sources (numbered in order of first citation, so built in this order)."""
+    pre = sparql_prefixes()
+    label = snap.label
+    scope = buyer.iri if buyer else None
+
+    def figures(c) -> list[dict]:
+        return [{**_money(a, k, cur), "sources": sources.cite(c.sources)} for a, cur, k in c.values]
+
+    rows: dict[str, dict] = {}
+
+    def contract_row(c) -> dict:
+        """One contract as the report shows it (built once, shown wherever it is listed)."""
+        if c.iri not in rows:
+            rows[c.iri] = {"iri": c.iri, "label": c.label, "buyer": _ref(c.buyer, label(c.buyer)),
+                           "suppliers": [_ref(s, label(s)) for s in c.suppliers], "status": c.status,
+                           "towers": [label(t) for t in c.towers], "duration": c.duration,
+                           "end_date": c.end_date, "figures": figures(c), "sources": sources.cite(c.sources)}
+        return rows[c.iri]
+
+    buyers = _buyer_rows(g, contracts, label, scope, contract_row)
+    listed = [c for c in sorted(snap.contracts.values(), key=lambda c: c.label) if not buyer or c.buyer == scope]
+    by_status = defaultdict(list)
+    for c in listed:
+        by_status[c.status or "unknown"].append(contract_row(c))
+    frameworks = _framework_rows(store, g, snap, sources)
+    disagreements: dict[str, dict] = {}
+    for r in store.select(pre + _DISAGREEMENTS).rows:
+        d = disagreements.setdefault(str(r["about"]), {**_ref(str(r["about"]), str(r["aboutLabel"])), "claims": []})
+        d["claims"].append({"statement": str(r["statement"]), "sources": sources.cite([str(r["title"])])})
+    if buyer:
+        keep = {c.iri for c in listed} | {buyer.iri}
+        disagreements = {k: v for k, v in disagreements.items() if k in keep}
+    gaps = {
+        "no_value": [_ref(c.iri, c.label) for c in listed if c.value("total") is None and c.value("annual") is None],
+        "no_date": [_ref(c.iri, c.label) for c in listed if not (c.duration or c.end_date)],
+        "no_tower": [_ref(c.iri, c.label) for c in listed if not c.towers],
+        "disagreements": list(disagreements.values()),
+    }
+    shared_total, shared = top_shared_pairs(g, limit=SHARED_PAIRS_LISTED, buyer=scope)
+    return {"buyers": buyers, "contracts_by_status": [{"status": k, "contracts": v} for k, v in sorted(by_status.items())],
+            "frameworks": frameworks, "data_gaps": gaps, "shared_supplier_pairs": shared_total,
+            "shared_suppliers": [{"buyers": r["buyers"], "suppliers": [_ref(s["iri"], s["label"]) for s in r["suppliers"]]}
+                                 for r in shared]}
 
 
 def _buyer_rows(g, contracts, label, scope, contract_row) -> list[dict]:

@@ -170,6 +170,8 @@ class Store:
     """
 
     concurrent = False
+    #: picks engine-specific variants of the library's queries (graph/queries/<engine>/)
+    engine: str | None = None
 
     def execute(self, query: str, form: str, *, timeout: float | None = None):  # pragma: no cover
         raise NotImplementedError
@@ -283,6 +285,7 @@ class OxigraphStore(Store):
     """
 
     concurrent = True
+    engine = "oxigraph"
 
     def __init__(self, path: str | os.PathLike | None = None):
         import pyoxigraph

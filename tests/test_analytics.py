@@ -283,3 +283,30 @@ def test_bundled_bromley_and_lewisham_share_sungard(store):
     pair = next(r for r in rows if {b["label"] for b in r["buyers"]} ==
                 {"London Borough of Bromley", "London Borough of Lewisham"})
     assert [s["label"] for s in pair["suppliers"]] == ["SunGard Public Sector Ltd"]
+
+
+@pytest.mark.parametrize("data", ["bundled", "tiny"])
+def test_engine_variants_of_the_projection_queries_read_the_same_snapshot(tmp_path, data):
+    """graph/queries/oxigraph/ phrases some projection queries for Oxigraph's joins; read
+    with and without them, the snapshot must be the same."""
+    from importlib import resources
+
+    from graph.projection import snapshot
+    from graph.sparql import list_queries
+    from graph.store import OxigraphStore, default_data_paths
+    variants = [f.name[:-3] for f in (resources.files("graph") / "queries" / "oxigraph").iterdir()
+                if f.name.endswith(".rq")]
+    assert set(variants) <= {q.name for q in list_queries()} and variants  # no orphan variant
+    if data == "tiny":
+        paths = [tmp_path / "analytics.ttl", *ontology_paths()]
+        paths[0].write_text(ANALYTICS)
+    else:
+        paths = default_data_paths()
+    store = OxigraphStore()
+    store.load(paths)
+    tuned = snapshot(store)
+    store.engine = None  # the portable queries
+    portable = snapshot(store)
+    assert tuned.contracts == portable.contracts and len(tuned.contracts) > 5
+    for part in ("sources", "relations", "labels", "kinds", "successor"):
+        assert getattr(tuned, part) == getattr(portable, part)
