@@ -1,9 +1,9 @@
 """Work for a second core: a computation run in a forked child while the parent goes on.
 
-The report's network measures (igraph betweenness, PageRank, the shared-supplier product)
-hold Python's lock, so a thread cannot overlap them with the rest of the report; a forked
-child can, and shares the parent's projection without copying or pickling it. Only the
-result comes back, pickled through a pipe.
+The report's supplier side (igraph betweenness, PageRank, the failure impact of every
+corporate group) holds Python's lock, so a thread cannot overlap it with the rest of the
+report; a forked child can, and shares the parent's projection without copying or
+pickling it. Only the result comes back, pickled through a pipe.
 
 Where there is no ``fork`` (Windows), or the child fails for any reason (killed for
 memory, a result that does not pickle), the parent computes the result itself: the answer
