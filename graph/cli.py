@@ -246,13 +246,20 @@ def serve(obj: Ctx, host, port, timeout):
               announce=lambda msg: click.echo(msg, err=True))
 
 
-def _emit(text: str, out: str | None) -> None:
+def _emit(content, out: str | None) -> None:
+    """Write ``content`` to ``out`` (atomically) or to stdout. ``content`` is text, or an
+    iterable of UTF-8 byte chunks written as they come, so a national report is never
+    held in memory a second time as one string."""
     if out:
-        from .io import write_atomic
-        write_atomic(out, text)
+        from .io import atomic_writer
+        with atomic_writer(out, "wb") as fh:
+            fh.writelines([content.encode("utf-8")] if isinstance(content, str) else content)
         click.echo(f"wrote {out}", err=True)
+    elif isinstance(content, str):
+        click.echo(content, nl=False)
     else:
-        click.echo(text, nl=False)
+        sys.stdout.writelines(chunk.decode("utf-8") for chunk in content)
+        sys.stdout.flush()
 
 
 def analysis_options(formats=("table", "json", "csv"), default="table", view=True):
@@ -397,17 +404,7 @@ def report(obj: Ctx, fmt, buyer, include_inactive, out):
     store = obj.store()
     data = build_report(store, buyer=resolve(store, buyer) if buyer else None, include_inactive=include_inactive)
     obj.kept.append(data)
-    if fmt == "json":  # written as it is encoded: a national report is never in memory twice
-        if out:
-            from .io import atomic_writer
-            with atomic_writer(out, "wb") as fh:
-                fh.writelines(iter_json(data))
-            click.echo(f"wrote {out}", err=True)
-        else:
-            sys.stdout.writelines(chunk.decode("utf-8") for chunk in iter_json(data))
-            sys.stdout.flush()
-        return
-    _emit({"md": render_markdown, "html": render_html}[fmt](data), out)
+    _emit(iter_json(data) if fmt == "json" else {"md": render_markdown, "html": render_html}[fmt](data), out)
 
 
 @cli.command()
