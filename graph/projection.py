@@ -143,6 +143,8 @@ class _Snapshot:
             if len(labels) != len(encoded):
                 labels = [unquote(x) for x in encoded]
             for iri, label in zip(iris, labels):
+                if not iri:  # not an IRI: the Oxigraph variant packs it empty rather than filter every row
+                    continue
                 c = self.contracts.get(iri)
                 if c is None:  # a second buyer of one contract: the first in order of IRI counts
                     self.contracts[iri] = Contract(iri, label, buyer, sources=list(self.sources.get(iri, [])))

@@ -106,6 +106,25 @@ def test_supplier_side_from_a_child_process_is_the_same(store, monkeypatch, buye
     assert forked == [True]
 
 
+def test_json_encodes_a_shared_impact_once_with_the_same_bytes(monkeypatch):
+    import orjson
+
+    from graph.report import iter_json
+    impact = {"group": [{"iri": "s:1", "label": "A \u2014 \"quoted\""}], "buyers_affected": 2}
+    other = {"buyers_affected": 1}
+    suppliers = [{"iri": "s:1", "impact": impact}, {"iri": "s:2", "n": 2.5, "impact": impact},
+                 {"impact": impact}, {"iri": "s:3", "impact": other}, {"iri": "s:4", "impact": {}}, "x", {}]
+    report = {"schema": "v1", "suppliers": suppliers, "empty": []}
+    expected = (b'{\n  "schema": "v1",\n  "suppliers": [\n'
+                + b",\n".join(b"    " + orjson.dumps(s) for s in suppliers) + b'\n  ],\n  "empty": []\n}\n')
+    calls = []
+    real = orjson.dumps
+    monkeypatch.setattr(orjson, "dumps", lambda v, *a: calls.append(v) or real(v, *a))
+    assert b"".join(iter_json(report)) == expected
+    assert sum(c is impact for c in calls) == 1  # three suppliers, one encoding of their impact
+    assert sum(c is other for c in calls) == 0   # not shared: encoded with its supplier
+
+
 def test_bar_chart_draws_each_value_to_scale_and_escapes_names():
     from graph.report import _svg_bar
     svg = _svg_bar(["BT", "<b>Evil & Co</b>"], [5, 2], "Buyers per supplier", "number of buyers")

@@ -93,8 +93,11 @@ def top_shared_pairs(g: nx.Graph, *, limit: int | None = 100, buyer=None) -> tup
         step = max(1, BLOCK_ENTRIES // n)
         blocks = [(start, min(n, start + step)) for start in range(0, n, step)]
     total, kept, floor = 0, [], 1
+    right = mt
     for start, stop in blocks:
-        c = (m[start:stop] @ mt).tocoo()
+        if buyer is None:  # only pairs (i, j) with j > i are wanted: drop the buyers before the block
+            right = _columns_from(right, start)
+        c = (m[start:stop] @ right).tocoo()
         i, j, v = c.row + start, c.col, c.data
         keep = j > i if buyer is None else j != i  # with the buyer: the other buyer on either side
         total += int(np.count_nonzero(keep))
@@ -125,3 +128,16 @@ def top_shared_pairs(g: nx.Graph, *, limit: int | None = 100, buyer=None) -> tup
                                    "towers": {label(a): g.edges[a, s].get("towers", []),
                                               label(b): g.edges[b, s].get("towers", [])}} for s in common]})
     return total, out
+
+
+def _columns_from(m, start: int):
+    """The CSR matrix ``m`` without its entries in columns before ``start``. Multiplying by
+    it skips the half of the buyer × buyer product that :func:`top_shared_pairs` would
+    discard (the pairs with ``j < i``), and it shrinks block by block."""
+    import numpy as np
+    from scipy import sparse
+    keep = m.indices >= start
+    if keep.all():
+        return m
+    before = np.concatenate(([0], np.cumsum(keep)))
+    return sparse.csr_matrix((m.data[keep], m.indices[keep], before[m.indptr]), shape=m.shape)
