@@ -120,6 +120,7 @@ class _Snapshot:
     """
 
     def __init__(self, store: Store):
+        self.counted: dict[tuple, list] = {}  # load_contracts's answers by options
         rows = _Reader(store, _QUERIES)
         try:
             self._read(rows)
@@ -207,9 +208,15 @@ def snapshot(store: Store) -> "_Snapshot":
 
 def load_contracts(store: Store | None, *, include_inactive: bool = False, collapse_lineage: bool = True,
                    snap: "_Snapshot | None" = None) -> tuple[list[Contract], "_Snapshot"]:
-    """The contracts the analytics count, and the snapshot they came from."""
+    """The contracts the analytics count, and the snapshot they came from.
+
+    Worked out once per snapshot and options (two seconds on a million contracts; the
+    report and :func:`project` both ask): the list is shared, so do not change it."""
     import copy
     snap = snap or _Snapshot(store)
+    out = snap.counted.get((include_inactive, collapse_lineage))
+    if out is not None:
+        return out, snap
     successor = snap.successor if collapse_lineage else {}
     out = []
     for c in sorted(snap.contracts.values(), key=lambda c: c.iri):
@@ -219,6 +226,7 @@ def load_contracts(store: Store | None, *, include_inactive: bool = False, colla
             c = copy.copy(c)  # the snapshot's contract stays as the sources say it
             c.suppliers = [s for s in c.suppliers if successor.get(s) not in c.suppliers]
         out.append(c)
+    snap.counted[include_inactive, collapse_lineage] = out
     return out, snap
 
 

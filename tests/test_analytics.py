@@ -56,6 +56,20 @@ def test_inactive_and_lineage_options(tiny):
     assert g.number_of_edges() == 7
 
 
+def test_one_snapshot_counts_contracts_once_per_choice_of_options(tiny):
+    from graph.projection import load_contracts, snapshot
+    snap = snapshot(tiny)
+    counted, _ = load_contracts(None, snap=snap)
+    assert [c.iri for c in counted] == [E + c for c in ("c1", "c2", "c3", "c4", "c6")]  # c5 was cancelled
+    assert [c.suppliers for c in counted][-1] == [E + "acme"]  # Old collapsed into Acme
+    assert load_contracts(None, snap=snap)[0] is counted
+    every, _ = load_contracts(None, snap=snap, include_inactive=True, collapse_lineage=False)
+    assert len(every) == 6 and every[-1].suppliers == [E + "acme", E + "old"]
+    assert snap.contracts[E + "c6"].suppliers == [E + "acme", E + "old"]  # the snapshot as the sources say
+    g = project(None, "supply", snap=snap)
+    assert sorted(c for _, _, cs in g.edges(data="contracts") for c in cs) == [c.iri for c in counted]
+
+
 def test_network_view_adds_framework_group_and_lineage(tiny):
     g = project(tiny, "network")
     assert g.nodes[E + "f"]["kind"] == "framework" and g.nodes[E + "g"]["kind"] == "group"
