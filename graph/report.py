@@ -58,8 +58,12 @@ def _ref(iri: str, label: str) -> dict:
     return {"iri": iri, "label": label}
 
 
-def _money(amount: float, kind: str, currency: str = "GBP") -> dict:
-    return {"amount": amount, "currency": currency, "kind": kind}
+def _money(amount: float, kind: str, currency: str = "GBP", sources: list[int] | None = None) -> dict:
+    """A figure as the report shows it; with ``sources``, a figure citing them."""
+    m = {"amount": amount, "currency": currency, "kind": kind}
+    if sources is not None:
+        m["sources"] = sources
+    return m
 
 
 class _Sources:
@@ -175,12 +179,11 @@ def _buyer_side(store: Store, g, snap, contracts, sources: _Sources, buyer) -> d
         row = rows.get(c.iri)
         if row is None:
             cited = sources.cite(c.sources)  # the contract's figures cite its sources
-            # each figure is _money's keys in its order, written out: a million contracts
-            figures = [{"amount": a, "currency": cur, "kind": k, "sources": cited} for a, cur, k in c.values]
             row = rows[c.iri] = {
                 "iri": c.iri, "label": c.label, "buyer": ref(c.buyer), "suppliers": [ref(s) for s in c.suppliers],
                 "status": c.status, "towers": [label(t) for t in c.towers], "duration": c.duration,
-                "end_date": c.end_date, "figures": figures, "sources": cited}
+                "end_date": c.end_date, "figures": [_money(a, k, cur, cited) for a, cur, k in c.values],
+                "sources": cited}
         return row
 
     buyers = _buyer_rows(g, contracts, label, scope, contract_row)
