@@ -251,9 +251,11 @@ def _emit(content, out: str | None) -> None:
     iterable of UTF-8 byte chunks written as they come, so a national report is never
     held in memory a second time as one string."""
     if out:
-        from .io import atomic_writer
-        with atomic_writer(out, "wb") as fh:
-            fh.writelines([content.encode("utf-8")] if isinstance(content, str) else content)
+        from .io import write_atomic, write_chunks
+        if isinstance(content, str):
+            write_atomic(out, content)
+        else:
+            write_chunks(out, content)
         click.echo(f"wrote {out}", err=True)
     elif isinstance(content, str):
         click.echo(content, nl=False)

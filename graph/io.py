@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
-__all__ = ["atomic_writer", "write_atomic"]
+__all__ = ["atomic_writer", "write_atomic", "write_chunks"]
 
 
 def _umask() -> int:
@@ -63,3 +63,60 @@ def write_atomic(path: str | os.PathLike, content: str | bytes) -> Path:
     with atomic_writer(path, "wb") as fh:
         fh.write(data)
     return Path(path)
+
+
+def write_chunks(path: str | os.PathLike, chunks, *, batch: int = 4 << 20) -> Path:
+    """Write an iterable of byte chunks to ``path`` atomically, writing behind: a thread
+    writes each ``batch`` bytes gathered while the next are being made.
+
+    Making a national report (encoding it) and writing it (the system copying 6 GB into
+    the file and flushing it to disk) take about ten seconds each at a million contracts;
+    done one after the other they took twenty. A failure on either side (an error while
+    making a chunk, a full disk) stops both and leaves ``path`` as it was.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> write_chunks(d / "a.txt", [b"a", b"b", b"c"], batch=2).read_bytes()
+    b'abc'
+    """
+    with atomic_writer(path, "wb") as fh:
+        _write_behind(fh, chunks, batch)
+    return Path(path)
+
+
+def _write_behind(fh, chunks, batch: int) -> None:
+    import queue
+    import threading
+    pending: queue.Queue = queue.Queue(maxsize=4)  # at most a few batches wait in memory
+    failed: list[BaseException] = []
+
+    def drain() -> None:
+        while True:
+            data = pending.get()
+            if data is None:
+                return
+            if not failed:  # after a failure, keep taking batches so the maker never waits forever
+                try:
+                    fh.write(data)
+                except BaseException as e:  # noqa: BLE001 - raised in the caller's thread below
+                    failed.append(e)
+
+    writer = threading.Thread(target=drain, name="write-behind", daemon=True)
+    writer.start()
+    try:
+        gathered, size = [], 0
+        for chunk in chunks:
+            gathered.append(chunk)
+            size += len(chunk)
+            if size >= batch:
+                if failed:
+                    break
+                pending.put(b"".join(gathered))
+                gathered, size = [], 0
+        if gathered and not failed:
+            pending.put(b"".join(gathered))
+    finally:
+        pending.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]

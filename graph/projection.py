@@ -69,9 +69,20 @@ class Contract:
         return self.status not in ("cancelled", "ended")
 
     def value(self, kind: str, currency: str = "GBP") -> float | None:
-        """Sum of this contract's figures of one kind and currency, or None if unknown."""
+        """Sum of this contract's figures of one kind and currency, or None if unknown.
+
+        >>> c = Contract("c", "C", "b", values=[(1.0, "GBP", "annual"), (2.0, "GBP", "total"), (3.0, "GBP", "total")])
+        >>> c.value("total"), c.value("annual"), c.value("saving")
+        (5.0, 1.0, None)
+        >>> one = Contract("d", "D", "b", values=[(4.0, "EUR", "total")])
+        >>> one.value("total"), one.value("total", "EUR"), one.value("annual", "EUR")
+        (None, 4.0, None)
+        """
         if not self.values:
             return None
+        if len(self.values) == 1:  # most contracts: one figure, nothing to add up
+            amount, cur, k = self.values[0]
+            return amount if k == kind and cur == currency else None
         amounts = [a for a, c, k in self.values if k == kind and c == currency]
         return sum(amounts) if amounts else None
 
@@ -255,6 +266,28 @@ def _merge_edge(g: nx.Graph, a: str, b: str, relation: str, sources: list[str]) 
                    weight=1.0, distance=1.0)
 
 
+def _supply_edge(b: str, s: str, cs: list, detail: dict) -> tuple[str, str, dict]:
+    """The buyer–supplier edge of ``cs`` (the contracts between them, in IRI order)."""
+    details = [detail[c.iri] for c in cs]
+    if len(cs) == 1:  # most pairs: nothing to merge
+        c, d = cs[0], details[0]
+        values = {k: d[k] for k in ("total", "annual") if d[k] is not None}
+        sources, statuses, towers = list(dict.fromkeys(c.sources)), [c.status] if c.status else [], sorted(set(d["towers"]))
+    else:
+        values = {}
+        for kind in ("total", "annual"):
+            known = [d[kind] for d in details if d[kind] is not None]
+            if known:
+                values[kind] = sum(known)
+        sources = _union(c.sources for c in cs)
+        statuses = list(dict.fromkeys(c.status for c in cs if c.status))
+        towers = sorted({t for d in details for t in d["towers"]})
+    return b, s, {"relations": ["buys from"], "oriented": [["buys from", b, s]], "sources": sources,
+                  "contracts": [c.iri for c in cs], "contract_labels": [c.label for c in cs], "towers": towers,
+                  "statuses": statuses, "values": values, "details": details, "weight": float(len(cs)),
+                  "distance": 1.0 / len(cs)}
+
+
 def project(store: Store | None, view: str = "supply", *, include_inactive: bool = False,
             collapse_lineage: bool = True, snap: "_Snapshot | None" = None) -> nx.Graph:
     """Project the graph in ``store`` into networkx; see the module docstring for views.
@@ -294,21 +327,12 @@ def project(store: Store | None, view: str = "supply", *, include_inactive: bool
                                  "total": c.value("total"), "annual": c.value("annual"), "sources": c.sources}
             for s in c.suppliers:
                 pairs[c.buyer, s].append(c)
-        for (b, s), cs in pairs.items():
-            _add_node(g, snap, b, "buyer")
-            _add_node(g, snap, s, "supplier")
-            details = [detail[c.iri] for c in cs]
-            values: dict[str, float] = {}
-            for kind in ("total", "annual"):
-                known = [d[kind] for d in details if d[kind] is not None]
-                if known:
-                    values[kind] = sum(known)
-            g.add_edge(b, s, relations=["buys from"], oriented=[["buys from", b, s]],
-                       sources=_union(c.sources for c in cs),
-                       contracts=[c.iri for c in cs], contract_labels=[c.label for c in cs],
-                       towers=sorted({t for d in details for t in d["towers"]}),
-                       statuses=list(dict.fromkeys(c.status for c in cs if c.status)),
-                       values=values, details=details, weight=float(len(cs)), distance=1.0 / len(cs))
+        kinds: dict[str, str] = {}  # each node once, in order of first appearance: the order is the graph's
+        for b, s in pairs:
+            kinds.setdefault(b, "buyer")
+            kinds.setdefault(s, "supplier")
+        g.add_nodes_from((n, {"label": label(n), "kind": k}) for n, k in kinds.items() if n not in g)
+        g.add_edges_from(_supply_edge(b, s, cs, detail) for (b, s), cs in pairs.items())
     g.graph["lineage"] = sorted({(f, t) for f, rel, t, _ in snap.relations if rel == "succeeded by"})
     g.graph["labels"] = dict(snap.labels)
     frameworks: dict[str, dict] = {}

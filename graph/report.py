@@ -271,7 +271,7 @@ def _supplier_side(g, snap, contracts, scope) -> dict:
                     value[kind] += amount
         kin = tuple(index["groups"].get(s, [s]))
         if kin not in impacts:  # kept as the report shows it, not with every lost contract
-            imp = failure_impact(g, s, group=True, index=index)
+            imp = failure_impact(g, s, group=True, index=index, contracts=False)
             impacts[kin] = {
                 "group": [_ref(x["iri"], x["label"]) for x in imp["suppliers"]],
                 "buyers_affected": len(imp["buyers"]),

@@ -249,6 +249,15 @@ def test_impact_acme_by_hand(supply):
     assert [o["label"] for o in r["frameworks"][0]["open_to"]] == ["G"]
 
 
+def test_impact_without_contract_lists_is_the_same_impact(supply):
+    full = failure_impact(supply, E + "acme")
+    lean = failure_impact(supply, E + "acme", contracts=False)
+    assert [len(b["contracts"]) for b in full["buyers"]] == [1, 1, 1]  # North, South, East: one each
+    assert all("contracts" not in b for b in lean["buyers"])
+    assert lean["buyers"] == [{k: v for k, v in b.items() if k != "contracts"} for b in full["buyers"]]
+    assert {k: v for k, v in lean.items() if k != "buyers"} == {k: v for k, v in full.items() if k != "buyers"}
+
+
 def test_impact_group_takes_predecessors(supply):
     alone = failure_impact(supply, E + "old")
     assert alone["buyers"] == [] and any("group" in n for n in alone["notes"])

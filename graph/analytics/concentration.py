@@ -54,16 +54,16 @@ def _shares(weights: dict, labels: dict, basis: str) -> dict:
             "top1_share": rows[0]["share"] if rows else 0.0, "supplier_count": len(rows)}
 
 
-def _measure(items: list[tuple[str, dict]], labels: dict) -> dict:
-    """items: (supplier, contract detail) pairs; value basis only if every detail has a total."""
-    by_value = all(d.get("total") is not None for _, d in items) and items
+def _measure(items: list[tuple], labels: dict) -> dict:
+    """items: (supplier, contract IRI, total or None); value basis only if every total is known."""
+    by_value = bool(items) and all(total is not None for _, _, total in items)
     weights: dict[str, float] = defaultdict(float)
     seen = set()
-    for s, d in items:
-        if (s, d["iri"]) in seen:
+    for s, iri, total in items:
+        if (s, iri) in seen:
             continue
-        seen.add((s, d["iri"]))
-        weights[s] += d["total"] if by_value else 1.0
+        seen.add((s, iri))
+        weights[s] += total if by_value else 1.0
     return _shares(dict(weights), labels, "known total value (GBP)" if by_value else "number of contracts")
 
 
@@ -99,16 +99,17 @@ def concentration(g: nx.Graph) -> list[dict]:
     out = []
     buyers = sorted((n for n, d in g.nodes(data=True) if d.get("kind") == "buyer"), key=lambda n: labels[n])
     for b in buyers:
-        items = [(s, d) for s in g[b] if g.nodes[s].get("kind") == "supplier"
-                 for d in g.edges[b, s].get("details", [])]
-        if not items:
+        held = [(s, d) for s, e in g[b].items() if g.nodes[s].get("kind") == "supplier"
+                for d in e.get("details", [])]
+        if not held:
             continue
-        row = {"iri": b, "label": labels[b], **_measure(items, labels)}
+        row = {"iri": b, "label": labels[b], **_measure([(s, d["iri"], d.get("total")) for s, d in held], labels)}
         by_tower: dict[str, list] = defaultdict(list)
-        for s, d in items:
-            for t in d.get("towers", []):
-                single = dict(d) if len(d.get("towers", [])) == 1 else {**d, "total": None}
-                by_tower[t].append((s, single))
+        for s, d in held:
+            towers = d.get("towers", [])
+            total = d.get("total") if len(towers) == 1 else None  # a value over several towers is not split
+            for t in towers:
+                by_tower[t].append((s, d["iri"], total))
         row["towers"] = [{"tower": t, **_measure(by_tower[t], labels)} for t in sorted(by_tower)]
         row["single_supplier_towers"] = [t["tower"] for t in row["towers"] if t["supplier_count"] == 1]
         out.append(row)

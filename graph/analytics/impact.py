@@ -63,7 +63,8 @@ def _cover(g: nx.Graph, buyer) -> dict:
     return out
 
 
-def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | None = None) -> dict:
+def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | None = None,
+                   contracts: bool = True) -> dict:
     """What fails if ``supplier`` (and, with ``group``, its corporate group) exits.
 
     Parameters
@@ -77,6 +78,10 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | 
     index : dict, optional
         :func:`impact_index` of ``g``; computed here if not given, so a caller asking
         about many suppliers passes it once.
+    contracts : bool
+        List each buyer's lost ``contracts``. The report, which counts buyers and towers
+        but lists no contract here, leaves them out: for the largest corporate groups of
+        a national graph that is hundreds of thousands of rows.
 
     Returns
     -------
@@ -133,17 +138,19 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | 
                     value[kind] += d[kind]
         for kind, v in value.items():
             totals[kind] += v
-        buyers.append({
-            "iri": b, "label": label(b),
-            "contracts": [{"iri": d["iri"], "label": d["label"], "towers": d.get("towers", []),
-                           "status": d.get("status"), "total": d.get("total"), "annual": d.get("annual")}
-                          for d in lost_contracts],
+        row = {"iri": b, "label": label(b)}
+        if contracts:
+            row["contracts"] = [{"iri": d["iri"], "label": d["label"], "towers": d.get("towers", []),
+                                 "status": d.get("status"), "total": d.get("total"), "annual": d.get("annual")}
+                                for d in lost_contracts]
+        row.update({
             "towers_lost": sorted(lost_towers - kept_towers),
             "towers_with_alternative": sorted(lost_towers & kept_towers),
             "value_at_risk": dict(value),
             "contracts_without_value": sum(1 for d in lost_contracts
                                            if d.get("total") is None and d.get("annual") is None),
         })
+        buyers.append(row)
     frameworks = list({f["iri"]: f for s in exiting for f in index["offers"].get(s, [])}.values())
     notes = []
     relatives = [s for s in kin if s != supplier]
