@@ -88,16 +88,20 @@ def synthesise(contracts: int, out: str | os.PathLike, *, seed: int = 1) -> dict
         for s in range(n_suppliers):
             t(_i(f"supplier/{s}"), RDF_TYPE, _s("Supplier"))
             t(_i(f"supplier/{s}"), LABEL, _lit(f"Synthetic Supplier {s} Ltd"))
-        for s in range(n_suppliers // 50):  # corporate lineage: a few takeovers
-            old, new = rng.randrange(n_suppliers), rng.randrange(min(20, n_suppliers))
-            if old != new:
-                t(_i(f"supplier/{old}"), _s("succeededBy"), _i(f"supplier/{new}"))
-                ev = _i(f"event/{s}")
-                t(ev, RDF_TYPE, _s("CorporateEvent"))
-                t(ev, LABEL, _lit(f"Synthetic takeover {s}"))
-                t(ev, _s("predecessor"), _i(f"supplier/{old}"))
-                t(ev, _s("successor"), _i(f"supplier/{new}"))
-                t(ev, DERIVED, source())
+        # corporate lineage: a few takeovers, each of a smaller supplier by one of the 20 largest,
+        # and no company taken over twice. Drawn with replacement, the 19 companies a million
+        # contracts drew twice each joined two acquirers' groups, chaining 15 of the 20 largest
+        # into one corporate group of 1,487 companies
+        acquired = rng.sample(range(20, n_suppliers), n_suppliers // 50) if n_suppliers > 20 else []
+        for s, old in enumerate(acquired):
+            new = rng.randrange(20)
+            t(_i(f"supplier/{old}"), _s("succeededBy"), _i(f"supplier/{new}"))
+            ev = _i(f"event/{s}")
+            t(ev, RDF_TYPE, _s("CorporateEvent"))
+            t(ev, LABEL, _lit(f"Synthetic takeover {s}"))
+            t(ev, _s("predecessor"), _i(f"supplier/{old}"))
+            t(ev, _s("successor"), _i(f"supplier/{new}"))
+            t(ev, DERIVED, source())
         for p in range(n_partnerships):
             node = _i(f"partnership/{p}")
             t(node, RDF_TYPE, _s(rng.choice(["JointProcurement", "SharedServicePartnership"])))

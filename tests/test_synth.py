@@ -45,6 +45,24 @@ def test_zipf_market_share(synth_file):
     assert shares[0] > 3 * shares[len(shares) // 2]  # the biggest supplier dwarfs the median one
 
 
+def test_takeovers_make_small_corporate_groups(tmp_path):
+    """5,000 contracts: 500 suppliers, so 10 takeovers, each of a different company outside
+    the 20 largest by one of them; no group takes in a second of the largest."""
+    import networkx as nx
+    path = tmp_path / "s.nt"
+    synthesise(5000, path, seed=3)
+    store = open_store([path])
+    pairs = [(str(r["old"]), str(r["new"])) for r in store.select("""PREFIX sg: <https://w3id.org/supplier-graph/ontology#>
+        SELECT ?old ?new WHERE { ?e sg:predecessor ?old ; sg:successor ?new }""").rows]
+    rank = lambda iri: int(iri.rsplit("/", 1)[1])  # noqa: E731 - supplier/N is the N-th largest
+    assert len(pairs) == 10
+    assert len({old for old, _ in pairs}) == 10  # nobody taken over twice
+    assert all(rank(old) >= 20 and rank(new) < 20 for old, new in pairs)
+    groups = list(nx.connected_components(nx.Graph(pairs)))
+    assert all(sum(rank(x) < 20 for x in g) == 1 for g in groups)
+    assert sum(len(g) for g in groups) == 10 + len(groups)
+
+
 def test_load_into_a_store_and_read_it(runner, synth_file, tmp_path):
     path, _ = synth_file
     store_dir = tmp_path / "store"
