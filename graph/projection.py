@@ -141,11 +141,13 @@ class _Snapshot:
     def _read(self, rows: _Reader) -> None:
         from urllib.parse import unquote
         self.sources: dict[str, list[str]] = defaultdict(list)
-        for _source, title, holders in rows["projection-sources"]:
+        # in order of title, so that most holders (one source each) need no sorting after
+        for _source, title, holders in sorted(rows["projection-sources"], key=lambda r: r[1]):
             for holder in set((holders or "").split()):
                 self.sources[holder].append(title)
         for holder, titles in self.sources.items():
-            self.sources[holder] = sorted(set(titles))
+            if len(titles) > 1:
+                self.sources[holder] = list(dict.fromkeys(titles))  # two documents may share a title
         self.contracts: dict[str, Contract] = {}
         for buyer, packed in sorted(rows["projection-contracts"]):
             items = packed.split(" ") if packed else []
@@ -272,7 +274,8 @@ def _supply_edge(b: str, s: str, cs: list, detail: dict) -> tuple[str, str, dict
     if len(cs) == 1:  # most pairs: nothing to merge
         c, d = cs[0], details[0]
         values = {k: d[k] for k in ("total", "annual") if d[k] is not None}
-        sources, statuses, towers = list(dict.fromkeys(c.sources)), [c.status] if c.status else [], sorted(set(d["towers"]))
+        sources, towers = list(dict.fromkeys(c.sources)), sorted(set(d["towers"]))
+        statuses = [c.status] if c.status else []
     else:
         values = {}
         for kind in ("total", "annual"):
