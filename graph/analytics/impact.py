@@ -55,9 +55,9 @@ def impact_index(g: nx.Graph) -> dict:
 def _cover(g: nx.Graph, buyer) -> dict:
     """tower -> the suppliers that provide it to ``buyer``."""
     out: dict = defaultdict(set)
-    for s in g[buyer]:
+    for s, edge in g[buyer].items():
         if g.nodes[s].get("kind") == "supplier":
-            for d in g.edges[buyer, s].get("details", []):
+            for d in edge.get("details", []):
                 for t in d.get("towers", []):
                     out[t].add(s)
     return out
@@ -117,20 +117,24 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | 
     kin = index["groups"].get(supplier, [supplier])
     exiting = kin if group else [supplier]
     exiting_set = set(exiting)
+    supplying = {s for s in exiting if s in g and g.nodes[s].get("kind") == "supplier"}
+    cover_of = index["cover"]  # every buyer of g, with who covers each of its towers
+    affected = {b for s in exiting if s in g for b in g[s] if b in cover_of}
+    names = {b: label(b) for b in affected}
     buyers = []
     totals: dict[str, float] = defaultdict(float)
-    for b in sorted({b for s in exiting if s in g for b in g[s] if g.nodes[b].get("kind") == "buyer"},
-                    key=lambda n: label(n)):
+    for b in sorted(affected, key=names.__getitem__):
         lost_contracts, seen = [], set()
-        for s in sorted(exiting_set.intersection(g[b]), key=str):
-            if g.nodes[s].get("kind") == "supplier":
-                for d in g.edges[b, s].get("details", []):
-                    if d["iri"] not in seen:
-                        seen.add(d["iri"])
-                        lost_contracts.append(d)
-        cover = index["cover"].get(b, {})
-        lost_towers = {t for t, providers in cover.items() if providers & exiting_set}
-        kept_towers = {t for t, providers in cover.items() if providers - exiting_set}
+        held = g[b]
+        for s in sorted(supplying.intersection(held), key=str):
+            for d in held[s].get("details", []):
+                if d["iri"] not in seen:
+                    seen.add(d["iri"])
+                    lost_contracts.append(d)
+        lost_towers, alternative = [], []
+        for t, providers in cover_of[b].items():
+            if not providers.isdisjoint(exiting_set):  # a tower this buyer gets from the exiting group ...
+                (lost_towers if providers <= exiting_set else alternative).append(t)  # ... and from no one else?
         value = defaultdict(float)
         for d in lost_contracts:
             for kind in ("total", "annual"):
@@ -138,14 +142,14 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | 
                     value[kind] += d[kind]
         for kind, v in value.items():
             totals[kind] += v
-        row = {"iri": b, "label": label(b)}
+        row = {"iri": b, "label": names[b]}
         if contracts:
             row["contracts"] = [{"iri": d["iri"], "label": d["label"], "towers": d.get("towers", []),
                                  "status": d.get("status"), "total": d.get("total"), "annual": d.get("annual")}
                                 for d in lost_contracts]
         row.update({
-            "towers_lost": sorted(lost_towers - kept_towers),
-            "towers_with_alternative": sorted(lost_towers & kept_towers),
+            "towers_lost": sorted(lost_towers),
+            "towers_with_alternative": sorted(alternative),
             "value_at_risk": dict(value),
             "contracts_without_value": sum(1 for d in lost_contracts
                                            if d.get("total") is None and d.get("annual") is None),
