@@ -271,20 +271,14 @@ def _merge_edge(g: nx.Graph, a: str, b: str, relation: str, sources: list[str]) 
 def _supply_edge(b: str, s: str, cs: list, detail: dict) -> tuple[str, str, dict]:
     """The buyer–supplier edge of ``cs`` (the contracts between them, in IRI order)."""
     details = [detail[c.iri] for c in cs]
-    if len(cs) == 1:  # most pairs: nothing to merge
-        c, d = cs[0], details[0]
-        values = {k: d[k] for k in ("total", "annual") if d[k] is not None}
-        sources, towers = list(dict.fromkeys(c.sources)), sorted(set(d["towers"]))
-        statuses = [c.status] if c.status else []
-    else:
-        values = {}
-        for kind in ("total", "annual"):
-            known = [d[kind] for d in details if d[kind] is not None]
-            if known:
-                values[kind] = sum(known)
-        sources = _union(c.sources for c in cs)
-        statuses = list(dict.fromkeys(c.status for c in cs if c.status))
-        towers = sorted({t for d in details for t in d["towers"]})
+    values = {}
+    for kind in ("total", "annual"):
+        known = [d[kind] for d in details if d[kind] is not None]
+        if known:
+            values[kind] = sum(known)
+    sources = _union(c.sources for c in cs)
+    statuses = list(dict.fromkeys(c.status for c in cs if c.status))
+    towers = sorted({t for d in details for t in d["towers"]})
     return b, s, {"relations": ["buys from"], "oriented": [["buys from", b, s]], "sources": sources,
                   "contracts": [c.iri for c in cs], "contract_labels": [c.label for c in cs], "towers": towers,
                   "statuses": statuses, "values": values, "details": details, "weight": float(len(cs)),
