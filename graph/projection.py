@@ -140,20 +140,29 @@ class _Snapshot:
 
     def _read(self, rows: _Reader) -> None:
         from urllib.parse import unquote
-        self.sources: dict[str, list[str]] = defaultdict(list)
-        # in order of title, so that most holders (one source each) need no sorting after
+        # in order of title, so that a holder's titles come in order; most holders have one
+        # source, and the dictionary operations below take them a document at a time
+        first: dict[str, str] = {}
+        more: dict[str, list[str]] = {}  # holders with more than one source
         for _source, title, holders in sorted(rows["projection-sources"], key=lambda r: r[1]):
-            for holder in set((holders or "").split()):
-                self.sources[holder].append(title)
-        for holder, titles in self.sources.items():
-            if len(titles) > 1:
-                self.sources[holder] = list(dict.fromkeys(titles))  # two documents may share a title
+            held = dict.fromkeys((holders or "").split(), title)
+            for holder in first.keys() & held.keys():  # named by an earlier document too
+                del held[holder]
+                titles = more.setdefault(holder, [first[holder]])
+                if title not in titles:  # two documents may share a title
+                    titles.append(title)
+            first.update(held)
+        self.sources: dict[str, list[str]] = {holder: [title] for holder, title in first.items()}
+        self.sources.update(more)
         self.contracts: dict[str, Contract] = {}
         for buyer, packed in sorted(rows["projection-contracts"]):
             items = packed.split(" ") if packed else []
             iris, encoded = items[0::2], items[1::2]
-            # one unquote for all of a buyer's labels, unless a label holds the joining character
-            labels = unquote("\x00".join(encoded)).split("\x00")
+            # one unquote for all of a buyer's labels (unless a label holds the joining
+            # character), and none where spaces are all there is to decode: a "%" in
+            # ENCODE_FOR_URI's output always starts an escape, so "%20" is always a space
+            joined = "\x00".join(encoded).replace("%20", " ")
+            labels = (unquote(joined) if "%" in joined else joined).split("\x00")
             if len(labels) != len(encoded):
                 labels = [unquote(x) for x in encoded]
             for iri, label in zip(iris, labels):

@@ -93,14 +93,19 @@ class _Sources:
 
 
 def build_report(store: Store, *, buyer: Entity | None = None, include_inactive: bool = False,
-                 snap=None) -> dict:
+                 snap=None, keep: list | None = None) -> dict:
     """The report as plain data (see the module docstring and the JSON Schema).
 
-    ``snap`` (:func:`graph.projection.snapshot`) reuses a projection the caller has read."""
+    ``snap`` (:func:`graph.projection.snapshot`) reuses a projection the caller has read.
+    ``keep``: a list that receives the snapshot and the projection the report was built
+    from, for a caller that would rather not pay for freeing them now (a process about
+    to end: a few seconds on a national graph)."""
     pre = sparql_prefixes()
     cited = _select_soon(store, pre + _SOURCES)  # Oxigraph answers it while the projection is built
     contracts, snap = load_contracts(store, include_inactive=include_inactive, snap=snap)
     g = project(None, "supply", include_inactive=include_inactive, snap=snap)
+    if keep is not None:
+        keep += [snap, g]
     scope = buyer.iri if buyer else None
     sources = _Sources(cited())  # before the fork below: no query is running when it forks
     # the supplier side (centrality, failure impact) holds Python's lock for seconds on a
