@@ -140,20 +140,14 @@ class _Snapshot:
 
     def _read(self, rows: _Reader) -> None:
         from urllib.parse import unquote
-        # in order of title, so that a holder's titles come in order; most holders have one
-        # source, and the dictionary operations below take them a document at a time
-        first: dict[str, str] = {}
-        more: dict[str, list[str]] = {}  # holders with more than one source
+        self.sources: dict[str, list[str]] = defaultdict(list)
+        # in order of title, so that most holders (one source each) need no sorting after
         for _source, title, holders in sorted(rows["projection-sources"], key=lambda r: r[1]):
-            held = dict.fromkeys((holders or "").split(), title)
-            for holder in first.keys() & held.keys():  # named by an earlier document too
-                del held[holder]
-                titles = more.setdefault(holder, [first[holder]])
-                if title not in titles:  # two documents may share a title
-                    titles.append(title)
-            first.update(held)
-        self.sources: dict[str, list[str]] = {holder: [title] for holder, title in first.items()}
-        self.sources.update(more)
+            for holder in set((holders or "").split()):
+                self.sources[holder].append(title)
+        for holder, titles in self.sources.items():
+            if len(titles) > 1:
+                self.sources[holder] = list(dict.fromkeys(titles))  # two documents may share a title
         self.contracts: dict[str, Contract] = {}
         for buyer, packed in sorted(rows["projection-contracts"]):
             items = packed.split(" ") if packed else []

@@ -94,15 +94,23 @@ def top_shared_pairs(g: nx.Graph, *, limit: int | None = 100, buyer=None) -> tup
         blocks = [(start, min(n, start + step)) for start in range(0, n, step)]
     total, kept, floor = 0, [], 1
     right = mt
+    suppliers_of = np.diff(m.indptr)
     for start, stop in blocks:
         if buyer is None:  # only pairs (i, j) with j > i are wanted: drop the buyers before the block
             right = _columns_from(right, start)
-        c = (m[start:stop] @ right).tocoo()
-        i, j, v = c.row + start, c.col, c.data
+        p = m[start:stop] @ right  # row i - start, column j: how many suppliers i and j share
+        if buyer is None:
+            # the pairs with j <= i lie in the block's own columns, a symmetric square whose
+            # diagonal holds every buyer of the block with a supplier: counted, not masked
+            square = int(np.count_nonzero(p.indices < stop))
+            total += p.nnz - (square + int(np.count_nonzero(suppliers_of[start:stop]))) // 2
+        else:
+            total += p.nnz - int(suppliers_of[start] > 0)  # every pair but the buyer with itself
+        # a pair below the ``limit``-th largest count so far cannot be listed
+        at = np.flatnonzero(p.data >= floor) if limit is not None else np.arange(p.nnz)
+        i = np.searchsorted(p.indptr, at, side="right") - 1 + start
+        j, v = p.indices[at], p.data[at]
         keep = j > i if buyer is None else j != i  # with the buyer: the other buyer on either side
-        total += int(np.count_nonzero(keep))
-        if limit is not None:  # a pair below the ``limit``-th largest count so far cannot be listed
-            keep &= v >= floor
         i, j, v = i[keep], j[keep], v[keep]
         if buyer is not None:
             i, j = np.minimum(i, j), np.maximum(i, j)
