@@ -103,7 +103,7 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
     pre = sparql_prefixes()
     cited = _select_soon(store, pre + _SOURCES)  # Oxigraph answers it while the projection is built
     contracts, snap = load_contracts(store, include_inactive=include_inactive, snap=snap)
-    g = project(None, "supply", include_inactive=include_inactive, snap=snap)
+    g = project(None, "supply", include_inactive=include_inactive, snap=snap, listing=False)
     if keep is not None:
         keep += [snap, g]
     scope = buyer.iri if buyer else None

@@ -37,6 +37,21 @@ def test_supply_view_has_five_edges_no_literals_no_classes(supply):
         [E + "c1"], ["End user services"], {"total": 3_000_000.0}, ["Tiny news"])
 
 
+def test_supply_edges_without_listing_carry_what_the_analytics_read(tiny, supply):
+    lean = project(tiny, "supply", listing=False)
+    listed = ("contracts", "contract_labels", "statuses", "values", "sources")
+    assert list(lean.edges) == list(supply.edges)
+    for a, b, full in supply.edges(data=True):
+        assert lean.edges[a, b] == {k: v for k, v in full.items() if k not in listed}
+    assert lean.edges[E + "north", E + "acme"]["details"][0]["total"] == 3_000_000.0
+    # the analytics give the same answers on either
+    assert centrality(lean) == centrality(supply) and concentration(lean) == concentration(supply)
+    assert shared_suppliers(lean) == shared_suppliers(supply)
+    assert failure_impact(lean, E + "acme") == failure_impact(supply, E + "acme")
+    # the network view merges relations' sources into supply edges, so it always lists
+    assert project(tiny, "network", listing=False).edges[E + "north", E + "acme"]["sources"] == ["Tiny news"]
+
+
 @pytest.mark.parametrize("first, second", [("Zeta deal", "Alpha deal"), ("Alpha deal", "Zeta deal")])
 def test_a_contract_with_two_labels_keeps_the_first_in_order(tmp_path, first, second):
     from graph.projection import snapshot
