@@ -20,7 +20,9 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 #: Objects left for the operating system to reclaim when the process ends (see main()):
 #: freeing a national report's projection and rows one object at a time took about 5 s.
-_KEPT: list = []
+#: Only main() ends the process; where the commands run inside a longer-lived one (click's
+#: test runner, a notebook), each context keeps its own list and frees it with itself.
+_KEPT: list | None = None
 
 
 class Ctx:
@@ -30,10 +32,10 @@ class Ctx:
         self.data = list(data) or None
         self.store_spec = store
         self.endpoint = endpoint
-        #: what a command built, left for the end of the process to reclaim (see main()).
-        #: The module's list, not the context's: click drops the context as the command
-        #: returns, and with it anything the context held, one object at a time.
-        self.kept: list = _KEPT
+        #: what a command built, left for the end of the process to reclaim (see main()):
+        #: under main() the module's list, not the context's, which click drops (and with it
+        #: anything it held, one object at a time) as the command returns
+        self.kept: list = [] if _KEPT is None else _KEPT
 
     def store(self):
         from .store import open_store
@@ -598,7 +600,9 @@ def main() -> None:
     standard streams are flushed here, the operating system reclaims the memory at once.
     """
     import gc
+    global _KEPT
     gc.disable()
+    _KEPT = []
     try:
         cli(prog_name="supplier-graph")
         code = 0

@@ -173,3 +173,15 @@ def test_html_renders_offline_in_chromium(tmp_path, runner):
         png = tmp_path / "report.png"
         page.screenshot(path=str(png), full_page=True)
     assert png.stat().st_size > 10_000
+
+
+def test_the_command_line_leaves_what_a_report_was_built_from_to_the_process_end(store, report):
+    import graph.cli as cli_module
+    from graph.projection import _Snapshot
+    keep = []
+    assert build_report(store, keep=keep) == report  # the same report, and what it came from is kept
+    assert [type(x).__name__ for x in keep] == ["_Snapshot", "Graph"] and isinstance(keep[0], _Snapshot)
+    assert keep[1].number_of_edges() > 0
+    # inside a longer-lived process (this test runner) each command's context frees its own
+    assert cli_module._KEPT is None and cli_module.Ctx((), None, None).kept == []
+    assert cli_module.Ctx((), None, None).kept is not cli_module.Ctx((), None, None).kept
