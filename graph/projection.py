@@ -273,23 +273,22 @@ def _merge_edge(g: nx.Graph, a: str, b: str, relation: str, sources: list[str]) 
 
 def _supply_edge(b: str, s: str, cs: list, detail: dict, listing: bool = True) -> tuple[str, str, dict]:
     """The buyer–supplier edge of ``cs`` (the contracts between them, in IRI order); without
-    ``listing``, only what the analytics read."""
+    ``listing``, only what the analytics read. Keys keep one order (exports list them so)."""
     details = [detail[c.iri] for c in cs]
-    towers = sorted({t for d in details for t in d["towers"]})
-    if not listing:
-        return b, s, {"relations": ["buys from"], "oriented": [["buys from", b, s]], "towers": towers,
-                      "details": details, "weight": float(len(cs)), "distance": 1.0 / len(cs)}
-    values = {}
-    for kind in ("total", "annual"):
-        known = [d[kind] for d in details if d[kind] is not None]
-        if known:
-            values[kind] = sum(known)
-    sources = _union(c.sources for c in cs)
-    statuses = list(dict.fromkeys(c.status for c in cs if c.status))
-    return b, s, {"relations": ["buys from"], "oriented": [["buys from", b, s]], "sources": sources,
-                  "contracts": [c.iri for c in cs], "contract_labels": [c.label for c in cs], "towers": towers,
-                  "statuses": statuses, "values": values, "details": details, "weight": float(len(cs)),
-                  "distance": 1.0 / len(cs)}
+    edge = {"relations": ["buys from"], "oriented": [["buys from", b, s]]}
+    if listing:
+        edge.update(sources=_union(c.sources for c in cs), contracts=[c.iri for c in cs],
+                    contract_labels=[c.label for c in cs])
+    edge["towers"] = sorted({t for d in details for t in d["towers"]})
+    if listing:
+        values = {}
+        for kind in ("total", "annual"):
+            known = [d[kind] for d in details if d[kind] is not None]
+            if known:
+                values[kind] = sum(known)
+        edge.update(statuses=list(dict.fromkeys(c.status for c in cs if c.status)), values=values)
+    edge.update(details=details, weight=float(len(cs)), distance=1.0 / len(cs))
+    return b, s, edge
 
 
 def project(store: Store | None, view: str = "supply", *, include_inactive: bool = False,
