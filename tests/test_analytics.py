@@ -212,12 +212,15 @@ def test_top_pairs_from_blocks_are_the_top_of_all_pairs(monkeypatch, seed):
                if a < b and a.startswith("b") and b.startswith("b") and set(g[a]) & set(g[b])}
     assert every[0] == len(every[1]) == len(by_hand)
     assert {(r["buyers"][0]["iri"], r["buyers"][1]["iri"]): len(r["suppliers"]) for r in every[1]} == by_hand
-    monkeypatch.setattr(shared, "BLOCK_ENTRIES", 120)  # three buyers a block
-    for limit in (1, 7, 30):
-        total, rows = shared.top_shared_pairs(g, limit=limit)
-        assert (total, rows) == (every[0], every[1][:limit])
     one = [r for r in every[1] if "b05" in (r["buyers"][0]["iri"], r["buyers"][1]["iri"])]
-    assert shared.top_shared_pairs(g, limit=4, buyer="b05") == (len(one), one[:4])
+    monkeypatch.setattr(shared, "BLOCK_ENTRIES", 30)  # a few buyers a block
+    for hubs in (0, 3, 12):  # no supplier, three, every one with two buyers or more counted by masks
+        monkeypatch.setattr(shared, "HUBS", hubs)
+        assert shared.top_shared_pairs(g, limit=None) == every
+        for limit in (1, 7, 30):
+            total, rows = shared.top_shared_pairs(g, limit=limit)
+            assert (total, rows) == (every[0], every[1][:limit])
+        assert shared.top_shared_pairs(g, limit=4, buyer="b05") == (len(one), one[:4])
 
 
 def test_concentration_by_hand(supply):
