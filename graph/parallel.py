@@ -1,22 +1,28 @@
-"""Work for a second core: a computation run in a forked child while the parent goes on.
+"""Work for a second core: a computation run in another process while the parent goes on.
 
-The report's supplier side (igraph betweenness, PageRank, the failure impact of every
-corporate group) holds Python's lock, so a thread cannot overlap it with the rest of the
-report; a forked child can, and shares the parent's projection without copying or
+The report's supplier side (PageRank, the failure impact of every corporate group) holds
+Python's lock, so a thread cannot overlap it with the rest of the report; a forked child
+can (:func:`in_background`), and shares the parent's projection without copying or
 pickling it. Only the result comes back, pickled through a pipe.
 
-Where there is no ``fork`` (Windows), or the child fails for any reason (killed for
-memory, a result that does not pickle), the parent computes the result itself: the answer
-never depends on how it was computed.
+A fork has a price: each page the parent writes to after it is copied first (Python
+writes to an object whenever it counts a reference to it), seconds of the system's time
+on a national graph. Work that needs little input, such as betweenness from an edge list,
+runs in a fresh interpreter instead (:func:`in_process`), which shares nothing.
+
+Where there is no ``fork`` (Windows), or the other process fails for any reason (killed
+for memory, a result that does not pickle), the parent computes the result itself: the
+answer never depends on how it was computed.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import sys
 from typing import Any, Callable
 
-__all__ = ["Background", "in_background"]
+__all__ = ["Background", "in_background", "Spawned", "in_process"]
 
 
 class Background:
@@ -93,3 +99,82 @@ def in_background(fn: Callable[..., Any], *args, fork: bool = True) -> Backgroun
     6
     """
     return Background(fn, args, fork)
+
+
+class Spawned:
+    """A computation in a fresh interpreter (``python -m graph.parallel``); :meth:`result`
+    waits for it. ``fn`` must be importable by its module and name; its arguments go to
+    the interpreter pickled through its standard input, its result comes back through
+    its standard output."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple, spawn: bool):
+        self.fn, self.args, self.proc = fn, args, None
+        if spawn:
+            self._start()
+
+    def _start(self) -> None:
+        import subprocess
+        try:
+            self.proc = subprocess.Popen([sys.executable, "-m", "graph.parallel"], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            pickle.dump((self.fn.__module__, self.fn.__qualname__, self.args), self.proc.stdin,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+            self.proc.stdin.close()
+        except (OSError, pickle.PicklingError, AttributeError, TypeError):  # no process, or arguments that
+            self.cancel()                                                   # do not pickle: the parent computes
+
+    def result(self) -> Any:
+        """The interpreter's result, or the parent's own if it did not deliver one."""
+        if self.proc is None:
+            return self.fn(*self.args)
+        data = self.proc.stdout.read()
+        self.proc.stdout.close()
+        status = self.proc.wait()
+        self.proc = None
+        if status == 0 and data:
+            try:
+                return pickle.loads(data)
+            except Exception:  # noqa: BLE001 - a result that does not unpickle is computed again
+                pass
+        return self.fn(*self.args)
+
+    def cancel(self) -> None:
+        """Stop the interpreter if its result was never collected."""
+        if self.proc is None:
+            return
+        self.proc.kill()
+        self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None and not pipe.closed:
+                try:
+                    pipe.close()
+                except OSError:  # pragma: no cover - a pipe already broken
+                    pass
+        self.proc = None
+
+
+def in_process(fn: Callable[..., Any], *args, spawn: bool = True) -> Spawned:
+    """Start ``fn(*args)`` in a fresh interpreter (with ``spawn``); collect it with
+    ``.result()`` and always ``.cancel()`` on the way out.
+
+    >>> job = in_process(divmod, 7, 2)
+    >>> job.result()
+    (3, 1)
+    """
+    return Spawned(fn, args, spawn)
+
+
+def _serve() -> None:
+    """The fresh interpreter's side: read the function and its arguments, write the result."""
+    import importlib
+    module, name, args = pickle.load(sys.stdin.buffer)
+    fn: Any = importlib.import_module(module)
+    for part in name.split("."):
+        fn = getattr(fn, part)
+    data = pickle.dumps(fn(*args), protocol=pickle.HIGHEST_PROTOCOL)
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":
+    _serve()

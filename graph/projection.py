@@ -37,7 +37,7 @@ from .namespaces import PREFIXES
 from .sparql import library_text
 from .store import Store
 
-__all__ = ["VIEWS", "Contract", "project", "snapshot", "load_contracts", "KINDS"]
+__all__ = ["VIEWS", "Contract", "project", "snapshot", "load_contracts", "supply_pairs", "KINDS"]
 
 VIEWS = ("supply", "network", "towers")
 SG = PREFIXES["sg"]
@@ -291,6 +291,16 @@ def _supply_edge(b: str, s: str, cs: list, detail: dict, listing: bool = True) -
     return b, s, edge
 
 
+def supply_pairs(contracts) -> dict[tuple[str, str], list[Contract]]:
+    """(buyer, supplier) -> their contracts, in the order of ``contracts``; the pairs in order
+    of first appearance, the order of the supply view's edges."""
+    pairs: dict[tuple, list] = defaultdict(list)
+    for c in contracts:
+        for s in c.suppliers:
+            pairs[c.buyer, s].append(c)
+    return pairs
+
+
 def project(store: Store | None, view: str = "supply", *, include_inactive: bool = False,
             collapse_lineage: bool = True, snap: "_Snapshot | None" = None, listing: bool = True) -> nx.Graph:
     """Project the graph in ``store`` into networkx; see the module docstring for views.
@@ -325,15 +335,11 @@ def project(store: Store | None, view: str = "supply", *, include_inactive: bool
             e = g.edges[a, tower]
             e["contracts"] = _union([e.get("contracts", []), [c.iri for c in cs]])
     else:
-        pairs: dict[tuple, list] = defaultdict(list)  # (buyer, supplier) -> contracts, in IRI order
-        detail: dict[str, dict] = {}  # one contract as an edge shows it; shared by its suppliers' edges
-        for c in contracts:
-            if c.suppliers:
-                detail[c.iri] = {"iri": c.iri, "label": c.label, "status": c.status,
-                                 "towers": [label(t) for t in c.towers],
-                                 "total": c.value("total"), "annual": c.value("annual"), "sources": c.sources}
-            for s in c.suppliers:
-                pairs[c.buyer, s].append(c)
+        pairs = supply_pairs(contracts)
+        # each contract as an edge shows it, shared by its suppliers' edges
+        detail = {c.iri: {"iri": c.iri, "label": c.label, "status": c.status, "towers": [label(t) for t in c.towers],
+                          "total": c.value("total"), "annual": c.value("annual"), "sources": c.sources}
+                  for c in contracts if c.suppliers}
         kinds: dict[str, str] = {}  # each node once, in order of first appearance: the order is the graph's
         for b, s in pairs:
             kinds.setdefault(b, "buyer")

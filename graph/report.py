@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .analytics.centrality import centrality
+from .analytics.centrality import betweenness_of_edges, centrality
 from .analytics.concentration import concentration
 from .analytics.impact import failure_impact, impact_index
 from .analytics.shared import top_shared_pairs
 from .lookup import Entity
 from .namespaces import sparql_prefixes
-from .parallel import in_background
+from .parallel import in_background, in_process
 from .projection import load_contracts, project
 from .store import Store
 from .tables import money
@@ -31,7 +31,8 @@ SCHEMA_ID = "https://w3id.org/supplier-graph/report/v1"
 #: The report lists this many pairs of buyers that share suppliers, those sharing the most.
 SHARED_PAIRS_LISTED = 100
 
-#: From this many buyer–supplier edges, the supplier side is computed in a forked child.
+#: From this many buyer–supplier edges, the supplier side is computed in forked children
+#: (betweenness from as many supplier mentions in contracts, an upper bound on the edges).
 BACKGROUND_EDGES = 5_000
 
 _SOURCES = """SELECT ?src ?title ?publisher ?ref WHERE {
@@ -101,22 +102,35 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
     from, for a caller that would rather not pay for freeing them now (a process about
     to end: a few seconds on a national graph)."""
     pre = sparql_prefixes()
-    cited = _select_soon(store, pre + _SOURCES)  # Oxigraph answers it while the projection is built
     contracts, snap = load_contracts(store, include_inactive=include_inactive, snap=snap)
-    g = project(None, "supply", include_inactive=include_inactive, snap=snap, listing=False)
-    if keep is not None:
-        keep += [snap, g]
-    scope = buyer.iri if buyer else None
-    sources = _Sources(cited())  # before the fork below: no query is running when it forks
-    # the supplier side (centrality, failure impact) holds Python's lock for seconds on a
-    # national graph: a second core computes it while this one puts together the rest
-    network = in_background(_supplier_side, g, snap, contracts, scope,
-                            fork=g.number_of_edges() >= BACKGROUND_EDGES)
+    # the supplier side (betweenness, centrality, failure impact) holds Python's lock for
+    # seconds on a national graph: another core computes it while this one puts together
+    # the rest. Betweenness, the longest part, needs only the edge list: it starts before
+    # the projection is built, in an interpreter of its own (a forked child would have the
+    # projection's pages copied as they are written)
+    nodes, edges = _supply_edges(contracts)
+    between = in_process(betweenness_of_edges, len(nodes), edges, spawn=len(edges) >= BACKGROUND_EDGES)
+    network = None
     try:
+        cited = _select_soon(store, pre + _SOURCES)  # Oxigraph answers it while the projection is built
+        g = project(None, "supply", include_inactive=include_inactive, snap=snap, listing=False)
+        if keep is not None:
+            keep += [snap, g]
+        scope = buyer.iri if buyer else None
+        sources = _Sources(cited())
+        network = in_background(_supplier_side, g, snap, contracts, scope,
+                                fork=g.number_of_edges() >= BACKGROUND_EDGES)
         near = _buyer_side(store, g, snap, contracts, sources, buyer)
         far = network.result()
+        method, scores = between.result()
     finally:
-        network.cancel()
+        between.cancel()
+        if network is not None:
+            network.cancel()
+    scores = dict(zip(nodes, scores))
+    for s in far["suppliers"]:
+        b = scores.get(s["iri"])
+        s["centrality"]["betweenness"] = None if b is None else round(b, 6)
 
     caveats = [
         "Figures of different kinds (total contract value, annual value, framework ceiling, saving) "
@@ -138,12 +152,12 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
         "title": "Supplier-dependency report" + (f": {buyer.label}" if buyer else ""),
         "scope": {"buyer": _ref(buyer.iri, buyer.label) if buyer else None,
                   "include_inactive": include_inactive,
-                  "betweenness": far["betweenness"]},
+                  "betweenness": method},
         "summary": _summary(near["buyers"], suppliers, contracts, near["data_gaps"], buyer),
         "buyers": near["buyers"],
         "suppliers": suppliers,
-        "shared_suppliers": near["shared_suppliers"],
-        "shared_supplier_pairs": near["shared_supplier_pairs"],
+        "shared_suppliers": far["shared_suppliers"],
+        "shared_supplier_pairs": far["shared_supplier_pairs"],
         "contracts_by_status": near["contracts_by_status"],
         "frameworks": near["frameworks"],
         "data_gaps": near["data_gaps"],
@@ -164,8 +178,8 @@ def _select_soon(store: Store, query: str):
 
 
 def _buyer_side(store: Store, g, snap, contracts, sources: _Sources, buyer) -> dict:
-    """Buyers, contracts by status, frameworks, data gaps and shared suppliers: the parts
-    that cite sources (numbered in order of first citation, so built in this order)."""
+    """Buyers, contracts by status, frameworks and data gaps: the parts that cite sources
+    (numbered in order of first citation, so built in this order)."""
     pre = sparql_prefixes()
     label = snap.label
     scope = buyer.iri if buyer else None
@@ -210,11 +224,8 @@ def _buyer_side(store: Store, g, snap, contracts, sources: _Sources, buyer) -> d
         "no_tower": [_ref(c.iri, c.label) for c in listed if not c.towers],
         "disagreements": list(disagreements.values()),
     }
-    shared_total, shared = top_shared_pairs(g, limit=SHARED_PAIRS_LISTED, buyer=scope)
     return {"buyers": buyers, "contracts_by_status": [{"status": k, "contracts": v} for k, v in sorted(by_status.items())],
-            "frameworks": frameworks, "data_gaps": gaps, "shared_supplier_pairs": shared_total,
-            "shared_suppliers": [{"buyers": r["buyers"], "suppliers": [_ref(s["iri"], s["label"]) for s in r["suppliers"]]}
-                                 for r in shared]}
+            "frameworks": frameworks, "data_gaps": gaps}
 
 
 def _buyer_rows(g, contracts, label, scope, contract_row) -> list[dict]:
@@ -253,10 +264,11 @@ def _buyer_rows(g, contracts, label, scope, contract_row) -> list[dict]:
 
 def _supplier_side(g, snap, contracts, scope) -> dict:
     """The suppliers of the buyers in scope, each with its centrality and the failure
-    impact of its corporate group, ranked. Reads the projection only (no store, no source
-    numbering), so it can run in a child."""
+    impact of its corporate group, ranked; and the pairs of buyers that share the most
+    suppliers. Reads the projection only (no store, no source numbering), so it can run
+    in a child."""
     label = snap.label
-    cent = centrality(g)
+    cent = centrality(g, between=False)  # the parent adds betweenness, from _betweenness
     rank = {r["iri"]: r for r in cent["nodes"]}
     by_supplier: dict[str, list] = defaultdict(list)
     for c in contracts:
@@ -295,7 +307,22 @@ def _supplier_side(g, snap, contracts, scope) -> dict:
             "impact": impacts[kin],
         })
     suppliers.sort(key=lambda s: (s["centrality"]["rank"] or 10 ** 9, s["label"]))
-    return {"suppliers": suppliers, "betweenness": cent["betweenness_method"]}
+    shared_total, shared = top_shared_pairs(g, limit=SHARED_PAIRS_LISTED, buyer=scope)
+    return {"suppliers": suppliers, "shared_supplier_pairs": shared_total,
+            "shared_suppliers": [{"buyers": r["buyers"], "suppliers": [_ref(s["iri"], s["label"]) for s in r["suppliers"]]}
+                                 for r in shared]}
+
+
+def _supply_edges(contracts) -> tuple[list, list]:
+    """The supply projection of ``contracts`` as :func:`project` builds it, without
+    building it: its nodes in order, and its edges ``(i, j, distance)`` (node numbers) in
+    the order they are added, for
+    :func:`~graph.analytics.centrality.betweenness_of_edges`."""
+    from .projection import supply_pairs
+    pairs = supply_pairs(contracts)
+    nodes = list(dict.fromkeys(n for pair in pairs for n in pair))
+    index = {n: i for i, n in enumerate(nodes)}
+    return nodes, [(index[b], index[s], 1.0 / len(cs)) for (b, s), cs in pairs.items()]
 
 
 def _framework_rows(store: Store, g, snap, sources: _Sources) -> list[dict]:

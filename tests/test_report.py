@@ -98,12 +98,31 @@ def test_supplier_side_from_a_child_process_is_the_same(store, monkeypatch, buye
     monkeypatch.setattr(graph.report, "BACKGROUND_EDGES", 10 ** 9)
     here = build_report(store, buyer=entity)
     monkeypatch.setattr(graph.report, "BACKGROUND_EDGES", 0)
-    forked = []
-    real = graph.report.in_background
-    monkeypatch.setattr(graph.report, "in_background",
-                        lambda *a, **k: forked.append(k["fork"]) or real(*a, **k))
+    forked, spawned = [], []
+    fork, spawn = graph.report.in_background, graph.report.in_process
+    monkeypatch.setattr(graph.report, "in_background", lambda *a, **k: forked.append(k["fork"]) or fork(*a, **k))
+    monkeypatch.setattr(graph.report, "in_process",
+                        lambda *a, **k: (job := spawn(*a, **k), spawned.append(job.proc is not None))[0])
     assert build_report(store, buyer=entity) == here
-    assert forked == [True]
+    assert forked == [True] and spawned == [True]  # the supplier side; betweenness in an interpreter of its own
+
+
+@pytest.mark.parametrize("include_inactive", [False, True])
+def test_betweenness_from_the_edge_list_is_the_projections(store, include_inactive):
+    """The report computes betweenness in another process before the projection exists,
+    from the contracts' edge list: same scores, from the same sample of sources."""
+    from graph.analytics.centrality import betweenness_of_edges, betweenness_scores
+    from graph.projection import load_contracts, project
+    from graph.report import _supply_edges
+    contracts, snap = load_contracts(store, include_inactive=include_inactive)
+    g = project(None, "supply", include_inactive=include_inactive, snap=snap, listing=False)
+    nodes, edges = _supply_edges(contracts)
+    assert nodes == list(g) and len(edges) == g.number_of_edges()
+    method, scores = betweenness_of_edges(len(nodes), edges)
+    assert (method, dict(zip(nodes, scores))) == betweenness_scores(g)
+    method, scores = betweenness_of_edges(len(nodes), edges, exact_limit=3, k=5, seed=7)
+    assert (method, dict(zip(nodes, scores))) == betweenness_scores(g, exact_limit=3, k=5, seed=7)
+    assert method.startswith("sampled") and any(scores)
 
 
 def test_json_encodes_a_shared_impact_once_with_the_same_bytes(monkeypatch):
