@@ -230,7 +230,7 @@ def _buyer_side(store: Store, g, snap, contracts, sources: _Sources, buyer) -> d
 
 def _buyer_rows(g, contracts, label, scope, contract_row) -> list[dict]:
     """Each buyer in scope: its contracts, suppliers, concentration and single points of failure."""
-    conc = {r["iri"]: r for r in concentration(g)}
+    conc = {r["iri"]: r for r in concentration(g, weights=False)}  # supplier rows as shown: iri, label, share
     by_buyer: dict[str, list] = defaultdict(list)
     for c in contracts:
         if scope is None or c.buyer == scope:
@@ -251,9 +251,8 @@ def _buyer_rows(g, contracts, label, scope, contract_row) -> list[dict]:
                           for s, v in sorted(suppliers.items(), key=lambda kv: label(kv[0]))],
             "concentration": None if cr is None else {
                 "basis": cr["basis"], "hhi": cr["hhi"], "band": cr["band"], "top1_share": cr["top1_share"],
-                "suppliers": [{**_ref(s["iri"], s["label"]), "share": s["share"]} for s in cr["suppliers"]],
-                "towers": [{"tower": t["tower"], "basis": t["basis"], "hhi": t["hhi"],
-                            "suppliers": [{**_ref(s["iri"], s["label"]), "share": s["share"]} for s in t["suppliers"]]}
+                "suppliers": cr["suppliers"],
+                "towers": [{"tower": t["tower"], "basis": t["basis"], "hhi": t["hhi"], "suppliers": t["suppliers"]}
                            for t in cr["towers"]]},
             "single_points_of_failure": [] if cr is None else [
                 {"tower": t["tower"], "supplier": _ref(t["suppliers"][0]["iri"], t["suppliers"][0]["label"])}

@@ -223,6 +223,18 @@ def test_top_pairs_from_blocks_are_the_top_of_all_pairs(monkeypatch, seed):
         assert shared.top_shared_pairs(g, limit=4, buyer="b05") == (len(one), one[:4])
 
 
+def test_concentration_without_weights_is_the_same_shares(supply):
+    """The report asks for supplier rows without their weight: the same rows, one key fewer."""
+    def drop(rows):
+        return [{k: v for k, v in r.items() if k != "weight"} for r in rows]
+    full, lean = concentration(supply), concentration(supply, weights=False)
+    assert len(full) == len(lean) == 3 and any(r["suppliers"][0]["weight"] for r in full)
+    for f, l in zip(full, lean):
+        assert {**f, "suppliers": drop(f["suppliers"]), "towers": None} == {**l, "towers": None}
+        assert [{**t, "suppliers": drop(t["suppliers"])} for t in f["towers"]] == l["towers"]
+        assert all(list(r) == ["iri", "label", "share"] for r in l["suppliers"])
+
+
 def test_concentration_by_hand(supply):
     rows = {r["label"]: r for r in concentration(supply)}
     north, south, east = rows["North"], rows["South"], rows["East"]

@@ -44,17 +44,20 @@ def band(index: float) -> str:
     return "moderate (between 1,000 and 1,800)"
 
 
-def _shares(weights: dict, labels: dict, basis: str) -> dict:
+def _shares(weights: dict, labels: dict, basis: str, with_weight: bool = True) -> dict:
     total = sum(weights.values())
     shares = {s: w / total for s, w in weights.items()} if total else {}
-    rows = sorted(({"iri": s, "label": labels[s], "weight": weights[s], "share": round(v, 6)}
-                   for s, v in shares.items()), key=lambda r: (-r["share"], r["label"]))
+    if with_weight:
+        rows = [{"iri": s, "label": labels[s], "weight": weights[s], "share": round(v, 6)} for s, v in shares.items()]
+    else:
+        rows = [{"iri": s, "label": labels[s], "share": round(v, 6)} for s, v in shares.items()]
+    rows.sort(key=lambda r: (-r["share"], r["label"]))
     index = hhi(shares.values())
     return {"basis": basis, "suppliers": rows, "hhi": index, "band": band(index),
             "top1_share": rows[0]["share"] if rows else 0.0, "supplier_count": len(rows)}
 
 
-def _measure(items: list[tuple], labels: dict) -> dict:
+def _measure(items: list[tuple], labels: dict, with_weight: bool = True) -> dict:
     """items: (supplier, contract IRI, total or None); value basis only if every total is known."""
     by_value = bool(items) and all(total is not None for _, _, total in items)
     weights: dict[str, float] = defaultdict(float)
@@ -64,15 +67,19 @@ def _measure(items: list[tuple], labels: dict) -> dict:
             continue
         seen.add((s, iri))
         weights[s] += total if by_value else 1.0
-    return _shares(dict(weights), labels, "known total value (GBP)" if by_value else "number of contracts")
+    return _shares(dict(weights), labels, "known total value (GBP)" if by_value else "number of contracts",
+                   with_weight)
 
 
-def concentration(g: nx.Graph) -> list[dict]:
+def concentration(g: nx.Graph, *, weights: bool = True) -> list[dict]:
     """Concentration for every buyer of a ``supply`` projection.
 
     A contract that covers several towers counts in each of them; in a tower its value
     is not split (a source never says how), so tower shares use value only where each of
     the tower's contracts covers that tower alone and has a known value.
+
+    With ``weights=False`` a supplier's row leaves out its ``weight`` (the value or the
+    number of contracts behind its share), for a caller that shows shares only.
 
     Returns
     -------
@@ -98,19 +105,20 @@ def concentration(g: nx.Graph) -> list[dict]:
     labels = {n: d.get("label", str(n)) for n, d in g.nodes(data=True)}
     out = []
     buyers = sorted((n for n, d in g.nodes(data=True) if d.get("kind") == "buyer"), key=lambda n: labels[n])
+    suppliers = {n for n, d in g.nodes(data=True) if d.get("kind") == "supplier"}
     for b in buyers:
-        held = [(s, d) for s, e in g[b].items() if g.nodes[s].get("kind") == "supplier"
-                for d in e.get("details", [])]
+        held = [(s, d) for s, e in g[b].items() if s in suppliers for d in e.get("details", [])]
         if not held:
             continue
-        row = {"iri": b, "label": labels[b], **_measure([(s, d["iri"], d.get("total")) for s, d in held], labels)}
+        row = {"iri": b, "label": labels[b],
+               **_measure([(s, d["iri"], d.get("total")) for s, d in held], labels, weights)}
         by_tower: dict[str, list] = defaultdict(list)
         for s, d in held:
             towers = d.get("towers", [])
             total = d.get("total") if len(towers) == 1 else None  # a value over several towers is not split
             for t in towers:
                 by_tower[t].append((s, d["iri"], total))
-        row["towers"] = [{"tower": t, **_measure(by_tower[t], labels)} for t in sorted(by_tower)]
+        row["towers"] = [{"tower": t, **_measure(by_tower[t], labels, weights)} for t in sorted(by_tower)]
         row["single_supplier_towers"] = [t["tower"] for t in row["towers"] if t["supplier_count"] == 1]
         out.append(row)
     return out
