@@ -239,9 +239,10 @@ def main() -> None:
              f"Written {time.strftime('%Y-%m-%d')}.", "",
              "Each step is a new process, interpreter start included; wall time is the median of "
              f"{args.repeat} runs up to 10,000 contracts and of {args.large_repeat} above (naive steps: one run "
-             "above 10,000); peak memory is the maximum RSS of the step's process or of the child it forks "
+             "above 10,000); peak memory is the maximum RSS of the step's process or of a process it starts "
              "(the report computes its supplier side in a forked child, which shares the parent's memory "
-             "until either writes to it). Tool steps read an on-disk Oxigraph store built by the load step.", "",
+             "until either writes to it, and betweenness in an interpreter of its own). Tool steps read an "
+             "on-disk Oxigraph store built by the load step.", "",
              "| contracts | path | step | seconds | peak MB | note |", "|---:|---|---|---:|---:|---|"]
     for n, path, label, t, m, note in rows:
         cell = "—" if t is None else f"{t:.2f}"
