@@ -31,8 +31,8 @@ SCHEMA_ID = "https://w3id.org/supplier-graph/report/v1"
 #: The report lists this many pairs of buyers that share suppliers, those sharing the most.
 SHARED_PAIRS_LISTED = 100
 
-#: From this many buyer–supplier edges, the supplier side is computed in forked children
-#: (betweenness from as many supplier mentions in contracts, an upper bound on the edges).
+#: From this many buyer–supplier edges, the supplier side is computed in a forked child and
+#: betweenness in an interpreter of its own.
 BACKGROUND_EDGES = 5_000
 
 _SOURCES = """SELECT ?src ?title ?publisher ?ref WHERE {
@@ -267,7 +267,7 @@ def _supplier_side(g, snap, contracts, scope) -> dict:
     suppliers. Reads the projection only (no store, no source numbering), so it can run
     in a child."""
     label = snap.label
-    cent = centrality(g, between=False)  # the parent adds betweenness, from _betweenness
+    cent = centrality(g, between=False)  # the parent adds betweenness, computed in an interpreter of its own
     rank = {r["iri"]: r for r in cent["nodes"]}
     by_supplier: dict[str, list] = defaultdict(list)
     for c in contracts:

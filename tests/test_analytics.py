@@ -118,6 +118,12 @@ def test_centrality_by_hand(supply):
     assert rows["Acme"]["eigenvector"] == 1.0
 
 
+def test_centrality_without_betweenness_leaves_only_it_out(supply):
+    full, lean = centrality(supply), centrality(supply, between=False)
+    assert lean["betweenness_method"] is None and all(r["betweenness"] is None for r in lean["nodes"])
+    assert [{**r, "betweenness": None} for r in full["nodes"]] == lean["nodes"]
+
+
 def test_sampled_betweenness_says_so(supply):
     result = centrality(supply, exact_limit=3, k=2, seed=7)
     assert result["betweenness_method"] == "sampled (k=2 sources, seed=7)"

@@ -195,7 +195,7 @@ def betweenness_of_edges(n: int, edges: list, **options) -> tuple[str, list]:
 
 
 def centrality(g: nx.Graph, *, exact_limit: int = EXACT_BETWEENNESS_LIMIT, k: int = 200,
-               seed: int = 42, between: bool | tuple[str, dict] = True) -> dict:
+               seed: int = 42, between: bool = True) -> dict:
     """Degree, betweenness, PageRank and eigenvector centrality of every node.
 
     Parameters
@@ -206,10 +206,9 @@ def centrality(g: nx.Graph, *, exact_limit: int = EXACT_BETWEENNESS_LIMIT, k: in
         Largest graph for exact betweenness; larger graphs are sampled.
     k, seed : int
         Sample size and random seed for sampled betweenness.
-    between : bool or (str, dict)
-        ``True``: compute betweenness; ``(method, scores)``: take them from
-        :func:`betweenness_scores` run elsewhere on a graph with the same nodes and edges;
-        ``False``: leave it out (``None``), for a caller that fills it in later.
+    between : bool
+        ``False`` leaves betweenness out (``None``, and no method), for a caller that
+        computes it elsewhere (:func:`betweenness_of_edges`) and fills it in.
 
     Returns
     -------
@@ -231,13 +230,8 @@ def centrality(g: nx.Graph, *, exact_limit: int = EXACT_BETWEENNESS_LIMIT, k: in
     """
     n = g.number_of_nodes()
     if n == 0:
-        return {"betweenness_method": "exact" if between is not False else None, "nodes": []}
-    if between is True:
-        method, scores = betweenness_scores(g, exact_limit=exact_limit, k=k, seed=seed)
-    elif between is False:
-        method, scores = None, None
-    else:
-        method, scores = between
+        return {"betweenness_method": "exact" if between else None, "nodes": []}
+    method, scores = betweenness_scores(g, exact_limit=exact_limit, k=k, seed=seed) if between else (None, None)
     nodes, a = _adjacency(g)
     pagerank = _pagerank(nodes, a) if g.number_of_edges() else {v: 1 / n for v in g}
     eigen = _eigenvector(g, nodes, a)
