@@ -25,6 +25,17 @@ from typing import Any, Callable
 __all__ = ["Background", "in_background", "Spawned", "in_process"]
 
 
+def _delivered(data: bytes, status: int, fn: Callable[..., Any], args: tuple) -> Any:
+    """What another process sent back, if it exited cleanly with a result that unpickles;
+    otherwise the parent computes ``fn(*args)`` itself (raising its errors)."""
+    if status == 0 and data:
+        try:
+            return pickle.loads(data)
+        except Exception:  # noqa: BLE001 - a result that does not unpickle is computed again
+            pass
+    return fn(*args)
+
+
 class Background:
     """A computation running in a forked child; :meth:`result` waits for it."""
 
@@ -69,12 +80,7 @@ class Background:
         self.fd = None
         _, status = os.waitpid(self.pid, 0)
         self.pid = None
-        if status == 0 and data:
-            try:
-                return pickle.loads(data)
-            except Exception:  # noqa: BLE001 - a result that does not unpickle is computed again
-                pass
-        return self.fn(*self.args)
+        return _delivered(data, status, self.fn, self.args)
 
     def cancel(self) -> None:
         """Stop and reap the child if its result was never collected."""
@@ -131,12 +137,7 @@ class Spawned:
         self.proc.stdout.close()
         status = self.proc.wait()
         self.proc = None
-        if status == 0 and data:
-            try:
-                return pickle.loads(data)
-            except Exception:  # noqa: BLE001 - a result that does not unpickle is computed again
-                pass
-        return self.fn(*self.args)
+        return _delivered(data, status, self.fn, self.args)
 
     def cancel(self) -> None:
         """Stop the interpreter if its result was never collected."""
