@@ -132,6 +132,7 @@ class _Snapshot:
 
     def __init__(self, store: Store):
         self.counted: dict[tuple, list] = {}  # load_contracts's answers by options
+        self.paired: dict[tuple, tuple] = {}  # supply_pairs's answers by options
         rows = _Reader(store, _QUERIES)
         try:
             self._read(rows)
@@ -291,14 +292,26 @@ def _supply_edge(b: str, s: str, cs: list, detail: dict, listing: bool = True) -
     return b, s, edge
 
 
-def supply_pairs(contracts) -> dict[tuple[str, str], list[Contract]]:
-    """(buyer, supplier) -> their contracts, in the order of ``contracts``; the pairs in order
-    of first appearance, the order of the supply view's edges."""
-    pairs: dict[tuple, list] = defaultdict(list)
-    for c in contracts:
-        for s in c.suppliers:
-            pairs[c.buyer, s].append(c)
-    return pairs
+def supply_pairs(store: Store | None, *, include_inactive: bool = False, collapse_lineage: bool = True,
+                 snap: "_Snapshot | None" = None) -> tuple[dict[str, str], dict[tuple[str, str], list[Contract]]]:
+    """The supply view without the graph: its nodes (node -> kind, in the graph's order)
+    and its pairs ((buyer, supplier) -> their contracts in IRI order, in the order of the
+    graph's edges). Worked out once per snapshot and options, like :func:`load_contracts`
+    (the report asks for betweenness from the pairs before :func:`project` asks)."""
+    contracts, snap = load_contracts(store, include_inactive=include_inactive,
+                                     collapse_lineage=collapse_lineage, snap=snap)
+    out = snap.paired.get((include_inactive, collapse_lineage))
+    if out is None:
+        pairs: dict[tuple, list] = defaultdict(list)
+        for c in contracts:
+            for s in c.suppliers:
+                pairs[c.buyer, s].append(c)
+        kinds: dict[str, str] = {}  # each node once, in order of first appearance
+        for b, s in pairs:
+            kinds.setdefault(b, "buyer")
+            kinds.setdefault(s, "supplier")
+        out = snap.paired[include_inactive, collapse_lineage] = (kinds, pairs)
+    return out
 
 
 def project(store: Store | None, view: str = "supply", *, include_inactive: bool = False,
@@ -335,15 +348,12 @@ def project(store: Store | None, view: str = "supply", *, include_inactive: bool
             e = g.edges[a, tower]
             e["contracts"] = _union([e.get("contracts", []), [c.iri for c in cs]])
     else:
-        pairs = supply_pairs(contracts)
+        kinds, pairs = supply_pairs(None, include_inactive=include_inactive,
+                                    collapse_lineage=collapse_lineage, snap=snap)
         # each contract as an edge shows it, shared by its suppliers' edges
         detail = {c.iri: {"iri": c.iri, "label": c.label, "status": c.status, "towers": [label(t) for t in c.towers],
                           "total": c.value("total"), "annual": c.value("annual"), "sources": c.sources}
                   for c in contracts if c.suppliers}
-        kinds: dict[str, str] = {}  # each node once, in order of first appearance: the order is the graph's
-        for b, s in pairs:
-            kinds.setdefault(b, "buyer")
-            kinds.setdefault(s, "supplier")
         g.add_nodes_from((n, {"label": label(n), "kind": k}) for n, k in kinds.items() if n not in g)
         listing = listing or view != "supply"  # the network view merges sources into these edges
         g.add_edges_from(_supply_edge(b, s, cs, detail, listing) for (b, s), cs in pairs.items())

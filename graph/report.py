@@ -20,7 +20,7 @@ from .analytics.shared import top_shared_pairs
 from .lookup import Entity
 from .namespaces import sparql_prefixes
 from .parallel import in_background, in_process
-from .projection import load_contracts, project
+from .projection import load_contracts, project, supply_pairs
 from .store import Store
 from .tables import money
 
@@ -108,7 +108,7 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
     # the rest. Betweenness, the longest part, needs only the edge list: it starts before
     # the projection is built, in an interpreter of its own (a forked child would have the
     # projection's pages copied as they are written)
-    nodes, edges = _supply_edges(contracts)
+    nodes, edges = _supply_edges(snap, include_inactive)
     between = in_process(betweenness_of_edges, len(nodes), edges, spawn=len(edges) >= BACKGROUND_EDGES)
     network = None
     try:
@@ -312,14 +312,12 @@ def _supplier_side(g, snap, contracts, scope) -> dict:
                                  for r in shared]}
 
 
-def _supply_edges(contracts) -> tuple[list, list]:
-    """The supply projection of ``contracts`` as :func:`project` builds it, without
-    building it: its nodes in order, and its edges ``(i, j, distance)`` (node numbers) in
-    the order they are added, for
+def _supply_edges(snap, include_inactive: bool) -> tuple[list, list]:
+    """The supply projection's nodes in order, and its edges ``(i, j, distance)`` (node
+    numbers) in order, without building it (:func:`~graph.projection.supply_pairs`), for
     :func:`~graph.analytics.centrality.betweenness_of_edges`."""
-    from .projection import supply_pairs
-    pairs = supply_pairs(contracts)
-    nodes = list(dict.fromkeys(n for pair in pairs for n in pair))
+    kinds, pairs = supply_pairs(None, include_inactive=include_inactive, snap=snap)
+    nodes = list(kinds)
     index = {n: i for i, n in enumerate(nodes)}
     return nodes, [(index[b], index[s], 1.0 / len(cs)) for (b, s), cs in pairs.items()]
 

@@ -112,11 +112,11 @@ def test_betweenness_from_the_edge_list_is_the_projections(store, include_inacti
     """The report computes betweenness in another process before the projection exists,
     from the contracts' edge list: same scores, from the same sample of sources."""
     from graph.analytics.centrality import betweenness_of_edges, betweenness_scores
-    from graph.projection import load_contracts, project
+    from graph.projection import project, snapshot
     from graph.report import _supply_edges
-    contracts, snap = load_contracts(store, include_inactive=include_inactive)
+    snap = snapshot(store)
     g = project(None, "supply", include_inactive=include_inactive, snap=snap, listing=False)
-    nodes, edges = _supply_edges(contracts)
+    nodes, edges = _supply_edges(snap, include_inactive)
     assert nodes == list(g) and len(edges) == g.number_of_edges()
     method, scores = betweenness_of_edges(len(nodes), edges)
     assert (method, dict(zip(nodes, scores))) == betweenness_scores(g)
