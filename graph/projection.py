@@ -97,9 +97,10 @@ def _pairs(packed: str | None):
     return zip(items[0::2], items[1::2])
 
 
-#: The snapshot's queries in the order it reads them.
-_QUERIES = ("projection-sources", "projection-contracts", "projection-values", "projection-facets",
-            "projection-suppliers", "projection-relations", "projection-nodes")
+#: The snapshot's queries in the order it reads them, which is the order they are asked in:
+#: while the next ones run, the snapshot puts together those that have arrived.
+_QUERIES = ("projection-sources", "projection-contracts", "projection-suppliers", "projection-facets",
+            "projection-values", "projection-relations", "projection-nodes")
 
 
 class _Reader:

@@ -239,3 +239,38 @@ def test_timeout_over_http_server_side(runner, server):
     result = runner.invoke(cli, ["--endpoint", server, "query", SLOW, "--timeout", "60"])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {server}")
+
+
+_STRINGS = """\
+@prefix : <http://example.org/> .
+:a :p "say \\"hi\\"\\nthen go, café" , "chat"@fr , 42 .
+:b :p :c .
+_:x :p "blank subject" .
+"""
+
+
+def test_rows_of_strings_are_the_same_from_every_store(tmp_path):
+    """select_strings (what the projection reads): IRIs and lexical forms as they are,
+    quotes, line breaks and accents included; None where a variable is unbound; a blank
+    node as its bare label. Oxigraph hands its rows over as serialized JSON, rdflib term
+    by term: both must read the same."""
+    import rdflib
+    from graph.store import MemoryStore, OxigraphStore
+    path = tmp_path / "s.ttl"
+    path.write_text(_STRINGS, encoding="utf-8")
+    query = ("SELECT ?s ?o ?none WHERE { ?s <http://example.org/p> ?o "
+             "OPTIONAL { ?s <http://example.org/q> ?none } }")
+    memory = MemoryStore(rdflib.Graph().parse(path))
+    oxigraph = OxigraphStore(None)
+    oxigraph.load([path])
+    got = {}
+    for name, store in (("memory", memory), ("oxigraph", oxigraph)):
+        rows = store.select_strings(query)
+        blank = [r for r in rows if r[1] == "blank subject"]
+        assert len(blank) == 1 and blank[0][0] and not blank[0][0].startswith("_:")
+        got[name] = sorted(r for r in rows if r[1] != "blank subject")
+    assert got["oxigraph"] == got["memory"] == [
+        ("http://example.org/a", "42", None), ("http://example.org/a", "chat", None),
+        ("http://example.org/a", 'say "hi"\nthen go, café', None),
+        ("http://example.org/b", "http://example.org/c", None)]
+    assert oxigraph.select_strings("SELECT ?s WHERE { ?s <http://example.org/nothing> ?o }") == []
