@@ -145,6 +145,35 @@ def test_betweenness_is_networkx_betweenness(seed):
     assert max(sampled.values()) > 0 and sampled != exact
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_betweenness_of_an_edge_list_is_that_of_networkx_s_graph_from_it(seed):
+    """Above IGRAPH_FROM nodes, betweenness_of_edges hands igraph the edges without
+    building networkx's graph: exactly the scores of that graph, exact and sampled, with
+    a pair given twice (its first place, its last distance) and a loop. igraph gets the
+    edges in networkx's order (distances of 1/n make paths of equal length differ in the
+    last bit, so the order can count): scores must be equal, not close."""
+    import random
+
+    import networkx as nx
+
+    from graph.analytics.centrality import IGRAPH_FROM, betweenness_of_edges, betweenness_scores
+    rng = random.Random(seed)
+    n = IGRAPH_FROM + 50
+    edges = [(rng.randrange(n), rng.randrange(n), 1.0 / rng.randint(1, 4)) for _ in range(3 * n)]
+    edges += [(edges[0][1], edges[0][0], 0.125), (7, 7, 1.0)]
+    g = nx.Graph()
+    g.add_nodes_from(range(n))
+    g.add_edges_from((i, j, {"distance": d}) for i, j, d in edges)
+    from graph.analytics.centrality import _as_networkx_lists
+    assert _as_networkx_lists(n, edges) == ([(a, b) for a, b in g.edges()], [d for _, _, d in g.edges(data="distance")])
+    for options in ({}, {"exact_limit": 3, "k": 40, "seed": 7}):
+        method, scores = betweenness_of_edges(n, edges, **options)
+        expected_method, expected = betweenness_scores(g, **options)
+        assert method == expected_method and scores == [expected[i] for i in range(n)]
+        assert sum(1 for s in scores if s > 0) > n // 4
+    assert method.startswith("sampled")
+
+
 def test_pagerank_and_eigenvector_are_networkx_s():
     """Computed on our own sparse matrix; the numbers are networkx's."""
     import random
