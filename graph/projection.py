@@ -137,8 +137,37 @@ class _Snapshot:
         rows = _Reader(store, _QUERIES)
         try:
             self._read(rows)
+        except BaseException:
+            rows.close()
+            raise
+        # the nodes' labels and kinds are read when first asked for: the contracts, their
+        # pairs and betweenness's edge list need none, and are worked out meanwhile
+        self._nodes: _Reader | None = rows
+
+    def _read_nodes(self) -> None:
+        rows, self._nodes = self._nodes, None
+        self._labels: dict[str, str] = {}
+        self._kinds: dict[str, set] = defaultdict(set)
+        try:
+            for iri, label, cls in rows["projection-nodes"]:
+                self._labels.setdefault(iri, label)
+                self._kinds[iri].add(KINDS[cls])
         finally:
             rows.close()
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Each node's label (its rdfs:label or skos:prefLabel)."""
+        if self._nodes is not None:
+            self._read_nodes()
+        return self._labels
+
+    @property
+    def kinds(self) -> dict[str, set]:
+        """Each node's kinds (buyer, supplier, framework, ...), from its classes."""
+        if self._nodes is not None:
+            self._read_nodes()
+        return self._kinds
 
     def _read(self, rows: _Reader) -> None:
         from urllib.parse import unquote
@@ -201,11 +230,6 @@ class _Snapshot:
         # sorted, so that every backend builds the same graph in the same order
         self.relations = sorted(set(rows["projection-relations"]))
         self.successor = {f: t for f, rel, t, _ in self.relations if rel == "succeeded by"}
-        self.labels: dict[str, str] = {}
-        self.kinds: dict[str, set] = defaultdict(set)
-        for iri, label, cls in rows["projection-nodes"]:
-            self.labels.setdefault(iri, label)
-            self.kinds[iri].add(KINDS[cls])
 
     def kind(self, iri: str) -> str:
         kinds = self.kinds.get(iri, set())

@@ -85,6 +85,23 @@ def test_one_snapshot_counts_contracts_once_per_choice_of_options(tiny):
     assert sorted(c for _, _, cs in g.edges(data="contracts") for c in cs) == [c.iri for c in counted]
 
 
+def test_a_snapshot_reads_node_labels_when_first_asked(tiny, monkeypatch):
+    """The contracts, their pairs and betweenness's edge list need no node labels: the
+    report starts betweenness while the labels are still being read."""
+    import graph.projection
+    from graph.projection import load_contracts, snapshot, supply_pairs
+    asked = []
+    rows = graph.projection._rows
+    monkeypatch.setattr(graph.projection, "_rows", lambda store, name: asked.append(name) or rows(store, name))
+    snap = snapshot(tiny)
+    load_contracts(None, snap=snap)
+    supply_pairs(None, snap=snap)
+    assert "projection-nodes" not in asked and len(asked) == 6
+    assert snap.label(E + "acme") == "Acme" and snap.kind(E + "acme") == "supplier"
+    assert asked.count("projection-nodes") == 1 and snap.label(E + "north") == "North"
+    assert asked.count("projection-nodes") == 1
+
+
 def test_network_view_adds_framework_group_and_lineage(tiny):
     g = project(tiny, "network")
     assert g.nodes[E + "f"]["kind"] == "framework" and g.nodes[E + "g"]["kind"] == "group"
