@@ -374,18 +374,16 @@ def iter_json(report: dict):
     """The JSON report as chunks of UTF-8 bytes, one top-level key per line and one list
     item (a buyer, a supplier, a contract) per line: readable and diffable by line, and
     written as it is made, so a national report (over a gigabyte for a million contracts)
-    is never held twice in memory: only the contracts' rows, listed twice, stay encoded
-    until the end (:class:`_Encoder`; a third of it). orjson encodes it (the json module
-    takes 5 s for 100,000 contracts, orjson 0.2 s)."""
+    is never held twice in memory. orjson encodes it (the json module takes 5 s for
+    100,000 contracts, orjson 0.2 s)."""
     import orjson
-    rows: dict[int, bytes] = {}  # contract rows, each listed under its buyer and under its status
     yield b"{\n"
     for n, (key, value) in enumerate(report.items()):
         comma = b"," if n < len(report) - 1 else b""
         name = orjson.dumps(key)
         if isinstance(value, list) and value:
             yield b"  " + name + b": [\n"
-            encode = _Encoder(value, rows)
+            encode = _Encoder(value)
             for i, item in enumerate(value):
                 yield b"    " + encode(item) + (b",\n" if i < len(value) - 1 else b"\n")
             yield b"  ]" + comma + b"\n"
@@ -395,22 +393,17 @@ def iter_json(report: dict):
 
 
 class _Encoder:
-    """orjson for the items of one list, encoding once what several items share.
+    """orjson for the items of one list, encoding a dict that several items end with once.
 
-    - The suppliers of one corporate group share one ``impact`` (the same object): at a
-      million contracts, groups of hundreds of members repeat it into 4 of the report's
-      6 GB, and encoding it again for each member took 20 s. Such a shared last value is
-      encoded the first time and its bytes spliced in after that.
-    - A contract's row is listed twice, under its buyer and under its status (a third of
-      a national report). Items' ``contracts`` are encoded row by row into ``rows`` (by
-      object, for the whole report), each once, and go in as an ``orjson.Fragment``.
+    The suppliers of one corporate group share one ``impact`` (the same object): at a
+    million contracts, groups of hundreds of members repeat it into 4 of the report's 6 GB,
+    and encoding it again for each member took 20 s. Such a shared last value is encoded
+    the first time and its bytes spliced in after that; the output is byte for byte what
+    ``orjson.dumps(item)`` gives."""
 
-    The output is byte for byte what ``orjson.dumps(item)`` gives."""
-
-    def __init__(self, items: list, rows: dict[int, bytes] | None = None):
+    def __init__(self, items: list):
         import orjson
-        self.dumps, self.fragment, self.done = orjson.dumps, orjson.Fragment, {}
-        self.rows = {} if rows is None else rows
+        self.dumps, self.done = orjson.dumps, {}
         seen: set[int] = set()
         self.shared: set[int] = set()
         for item in items:
@@ -418,21 +411,7 @@ class _Encoder:
             if last is not None:
                 (self.shared if id(last) in seen else seen).add(id(last))
 
-    def _listed_once(self, item):
-        """``item`` with its ``contracts`` as a fragment of their rows' encodings."""
-        listed = item.get("contracts") if isinstance(item, dict) else None
-        if not isinstance(listed, list) or not listed:
-            return item
-        rows, dumps, parts = self.rows, self.dumps, []
-        for row in listed:
-            encoded = rows.get(id(row))
-            if encoded is None:
-                encoded = rows[id(row)] = dumps(row)
-            parts.append(encoded)
-        return {**item, "contracts": self.fragment(b"[" + b",".join(parts) + b"]")}
-
     def __call__(self, item) -> bytes:
-        item = self._listed_once(item)
         last = _last_dict(item) if self.shared else None
         if last is None or id(last) not in self.shared:
             return self.dumps(item)

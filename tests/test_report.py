@@ -144,24 +144,6 @@ def test_json_encodes_a_shared_impact_once_with_the_same_bytes(monkeypatch):
     assert sum(c is other for c in calls) == 0   # not shared: encoded with its supplier
 
 
-def test_json_encodes_a_contract_listed_twice_once_with_the_same_bytes(monkeypatch):
-    """A contract's row is listed under its buyer and under its status: one encoding."""
-    import orjson
-
-    from graph.report import iter_json
-    c1, c2 = {"iri": "c:1", "label": "Caf\u00e9 \"one\"", "figures": [{"amount": 1.5}]}, {"iri": "c:2"}
-    report = {"buyers": [{"iri": "b:1", "contracts": [c1, c2], "suppliers": []}, {"iri": "b:2", "contracts": []}],
-              "contracts_by_status": [{"status": "live", "contracts": [c2, c1]}, {"status": "x", "contracts": 3}]}
-    expected = b"".join([b'{\n  "buyers": [\n', b",\n".join(b"    " + orjson.dumps(b) for b in report["buyers"]),
-                         b'\n  ],\n  "contracts_by_status": [\n',
-                         b",\n".join(b"    " + orjson.dumps(s) for s in report["contracts_by_status"]), b"\n  ]\n}\n"])
-    calls = []
-    real = orjson.dumps
-    monkeypatch.setattr(orjson, "dumps", lambda v, *a: calls.append(v) or real(v, *a))
-    assert b"".join(iter_json(report)) == expected
-    assert sum(c is c1 for c in calls) == 1 and sum(c is c2 for c in calls) == 1
-
-
 def test_bar_chart_draws_each_value_to_scale_and_escapes_names():
     from graph.report import _svg_bar
     svg = _svg_bar(["BT", "<b>Evil & Co</b>"], [5, 2], "Buyers per supplier", "number of buyers")
