@@ -239,7 +239,9 @@ class _Snapshot:
         return "organisation"
 
     def label(self, iri: str) -> str:
-        label = self.labels.get(iri)
+        if self._nodes is not None:  # asked millions of times: not through the property
+            self._read_nodes()
+        label = self._labels.get(iri)
         return iri if label is None else label
 
 
