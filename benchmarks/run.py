@@ -17,6 +17,8 @@ runs once above 10,000: it takes minutes a step):
   run to the end up to --naive-betweenness-limit nodes and above that estimated from 20
   sources (the time of 20 single-source passes times nodes / 20; the table says so).
 
+Writes the table atomically (a run that fails half-way leaves --out as it was).
+
 Writes benchmarks/RESULTS.md with the machine it ran on. `--full` adds 1,000,000
 contracts (tool path only: rdflib would need about 21 GB).
 """
@@ -34,6 +36,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the checkout's package, which the steps run (python -m graph, from ROOT)
 
 QUERIES_STEP = """
 import sys, time
@@ -101,9 +104,10 @@ if n <= int(sys.argv[3]):
     nx.betweenness_centrality(supply, weight="distance")
     print("BETWEENNESS exact", n)
 else:
+    k = min(20, n)
     start = time.perf_counter()
-    nx.betweenness_centrality(supply, k=20, seed=42, weight="distance")
-    print("BETWEENNESS estimate", n, (time.perf_counter() - start) * n / 20)
+    nx.betweenness_centrality(supply, k=k, seed=42, weight="distance")
+    print("BETWEENNESS estimate", n, (time.perf_counter() - start) * n / k, k)
 """
 
 
@@ -230,7 +234,7 @@ def main() -> None:
             else:
                 derive = next(r[3] for r in rows if r[0] == n and r[2].startswith("... + buyer"))
                 record(n, "naive", "... + exact networkx betweenness", derive + float(parts[3]), m,
-                       f"estimated: {parts[2]} nodes, 20 sources timed")
+                       f"estimated: {parts[2]} nodes, {parts[4]} sources timed")
     machine = (f"{platform.machine()}, {os.cpu_count()} cores, "
                f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB, "
                f"Python {platform.python_version()}, {platform.system()}")
@@ -247,13 +251,14 @@ def main() -> None:
     for n, path, label, t, m, note in rows:
         cell = "—" if t is None else f"{t:.2f}"
         lines.append(f"| {n:,} | {path} | {label} | {cell} | {'' if m is None else f'{m:.0f}'} | {note} |")
+    from graph.io import write_atomic
     target = Path(args.out)
     if args.append and target.exists():  # a later run (1e6, say) below an earlier one
         lines = ["", f"## `python benchmarks/run.py {' '.join(sys.argv[1:])}`", "",
                  f"Machine: {machine}. Written {time.strftime('%Y-%m-%d')}.", "", *lines[-len(rows) - 2:]]
-        target.write_text(target.read_text(encoding="utf-8") + "\n".join(lines) + "\n", encoding="utf-8")
+        write_atomic(target, target.read_text(encoding="utf-8") + "\n".join(lines) + "\n")
     else:
-        target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_atomic(target, "\n".join(lines) + "\n")
     print(f"wrote {args.out}")
 
 
