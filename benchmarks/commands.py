@@ -15,9 +15,11 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from graph.io import write_atomic  # noqa: E402
 
 COMMANDS = [
     ["--help"],
@@ -61,12 +63,8 @@ def main() -> None:
              f"Run with `python benchmarks/commands.py`; written {time.strftime('%Y-%m-%d')}.", "",
              "| command | seconds | under 1 s |", "|---|---:|:---:|"]
     lines += [f"| `supplier-graph {c}` | {t:.2f} | {'yes' if t < 1 else 'no'} |" for c, t in rows]
-    out = Path(args.out)
-    fd, tmp = tempfile.mkstemp(dir=out.parent)
-    with os.fdopen(fd, "w") as fh:
-        fh.write("\n".join(lines) + "\n")
-    os.replace(tmp, out)
-    print(f"wrote {out}")
+    write_atomic(args.out, "\n".join(lines) + "\n")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

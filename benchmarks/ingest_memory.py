@@ -22,6 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from graph.io import write_atomic  # noqa: E402
+
 CPV = ["72253000", "72700000", "72514000", "72415000", "72267000", "72510000", "64200000", "79512000"]
 
 
@@ -72,7 +75,7 @@ def main() -> None:
              "| releases | input | output | wall time | peak memory |", "|---:|---:|---:|---:|---:|",
              f"| {args.releases:,} | {size_in:.0f} MB | {size_out:.0f} MB | {elapsed:.0f} s | {peak_mb:.0f} MB |",
              "", "Last line of the command's report:", "", "```", proc.stderr.strip().splitlines()[-1], "```", ""]
-    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
+    write_atomic(args.out, "\n".join(lines))
     print("\n".join(lines))
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from graph.io import write_atomic  # noqa: E402
 from graph.visualise import graph_html  # noqa: E402
 
 
@@ -83,7 +84,7 @@ def main() -> None:
              f"| render the page in Python (layout included) | {statistics.median(renders):.2f} |",
              f"| open from file:// until interactive | {statistics.median(readies):.2f} |",
              f"| page size | {size / 1e6:.1f} MB |", ""]
-    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
+    write_atomic(args.out, "\n".join(lines))
     print("\n".join(lines))
 
 
