@@ -20,9 +20,9 @@ from __future__ import annotations
 import os
 import pickle
 import sys
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable
 
-__all__ = ["Background", "in_background", "Spooled", "spooled", "Spawned", "in_process"]
+__all__ = ["Background", "in_background", "Spawned", "in_process"]
 
 
 def _delivered(data: bytes, status: int, fn: Callable[..., Any], args: tuple) -> Any:
@@ -36,20 +36,6 @@ def _delivered(data: bytes, status: int, fn: Callable[..., Any], args: tuple) ->
     return fn(*args)
 
 
-def _fork() -> int | None:
-    """``os.fork()``, or None where the system has no memory or process slot for a child."""
-    import warnings
-    try:
-        with warnings.catch_warnings():
-            # Python 3.12+ warns when a process with threads forks (Oxigraph's store keeps
-            # RocksDB threads): the children here only compute on Python objects they own a
-            # copy of, touch no lock those threads take, and leave with os._exit
-            warnings.simplefilter("ignore", DeprecationWarning)
-            return os.fork()
-    except OSError:
-        return None
-
-
 class Background:
     """A computation running in a forked child; :meth:`result` waits for it."""
 
@@ -59,9 +45,16 @@ class Background:
             self._start()
 
     def _start(self) -> None:
+        import warnings
         read, write = os.pipe()
-        pid = _fork()
-        if pid is None:  # no memory or process slot for a child: compute in the parent
+        try:
+            with warnings.catch_warnings():
+                # Python 3.12+ warns when a process with threads forks (Oxigraph's store keeps
+                # RocksDB threads): the child here only computes on Python objects it owns a
+                # copy of, touches no lock those threads take, and leaves with os._exit
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+        except OSError:  # no memory or process slot for a child: compute in the parent
             os.close(read)
             os.close(write)
             return
@@ -112,79 +105,6 @@ def in_background(fn: Callable[..., Any], *args, fork: bool = True) -> Backgroun
     6
     """
     return Background(fn, args, fork)
-
-
-class Spooled:
-    """Bytes made by a forked child while the parent goes on: the child writes what
-    ``make()`` yields into an unnamed temporary file, and :meth:`chunks` reads it back
-    once the child is done, a few megabytes at a time, so the parent never holds it all.
-    Where there is no ``fork``, or the child fails (an error, a full disk), the parent
-    makes the bytes itself as :meth:`chunks` is read: the same bytes either way."""
-
-    def __init__(self, make: Callable[[], Iterable[bytes]], fork: bool):
-        self.make, self.pid, self.file = make, None, None
-        if fork and hasattr(os, "fork"):
-            self._start()
-
-    def _start(self) -> None:
-        import tempfile
-        try:
-            self.file = tempfile.TemporaryFile()
-        except OSError:  # no room for a temporary file: the parent makes the bytes
-            return
-        pid = _fork()
-        if pid is None:
-            self.cancel()
-            return
-        if pid == 0:  # the child: write, leave without running the parent's exit handlers
-            status = 1
-            try:
-                with open(self.file.fileno(), "wb", buffering=1 << 20, closefd=False) as out:
-                    for chunk in self.make():
-                        out.write(chunk)
-                status = 0
-            finally:
-                os._exit(status)
-        self.pid = pid
-
-    def chunks(self, size: int = 4 << 20) -> Iterator[bytes]:
-        """The bytes, in chunks of about ``size``; read them once."""
-        if self.pid is not None:
-            _, status = os.waitpid(self.pid, 0)
-            self.pid = None
-            if status == 0:
-                self.file.seek(0)  # the child wrote through the same open file
-                while data := self.file.read(size):
-                    yield data
-                self.cancel()
-                return
-        self.cancel()
-        yield from self.make()
-
-    def cancel(self) -> None:
-        """Stop and reap the child if it is still running; drop the temporary file."""
-        if self.pid is not None:
-            import signal
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:  # pragma: no cover - already gone
-                pass
-            os.waitpid(self.pid, 0)
-            self.pid = None
-        if self.file is not None:
-            self.file.close()
-            self.file = None
-
-
-def spooled(make: Callable[[], Iterable[bytes]], *, fork: bool = True) -> Spooled:
-    """Start writing the bytes ``make()`` yields in a forked child (with ``fork`` and where
-    the platform can); read them with ``.chunks()`` and always ``.cancel()`` on the way out.
-
-    >>> job = spooled(lambda: [b"a", b"b"])
-    >>> b"".join(job.chunks())
-    b'ab'
-    """
-    return Spooled(make, fork)
 
 
 class Spawned:

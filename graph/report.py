@@ -370,54 +370,26 @@ def _summary(buyers, suppliers, contracts, gaps, buyer) -> list[str]:
     return out
 
 
-#: From this many contracts, the JSON report's contracts by status are encoded by a forked
-#: child while the parent encodes the buyers and suppliers before them.
-SPOOL_CONTRACTS = 20_000
-
-
 def iter_json(report: dict):
     """The JSON report as chunks of UTF-8 bytes, one top-level key per line and one list
     item (a buyer, a supplier, a contract) per line: readable and diffable by line, and
     written as it is made, so a national report (over a gigabyte for a million contracts)
     is never held twice in memory. orjson encodes it (the json module takes 5 s for
-    100,000 contracts, orjson 0.2 s).
-
-    On a national report, encoding holds Python's lock for seconds while the other core
-    has nothing to do: from :data:`SPOOL_CONTRACTS` contracts, a forked child encodes the
-    contracts by status (about a third of the report) into a temporary file while this
-    process encodes the buyers and suppliers, and its bytes are passed on when their turn
-    comes (:func:`~graph.parallel.spooled`: the same bytes if it fails)."""
+    100,000 contracts, orjson 0.2 s)."""
     import orjson
-
-    from .parallel import spooled
-    ahead = {}
-    by_status = report.get("contracts_by_status")
-    if isinstance(by_status, list) and sum(len(s.get("contracts", ())) for s in by_status) >= SPOOL_CONTRACTS:
-        ahead["contracts_by_status"] = spooled(lambda: _list_lines(by_status))
-    try:
-        yield b"{\n"
-        for n, (key, value) in enumerate(report.items()):
-            comma = b"," if n < len(report) - 1 else b""
-            name = orjson.dumps(key)
-            if isinstance(value, list) and value:
-                yield b"  " + name + b": [\n"
-                yield from ahead[key].chunks() if key in ahead else _list_lines(value)
-                yield b"  ]" + comma + b"\n"
-            else:
-                yield b"  " + name + b": " + orjson.dumps(value) + comma + b"\n"
-        yield b"}\n"
-    finally:
-        for job in ahead.values():
-            job.cancel()
-
-
-def _list_lines(items: list):
-    """A non-empty list's items as :func:`iter_json` writes them: a line each, indented,
-    a comma after every one but the last."""
-    encode = _Encoder(items)
-    last = len(items) - 1
-    for i, item in enumerate(items):
-        yield b"    " + encode(item) + (b",\n" if i < last else b"\n")
+    yield b"{\n"
+    for n, (key, value) in enumerate(report.items()):
+        comma = b"," if n < len(report) - 1 else b""
+        name = orjson.dumps(key)
+        if isinstance(value, list) and value:
+            yield b"  " + name + b": [\n"
+            encode = _Encoder(value)
+            for i, item in enumerate(value):
+                yield b"    " + encode(item) + (b",\n" if i < len(value) - 1 else b"\n")
+            yield b"  ]" + comma + b"\n"
+        else:
+            yield b"  " + name + b": " + orjson.dumps(value) + comma + b"\n"
+    yield b"}\n"
 
 
 class _Encoder:

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from graph.parallel import in_background, in_process, spooled
+from graph.parallel import in_background, in_process
 
 
 def test_the_work_runs_in_a_child_and_its_result_comes_back():
@@ -67,40 +67,3 @@ def test_cancel_stops_an_interpreter_never_collected():
     proc = job.proc
     job.cancel()
     assert job.proc is None and proc.poll() is not None
-
-
-def test_spooled_bytes_are_made_by_a_child_and_read_back_in_chunks():
-    parent = os.getpid()
-    job = spooled(lambda: [b"made by ", str(os.getpid() != parent).encode(), b" " * 10])
-    assert job.pid is not None
-    assert list(job.chunks(size=4)) == [b"made", b" by ", b"True", b"    ", b"    ", b"  "]
-    assert job.pid is None and job.file is None
-
-
-def test_spooled_bytes_a_child_fails_to_make_are_made_by_the_parent():
-    parent = os.getpid()
-
-    def make():
-        yield b"half"
-        if os.getpid() != parent:
-            raise OSError("disk full")
-        yield b" and the rest"
-    assert b"".join(spooled(make).chunks()) == b"half and the rest"  # not b"half", nor twice
-    assert b"".join(spooled(make, fork=False).chunks()) == b"half and the rest"
-
-    def fails():
-        raise ValueError("bad input")
-        yield b""
-    with pytest.raises(ValueError, match="bad input"):  # the parent's own attempt raises the error
-        list(spooled(fails).chunks())
-
-
-def test_cancel_reaps_a_spooling_child_never_read():
-    import time
-    job = spooled(lambda: (time.sleep(30), [b"late"])[1])
-    pid = job.pid
-    job.cancel()
-    with pytest.raises(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)
-    assert job.file is None
-    job.cancel()  # twice is harmless

@@ -144,33 +144,6 @@ def test_json_encodes_a_shared_impact_once_with_the_same_bytes(monkeypatch):
     assert sum(c is other for c in calls) == 0   # not shared: encoded with its supplier
 
 
-def test_json_contracts_encoded_by_a_child_are_the_same_bytes(report, monkeypatch):
-    """Above SPOOL_CONTRACTS, a forked child encodes the contracts by status while the
-    parent encodes the rest; the bytes are those the parent alone writes, and they are
-    still the same when the child fails (the parent encodes them itself)."""
-    import os
-
-    import graph.parallel
-    import graph.report
-    from graph.report import iter_json
-    assert sum(len(s["contracts"]) for s in report["contracts_by_status"]) == 16  # the bundled data's
-    alone = b"".join(iter_json(report))
-    assert json.loads(alone) == json.loads(json.dumps(report))
-    forks = []
-    fork = graph.parallel._fork
-    monkeypatch.setattr(graph.parallel, "_fork", lambda: forks.append(1) or fork())
-    monkeypatch.setattr(graph.report, "SPOOL_CONTRACTS", 16)
-    assert b"".join(iter_json(report)) == alone and len(forks) == 1
-    parent, lines = os.getpid(), graph.report._list_lines
-
-    def child_fails(items):
-        if os.getpid() != parent:
-            raise MemoryError
-        return lines(items)
-    monkeypatch.setattr(graph.report, "_list_lines", child_fails)
-    assert b"".join(iter_json(report)) == alone and len(forks) == 2
-
-
 def test_bar_chart_draws_each_value_to_scale_and_escapes_names():
     from graph.report import _svg_bar
     svg = _svg_bar(["BT", "<b>Evil & Co</b>"], [5, 2], "Buyers per supplier", "number of buyers")
