@@ -15,12 +15,12 @@ runs once above 10,000: it takes minutes a step):
 - naive: rdflib parses the file into memory; `rdflib_to_networkx_multidigraph`; the
   buyer–supplier graph derived from that multigraph; exact networkx betweenness on it,
   run to the end up to --naive-betweenness-limit nodes and above that estimated from 20
-  sources (the time of 20 single-source passes times nodes / 20; the table says so).
+  sources, or every node below 20 (the time of k single-source passes times nodes / k;
+  the table says so).
 
-Writes the table atomically (a run that fails half-way leaves --out as it was).
-
-Writes benchmarks/RESULTS.md with the machine it ran on. `--full` adds 1,000,000
-contracts (tool path only: rdflib would need about 21 GB).
+Writes benchmarks/RESULTS.md with the machine it ran on, atomically (a run that fails
+half-way leaves --out as it was). `--full` adds 1,000,000 contracts (tool path only:
+rdflib would need about 21 GB).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the checkout's package, which the steps run (python -m graph, from ROOT)
+from graph.io import write_atomic  # noqa: E402
 
 QUERIES_STEP = """
 import sys, time
@@ -251,7 +252,6 @@ def main() -> None:
     for n, path, label, t, m, note in rows:
         cell = "—" if t is None else f"{t:.2f}"
         lines.append(f"| {n:,} | {path} | {label} | {cell} | {'' if m is None else f'{m:.0f}'} | {note} |")
-    from graph.io import write_atomic
     target = Path(args.out)
     if args.append and target.exists():  # a later run (1e6, say) below an earlier one
         lines = ["", f"## `python benchmarks/run.py {' '.join(sys.argv[1:])}`", "",
