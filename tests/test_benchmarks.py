@@ -11,20 +11,20 @@ from pathlib import Path
 
 import rdflib
 
+from graph.namespaces import SG
 from graph.sparql import list_queries
 
-ROOT = Path(__file__).resolve().parent.parent
-SG = "https://w3id.org/supplier-graph/ontology#"
+from conftest import ROOT
 
 
 def _buyer_supplier_nodes(path: Path) -> int:
     """The buyers and suppliers named together by some contract: the naive path's graph."""
     g = rdflib.Graph().parse(path, format="nt")
     nodes = set()
-    for c in set(g.subjects(rdflib.URIRef(SG + "buyer"), None)):
-        suppliers = set(g.objects(c, rdflib.URIRef(SG + "supplier")))
+    for c in set(g.subjects(SG.buyer, None)):
+        suppliers = set(g.objects(c, SG.supplier))
         if suppliers:
-            nodes |= suppliers | set(g.objects(c, rdflib.URIRef(SG + "buyer")))
+            nodes |= suppliers | set(g.objects(c, SG.buyer))
     return len(nodes)
 
 
