@@ -61,3 +61,52 @@ def test_unknown_name_suggests(store):
 def test_unknown_iri(store):
     with pytest.raises(EntityNotFound):
         resolve(store, ID + "nobody")
+
+
+def _two_spellings():
+    """Two entities whose names differ only in case: "Acme Ltd" and "ACME LTD"."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDF, RDFS, SKOS
+
+    from graph.namespaces import SG
+    from graph.store import MemoryStore
+    g = Graph()
+    g.add((URIRef(ID + "acme"), RDFS.label, Literal("Acme Ltd")))
+    g.add((URIRef(ID + "acme-holdings"), SKOS.altLabel, Literal("ACME LTD")))
+    g.add((URIRef(ID + "acme-holdings"), RDF.type, SG.Supplier))
+    return MemoryStore(g)
+
+
+def test_a_name_spelled_exactly_means_what_it_names():
+    store = _two_spellings()
+    assert resolve(store, "Acme Ltd").iri == ID + "acme"
+    assert resolve(store, " ACME LTD ").iri == ID + "acme-holdings"
+    assert resolve(store, "acme-holdings").iri == ID + "acme-holdings"  # a local id, spelled exactly
+
+
+def test_a_name_spelled_otherwise_matches_both_spellings():
+    with pytest.raises(AmbiguousName) as e:
+        resolve(_two_spellings(), "acme ltd")
+    assert sorted(iri for _, iri in e.value.candidates) == [ID + "acme", ID + "acme-holdings"]
+
+
+def test_suggestions_are_difflibs_own(store):
+    """The RapidFuzz prefilter leaves difflib's suggestions as they were: typos of 100 of
+    the graph's names (a letter dropped, two swapped, one changed) get the same five."""
+    import difflib
+    import random
+
+    from graph.lookup import _MINOR, _suggest, name_index
+    index = name_index(store)
+    keys = [k for k in index if k != _MINOR]
+    rng = random.Random(3)
+    typos = []
+    for k in rng.sample(keys, 100):
+        i = rng.randrange(len(k))
+        typos += [k[:i] + k[i + 1:], k[:i] + k[i + 1:i + 2] + k[i:i + 1] + k[i + 2:], k[:i] + "x" + k[i + 1:]]
+    suggested = 0
+    for typo in typos:
+        close = difflib.get_close_matches(typo, keys, n=5, cutoff=0.6)
+        assert _suggest(index, typo) == [next(iter(index[c].values())) for c in close], typo
+        suggested += bool(close)
+    assert suggested > len(typos) // 2  # the typos are close enough to be suggested for
