@@ -187,11 +187,16 @@ def library_text(name: str, engine: str | None = None) -> str:
 
     With ``engine``, a variant in ``graph/queries/<engine>/`` where there is one: the same
     question phrased so that engine evaluates it faster (the tests check both agree)."""
-    if engine:
-        variant = resources.files("graph") / "queries" / engine / f"{name}.rq"
-        if variant.is_file():
-            return sparql_prefixes() + variant.read_text(encoding="utf-8")
-    return sparql_prefixes() + load_query(name).text
+    variant = _variant(name, engine)
+    return sparql_prefixes() + (variant if variant is not None else load_query(name).text)
+
+
+def _variant(name: str, engine: str | None) -> str | None:
+    """The text of ``graph/queries/<engine>/<name>.rq``, or None if there is none."""
+    if not engine:
+        return None
+    path = resources.files("graph") / "queries" / engine / f"{name}.rq"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 _DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
@@ -256,5 +261,10 @@ def run_query(store, spec: str, params: dict[str, str] | None = None, *, timeout
             raise QueryError(f"query {query.name!r} has no variable ?{name}")
         bound[name] = (resolve(store, value).iri, "entity") if kind == "entity" else (value, kind)
     form, text = prepare_query(query.text, allow_service=allow_service)
+    # a library query may be phrased for the store's engine (tests check both agree); the
+    # portable text is the one checked, since the variant may use the engine's extensions
+    variant = _variant(query.name, getattr(store, "engine", None)) if spec == query.name else None
+    if variant is not None:
+        text = sparql_prefixes() + variant
     text = bind_params(text, bound)
     return form, store.execute(text, form, timeout=timeout)

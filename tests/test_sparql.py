@@ -222,6 +222,17 @@ def test_identical_results_memory_oxigraph_endpoint(store, oxigraph_store, serve
     assert _canonical(run_query(open_store(endpoint=server), name, timeout=30)[1], name) == expected
 
 
+@pytest.mark.parametrize("buyer", ["Bromley", "the Met", "Westminster", "Lewisham", "Hammersmith and Fulham"])
+def test_the_oxigraph_phrasing_of_suppliers_of_buyer_gives_the_same_rows(store, oxigraph_store, buyer):
+    """graph/queries/oxigraph/suppliers-of-buyer.rq (its OPTIONALs as LATERALs) against
+    the portable query in rdflib, with the parameter bound (unbound: the test above)."""
+    from graph.sparql import library_text
+    assert "LATERAL" in library_text("suppliers-of-buyer", oxigraph_store.engine)
+    expected = _canonical(run_query(store, "suppliers-of-buyer", {"buyer": buyer}, timeout=None)[1])
+    assert expected  # each buys something
+    assert _canonical(run_query(oxigraph_store, "suppliers-of-buyer", {"buyer": buyer}, timeout=None)[1]) == expected
+
+
 def test_show_through_an_endpoint(runner, server):
     local = runner.invoke(cli, ["show", "the Met"]).output
     remote = runner.invoke(cli, ["--endpoint", server, "show", "the Met"]).output
