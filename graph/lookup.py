@@ -67,6 +67,9 @@ class Entity:
     label: str
 
 
+_NON_WORD = re.compile(r"[^\w£$]+")
+
+
 def normalise_name(name: str) -> str:
     """The form names are compared in.
 
@@ -79,8 +82,7 @@ def normalise_name(name: str) -> str:
     """
     text = unicodedata.normalize("NFKC", name).casefold()
     text = text.replace("&", " and ")
-    text = re.sub(r"[^\w£$]+", " ", text)
-    text = re.sub(r"\s+", " ", text).strip()
+    text = _NON_WORD.sub(" ", text).strip()  # whitespace is not a word character: runs become one space
     if text.startswith("the "):
         text = text[4:]
     return text
@@ -108,15 +110,22 @@ def name_index(store: Store) -> dict[str, dict[str, str]]:
     for iri, t in store.select_strings(sparql_prefixes() + _SCHEMA_QUERY):
         (minor if t in _MINOR_TYPES else schema).add(iri)
     for iri, name in store.select_strings(sparql_prefixes() + _INDEX_QUERY):
-        if iri in schema:
-            continue
-        index.setdefault(normalise_name(name), {}).setdefault(iri, name)
+        if iri not in schema:
+            _add_name(index, iri, name)
     index[_MINOR] = {i: "" for i in minor}
     try:
         store._name_index = index
     except AttributeError:  # pragma: no cover - stores without attributes
         pass
     return index
+
+
+def _add_name(index: dict[str, dict[str, str]], iri: str, name: str) -> None:
+    """Index ``name`` of ``iri``; of two names of one entity that read the same, the first
+    in order is kept (whatever order the engine gave them in), to suggest it."""
+    written = index.setdefault(normalise_name(name), {})
+    if iri not in written or name < written[iri]:
+        written[iri] = name
 
 
 def labels(store: Store, iris: list[str]) -> dict[str, str]:
@@ -151,9 +160,9 @@ def resolve(store: Store, name: str) -> Entity:
 
     Raises :class:`AmbiguousName` or :class:`EntityNotFound` (with suggestions).
     """
-    # a built index answers everything; without one, an IRI or an exact name is looked up
-    # in SPARQL first, since building the index reads every name in the graph
-    index = getattr(store, "_name_index", None)
+    # an IRI or a name spelled exactly is looked up in the store's indexes; the forms that
+    # read the same and the names that contain it are among the names holding all its
+    # words, which one query finds; suggestions need every name, read into the name index
     iri = _expand(name)
     if iri is not None:
         if _known(store, iri):
@@ -165,10 +174,9 @@ def resolve(store: Store, name: str) -> Entity:
     if not key:
         raise EntityNotFound(name)
     exact = _spelled(store, name.strip())
+    index: dict[str, dict[str, str]] = {}
     if not exact:
-        exact = _exact(store, key) if index is None else index.get(key, {})
-    if not exact and index is None:  # partial matches and suggestions need every name
-        index = name_index(store)
+        index = getattr(store, "_name_index", None) or _containing(store, key) or name_index(store)
         exact = index.get(key, {})
     if len(exact) == 1:
         iri = next(iter(exact))
@@ -187,7 +195,7 @@ def resolve(store: Store, name: str) -> Entity:
     if partial:
         found = labels(store, sorted(partial))
         raise AmbiguousName(name, sorted(((l, i) for i, l in found.items()), key=lambda c: c[0].lower()))
-    raise EntityNotFound(name, _suggest(index, key))
+    raise EntityNotFound(name, _suggest(name_index(store), key))
 
 
 # The schema's classes in FILTER NOT EXISTS as a FILTER, not VALUES: with VALUES, Oxigraph
@@ -214,13 +222,16 @@ SELECT ?s ?name WHERE {
 """
 _SPELLED_LOCAL = """UNION { VALUES ?s { %s } ?s a ?anyType . BIND(STRAFTER(STR(?s), STR(:)) AS ?name) }"""
 
-_CANDIDATES_QUERY = """
-SELECT ?s ?name WHERE {
+# The names holding every plain word of a name (a superset of the names that read the same
+# and of those that contain it), each with whether it names a figure or a claim.
+_CONTAINING_QUERY = """
+SELECT ?s ?name ?minor WHERE {
   { ?s rdfs:label|skos:prefLabel|skos:altLabel|dcterms:title ?name }
   UNION
   { ?s a ?anyType . BIND(STRAFTER(STR(?s), STR(:)) AS ?name) FILTER(?name != "") }
   FILTER(isIRI(?s) && %(words)s)
   FILTER NOT EXISTS { ?s a ?t . FILTER(?t IN (%(schema)s)) }
+  BIND(EXISTS { ?s a ?m . FILTER(?m IN (epo:MonetaryValue, sg:Claim)) } AS ?minor)
 }
 """
 
@@ -251,22 +262,26 @@ def _spelled(store: Store, text: str) -> dict[str, str]:
     return found
 
 
-def _exact(store: Store, key: str) -> dict[str, str]:
-    """``{iri: name}`` for the names that normalise to ``key``, found without the index.
-
-    The query keeps names that contain every plain word of ``key`` (lower-cased), a
-    superset of the exact matches, which are then picked out here. Returns ``{}`` when
-    ``key`` has no such word, and the caller falls back to the index.
+def _containing(store: Store, key: str) -> dict[str, dict[str, str]]:
+    """The part of the name index (:func:`name_index`) whose names hold every plain word
+    of ``key``, read without reading every name into Python: it answers the names that
+    normalise to ``key`` and those that contain it. Empty if no name holds them all, or if
+    ``key`` has no plain word to look for (the caller then reads the whole index).
     """
     words = sorted({w for w in key.split() if re.fullmatch(r"[a-z0-9]+", w) and w != "and"})
     if not words:
         return {}
     test = " && ".join(f'CONTAINS(LCASE(STR(?name)), "{w}")' for w in words)
-    found: dict[str, str] = {}
-    for iri, name in store.select_strings(sparql_prefixes() + _CANDIDATES_QUERY % {"words": test, "schema": _SCHEMA_TYPES}):
-        if normalise_name(name) == key:
-            found.setdefault(iri, name)
-    return found
+    index: dict[str, dict[str, str]] = {}
+    minor: dict[str, str] = {}
+    for iri, name, is_minor in store.select_strings(
+            sparql_prefixes() + _CONTAINING_QUERY % {"words": test, "schema": _SCHEMA_TYPES}):
+        _add_name(index, iri, name)
+        if is_minor == "true":
+            minor[iri] = ""
+    if index:
+        index[_MINOR] = minor
+    return index
 
 
 def _suggest(index: dict[str, dict[str, str]], key: str, n: int = 5, cutoff: float = 0.6) -> list[str]:

@@ -110,3 +110,44 @@ def test_suggestions_are_difflibs_own(store):
         assert _suggest(index, typo) == [next(iter(index[c].values())) for c in close], typo
         suggested += bool(close)
     assert suggested > len(typos) // 2  # the typos are close enough to be suggested for
+
+
+def _outcome(store, name):
+    try:
+        return resolve(store, name).iri
+    except AmbiguousName as e:
+        return ("ambiguous", e.candidates)
+    except EntityNotFound as e:
+        return ("not found", e.suggestions)
+
+
+def test_lookups_without_the_index_answer_as_the_index_does(bundled_graph):
+    """Without the name index, the names that read the same or contain the name come from
+    one query for the names holding its words: 150 words and phrases of the graph's own
+    names, in other cases, get the answer the whole index gives (one, several, none), in
+    Oxigraph as in rdflib."""
+    import random
+    import re
+
+    from graph.lookup import _MINOR, name_index, normalise_name
+    from graph.store import MemoryStore, OxigraphStore, default_data_paths
+    indexed = MemoryStore(bundled_graph)
+    keys = [k for k in name_index(indexed) if k != _MINOR]
+    rng = random.Random(5)
+    phrases = set()
+    for k in rng.sample(keys, 150):
+        words = k.split()
+        i = rng.randrange(len(words))
+        phrases.add(" ".join(words[i:i + rng.choice([1, 2])]).upper())
+    fresh = OxigraphStore()
+    fresh.load(default_data_paths())
+    outcomes = []
+    for phrase in sorted(phrases):
+        fresh.__dict__.pop("_name_index", None)  # no index built yet
+        outcomes.append(_outcome(fresh, phrase))
+        assert outcomes[-1] == _outcome(indexed, phrase), phrase
+        plain = [w for w in normalise_name(phrase).split() if re.fullmatch("[a-z0-9]+", w) and w != "and"]
+        if plain and outcomes[-1][0] != "not found":  # found without reading every name
+            assert not hasattr(fresh, "_name_index"), phrase
+    kinds = {o if isinstance(o, str) else o[0] for o in outcomes}
+    assert {"ambiguous"} < kinds and any(isinstance(o, str) for o in outcomes)  # each kind of answer
