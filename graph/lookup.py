@@ -109,7 +109,7 @@ def name_index(store: Store) -> dict[str, dict[str, str]]:
     minor: set[str] = set()
     for iri, t in store.select_strings(sparql_prefixes() + _SCHEMA_QUERY):
         (minor if t in _MINOR_TYPES else schema).add(iri)
-    for iri, name in store.select_strings(sparql_prefixes() + _INDEX_QUERY):
+    for iri, name in store.iter_strings(sparql_prefixes() + _INDEX_QUERY):  # millions, on a national graph
         if iri not in schema:
             _add_name(index, iri, name)
     index[_MINOR] = {i: "" for i in minor}

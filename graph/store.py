@@ -189,6 +189,11 @@ class Store:
         result = self.select(query, timeout=timeout)
         return [tuple(None if r[n] is None else str(r[n]) for n in result.vars) for r in result.rows]
 
+    def iter_strings(self, query: str):
+        """The rows of :meth:`select_strings`, one at a time, for a reader of millions of
+        rows that keeps little of each (the name index)."""
+        return iter(self.select_strings(query))
+
     def ask(self, query: str, *, timeout: float | None = None) -> bool:
         return bool(self.execute(query, "ASK", timeout=timeout).askAnswer)
 
@@ -357,6 +362,14 @@ class OxigraphStore(Store):
             names = data["head"]["vars"]
             return [tuple(b[n]["value"] if n in b else None for n in names) for b in data["results"]["bindings"]]
         return _in_thread(run, timeout)
+
+    def iter_strings(self, query: str):
+        """Oxigraph's solutions read one by one in this thread, so the rows are never all in
+        memory at once: read as one block of JSON, the 4 million names of a million
+        contracts peaked at 6.2 GB. Each row takes Python's lock back, so this is for a
+        reader with nothing else running (see :meth:`select_strings`)."""
+        for solution in self.store.query(query):
+            yield tuple(None if term is None else term.value for term in solution)
 
     def execute(self, query: str, form: str, *, timeout: float | None = None):
         ox = self._ox

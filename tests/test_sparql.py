@@ -264,7 +264,8 @@ def test_rows_of_strings_are_the_same_from_every_store(tmp_path):
     """select_strings (what the projection reads): IRIs and lexical forms as they are,
     quotes, line breaks and accents included; None where a variable is unbound; a blank
     node as its bare label. Oxigraph hands its rows over as serialized JSON, rdflib term
-    by term: both must read the same."""
+    by term: both must read the same, and so must iter_strings (the name index's rows,
+    which Oxigraph gives solution by solution), row for row."""
     import rdflib
     from graph.store import MemoryStore, OxigraphStore
     path = tmp_path / "s.ttl"
@@ -277,6 +278,7 @@ def test_rows_of_strings_are_the_same_from_every_store(tmp_path):
     got = {}
     for name, store in (("memory", memory), ("oxigraph", oxigraph)):
         rows = store.select_strings(query)
+        assert list(store.iter_strings(query)) == rows
         blank = [r for r in rows if r[1] == "blank subject"]
         assert len(blank) == 1 and blank[0][0] and not blank[0][0].startswith("_:")
         got[name] = sorted(r for r in rows if r[1] != "blank subject")
