@@ -80,13 +80,25 @@ def load_query(spec: str) -> NamedQuery:
     raise QueryError(f"no named query {spec!r}{hint}")
 
 
+def string_literal(value: str) -> str:
+    r"""``value`` as a SPARQL string literal. JSON's escapes are SPARQL's, as long as
+    characters outside ASCII stay as they are: a character beyond the Basic Multilingual
+    Plane escaped by JSON is a pair of ``\u`` surrogates, which Oxigraph refuses and rdflib
+    misreads.
+
+    >>> print(string_literal('say "hi" 😀'))
+    "say \"hi\" 😀"
+    """
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _term(value: str, kind: str) -> str:
     if kind == "integer":
         if not re.fullmatch(r"-?\d+", value):
             raise QueryError(f"parameter value {value!r} is not an integer")
         return value
     if kind == "literal":
-        return json.dumps(value)
+        return string_literal(value)
     return f"<{value}>"
 
 

@@ -260,6 +260,16 @@ _:x :p "blank subject" .
 """
 
 
+def test_a_literal_parameter_reaches_every_engine_as_written(oxigraph_store, store):
+    """A literal parameter with quotes, a backslash and a character beyond the Basic
+    Multilingual Plane comes back unchanged from rdflib and Oxigraph (JSON's \\u escapes
+    of it, a surrogate pair, made Oxigraph refuse the query and rdflib misread it)."""
+    from graph.sparql import bind_params
+    value = 'say "hi" \\ 😀 café'
+    query = bind_params("SELECT ?x WHERE { }", {"x": (value, "literal")})
+    assert store.select_strings(query) == oxigraph_store.select_strings(query) == [(value,)]
+
+
 def test_rows_of_strings_are_the_same_from_every_store(tmp_path):
     """select_strings (what the projection reads): IRIs and lexical forms as they are,
     quotes, line breaks and accents included; None where a variable is unbound; a blank
