@@ -19,27 +19,36 @@ from dataclasses import dataclass
 
 from .errors import AmbiguousName, EntityNotFound
 from .namespaces import PREFIXES, sparql_prefixes
+from .sparql import string_literal
 from .store import Store
 
 __all__ = ["Entity", "normalise_name", "resolve", "name_index", "iri_ref"]
 
+#: Classes whose members are never looked up by name (the ontology's own terms), and
+#: those that are, but are left out of partial matches (figures and claims).
+_SCHEMA_CLASSES = ("owl:Class", "owl:ObjectProperty", "owl:DatatypeProperty", "owl:Ontology",
+                   "owl:FunctionalProperty")
+_MINOR_CLASSES = ("epo:MonetaryValue", "sg:Claim")
+_MINOR_TYPES = {PREFIXES[c.split(":")[0]] + c.split(":")[1] for c in _MINOR_CLASSES}
+
+# Every name ?name of every ?s: its labels, and its local id if it has a type.
+_NAMES = """{ ?s rdfs:label|skos:prefLabel|skos:altLabel|dcterms:title ?name }
+  UNION
+  { ?s a ?anyType . BIND(STRAFTER(STR(?s), STR(:)) AS ?name) FILTER(?name != "") }"""
+
 _INDEX_QUERY = """
 SELECT ?s ?name WHERE {
-  { ?s rdfs:label|skos:prefLabel|skos:altLabel|dcterms:title ?name }
-  UNION
-  { ?s a ?anyType . BIND(STRAFTER(STR(?s), STR(:)) AS ?name) FILTER(?name != "") }
+  %s
   FILTER(isIRI(?s))
 }
-"""
+""" % _NAMES
 # Kept apart from the index query (a FILTER NOT EXISTS per name is slow on large graphs).
 _SCHEMA_QUERY = """
 SELECT DISTINCT ?s ?t WHERE {
-  VALUES ?t { owl:Class owl:ObjectProperty owl:DatatypeProperty owl:Ontology owl:FunctionalProperty
-              epo:MonetaryValue sg:Claim }
+  VALUES ?t { %s }
   ?s a ?t .
 }
-"""
-_MINOR_TYPES = {"http://data.europa.eu/a4g/ontology#MonetaryValue", "https://w3id.org/supplier-graph/ontology#Claim"}
+""" % " ".join(_SCHEMA_CLASSES + _MINOR_CLASSES)
 
 # The predicates as a FILTER, not a second VALUES: with both, Oxigraph joined the IRIs to
 # every triple in the store (23 s for the labels of 2,000 contracts among 100,000, against
@@ -88,13 +97,16 @@ def normalise_name(name: str) -> str:
     return text
 
 
+_NOT_IN_IRI = re.compile(r'[\s<>"{}|\\^`]')
+
+
 def iri_ref(iri: str) -> str:
     """``<iri>`` for a SPARQL query, refusing characters that would break out of it.
 
     >>> iri_ref("https://w3id.org/supplier-graph/id/met")
     '<https://w3id.org/supplier-graph/id/met>'
     """
-    if re.search(r'[\s<>"{}|\\^`]', iri):
+    if _NOT_IN_IRI.search(iri):
         raise EntityNotFound(iri)
     return f"<{iri}>"
 
@@ -200,7 +212,7 @@ def resolve(store: Store, name: str) -> Entity:
 
 # The schema's classes in FILTER NOT EXISTS as a FILTER, not VALUES: with VALUES, Oxigraph
 # joined each candidate to every typed thing in the store.
-_SCHEMA_TYPES = "owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:Ontology, owl:FunctionalProperty"
+_SCHEMA_TYPES = ", ".join(_SCHEMA_CLASSES)
 
 _KNOWN_QUERY = """
 ASK {
@@ -226,14 +238,12 @@ _SPELLED_LOCAL = """UNION { VALUES ?s { %s } ?s a ?anyType . BIND(STRAFTER(STR(?
 # and of those that contain it), each with whether it names a figure or a claim.
 _CONTAINING_QUERY = """
 SELECT ?s ?name ?minor WHERE {
-  { ?s rdfs:label|skos:prefLabel|skos:altLabel|dcterms:title ?name }
-  UNION
-  { ?s a ?anyType . BIND(STRAFTER(STR(?s), STR(:)) AS ?name) FILTER(?name != "") }
-  FILTER(isIRI(?s) && %(words)s)
-  FILTER NOT EXISTS { ?s a ?t . FILTER(?t IN (%(schema)s)) }
-  BIND(EXISTS { ?s a ?m . FILTER(?m IN (epo:MonetaryValue, sg:Claim)) } AS ?minor)
+  %s
+  FILTER(isIRI(?s) && %%(words)s)
+  FILTER NOT EXISTS { ?s a ?t . FILTER(?t IN (%%(schema)s)) }
+  BIND(EXISTS { ?s a ?m . FILTER(?m IN (%s)) } AS ?minor)
 }
-"""
+""" % (_NAMES, ", ".join(_MINOR_CLASSES))
 
 
 def _known(store: Store, iri: str) -> bool:
@@ -247,14 +257,14 @@ def _spelled(store: Store, text: str) -> dict[str, str]:
     """``{iri: name}`` for the entities with a name or local id spelled exactly ``text``.
 
     >>> from graph.store import open_store
-    >>> _spelled(open_store(), "Bromley Council")
+    >>> store = open_store()
+    >>> _spelled(store, "Bromley Council")
     {'https://w3id.org/supplier-graph/id/bromley': 'Bromley Council'}
-    >>> _spelled(open_store(), "bromley"), _spelled(open_store(), "bromley council")
+    >>> _spelled(store, "bromley"), _spelled(store, "bromley council")
     ({'https://w3id.org/supplier-graph/id/bromley': 'bromley'}, {})
     """
-    import json
-    literal = json.dumps(text, ensure_ascii=False)  # JSON's escapes are valid in a SPARQL string
-    local = "" if re.search(r'[\s<>"{}|\\^`]', text) else _SPELLED_LOCAL % f"<{PREFIXES['']}{text}>"
+    literal = string_literal(text)
+    local = "" if _NOT_IN_IRI.search(text) else _SPELLED_LOCAL % f"<{PREFIXES['']}{text}>"
     found: dict[str, str] = {}
     for iri, name in store.select_strings(sparql_prefixes() + _SPELLED_QUERY % {
             "names": f"{literal} {literal}@en", "local": local, "schema": _SCHEMA_TYPES}):
