@@ -24,6 +24,11 @@ By default cancelled and ended contracts do not count (``include_inactive=False`
 where a contract names both a supplier and its corporate successor (CSC and DXC
 Technology for the Met's towers, from two articles) only the successor holds the edge
 (``collapse_lineage=True``): the same contract is not counted twice.
+
+A contract's figures keep the titles of the documents each was derived from (a figure may
+come from another document than its contract). Two figures of one contract alike in kind,
+currency and amount are one figure stated twice, citing both documents, and counted once;
+figures of one kind that differ are added up.
 """
 
 from __future__ import annotations
@@ -59,7 +64,8 @@ class Contract:
     suppliers: list[str] = field(default_factory=list)
     status: str | None = None
     towers: list[str] = field(default_factory=list)
-    values: list[tuple[float, str, str]] = field(default_factory=list)  # (amount, currency, kind)
+    #: (amount, currency, kind, titles of the figure's own sources; empty if it names none)
+    values: list[tuple[float, str, str, tuple[str, ...]]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     duration: str | None = None
     end_date: str | None = None
@@ -71,19 +77,20 @@ class Contract:
     def value(self, kind: str, currency: str = "GBP") -> float | None:
         """Sum of this contract's figures of one kind and currency, or None if unknown.
 
-        >>> c = Contract("c", "C", "b", values=[(1.0, "GBP", "annual"), (2.0, "GBP", "total"), (3.0, "GBP", "total")])
+        >>> c = Contract("c", "C", "b", values=[(1.0, "GBP", "annual", ()), (2.0, "GBP", "total", ()),
+        ...                                     (3.0, "GBP", "total", ("A notice",))])
         >>> c.value("total"), c.value("annual"), c.value("saving")
         (5.0, 1.0, None)
-        >>> one = Contract("d", "D", "b", values=[(4.0, "EUR", "total")])
+        >>> one = Contract("d", "D", "b", values=[(4.0, "EUR", "total", ())])
         >>> one.value("total"), one.value("total", "EUR"), one.value("annual", "EUR")
         (None, 4.0, None)
         """
         if not self.values:
             return None
         if len(self.values) == 1:  # most contracts: one figure, nothing to add up
-            amount, cur, k = self.values[0]
+            amount, cur, k, _ = self.values[0]
             return amount if k == kind and cur == currency else None
-        amounts = [a for a, c, k in self.values if k == kind and c == currency]
+        amounts = [a for a, c, k, _ in self.values if k == kind and c == currency]
         return sum(amounts) if amounts else None
 
 
@@ -218,11 +225,17 @@ class _Snapshot:
                     c.duration = c.duration or value
                 else:
                     c.end_date = c.end_date or value
-        for kind, currency, packed in rows["projection-values"]:
+        # a figure derived from two documents comes in two rows, once with each title; two
+        # figures of one contract alike in kind, currency and amount are one figure
+        figures: dict[tuple, list] = {}
+        for kind, currency, title, packed in rows["projection-values"]:
             for iri, amount in _pairs(packed):
-                c = contracts.get(iri)
-                if c is not None:
-                    c.values.append((float(amount), currency or "GBP", kind))
+                if iri in contracts:
+                    titles = figures.setdefault((iri, float(amount), currency or "GBP", kind), [])
+                    if title is not None:
+                        titles.append(title)
+        for (iri, amount, currency, kind), titles in figures.items():
+            contracts[iri].values.append((amount, currency, kind, tuple(sorted(set(titles)))))
         for c in contracts.values():
             c.suppliers.sort()
             c.towers.sort()

@@ -197,11 +197,13 @@ def _buyer_side(store: Store, g, snap, contracts, sources: _Sources, buyer) -> d
         """One contract as the report shows it (built once, shown wherever it is listed)."""
         row = rows.get(c.iri)
         if row is None:
-            cited = sources.cite(c.sources)  # the contract's figures cite its sources
+            cited = sources.cite(c.sources)
+            # a figure cites the documents it was derived from; one that names none, the contract's
             row = rows[c.iri] = {
                 "iri": c.iri, "label": c.label, "buyer": ref(c.buyer), "suppliers": [ref(s) for s in c.suppliers],
                 "status": c.status, "towers": [label(t) for t in c.towers], "duration": c.duration,
-                "end_date": c.end_date, "figures": [_money(a, k, cur, cited) for a, cur, k in c.values],
+                "end_date": c.end_date,
+                "figures": [_money(a, k, cur, sources.cite(own) if own else cited) for a, cur, k, own in c.values],
                 "sources": cited}
         return row
 

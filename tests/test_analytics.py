@@ -432,7 +432,7 @@ def test_engine_variants_of_the_projection_queries_read_the_same_snapshot(tmp_pa
         assert sorted(tuned.contracts) == [f"http://example.org/c{i}" for i in range(1, 7)]
         assert all(c.sources == ["Tiny news"] for c in tuned.contracts.values())
         assert sorted(v for c in tuned.contracts.values() for v in c.values) == [
-            (a, "GBP", "total") for a in (1e6, 2e6, 3e6, 5e6)]
+            (a, "GBP", "total", ("Tiny news",)) for a in (1e6, 2e6, 3e6, 5e6)]
         assert tuned.contracts["http://example.org/c4"].suppliers == ["http://example.org/zeta"]
     for part in ("sources", "relations", "labels", "kinds", "successor"):
         assert getattr(tuned, part) == getattr(portable, part)

@@ -161,6 +161,57 @@ def test_markdown_footnotes_resolve(report):
     assert refs == defs and refs
 
 
+#: Figures whose documents are not their contracts': k1's figure comes from notice B, k2's
+#: from notices A and B, k3's names none; k4 has one figure stated twice, by A and by B.
+FIGURE_SOURCES = """
+:srcB a sg:SourceDocument ; dcterms:title "Notice B" .
+:k1 a sg:Contract ; rdfs:label "k1" ; sg:buyer :north ; sg:supplier :acme ; sg:status sg:Live ;
+    prov:wasDerivedFrom :src ; sg:value :w1 .
+:w1 epo:hasAmountValue 10.0 ; epo:hasCurrency cur:GBP ; sg:valueKind sg:TotalContractValue ; prov:wasDerivedFrom :srcB .
+:k2 a sg:Contract ; rdfs:label "k2" ; sg:buyer :north ; sg:supplier :acme ; sg:status sg:Live ;
+    prov:wasDerivedFrom :src ; sg:value :w2 .
+:w2 epo:hasAmountValue 20.0 ; epo:hasCurrency cur:GBP ; sg:valueKind sg:AnnualValue ;
+    prov:wasDerivedFrom :src , :srcB .
+:k3 a sg:Contract ; rdfs:label "k3" ; sg:buyer :north ; sg:supplier :acme ; sg:status sg:Live ;
+    prov:wasDerivedFrom :srcB ; sg:value :w3 .
+:w3 epo:hasAmountValue 30.0 ; sg:valueKind sg:TotalContractValue .
+:k4 a sg:Contract ; rdfs:label "k4" ; sg:buyer :north ; sg:supplier :acme ; sg:status sg:Live ;
+    prov:wasDerivedFrom :src ; sg:value :w4a , :w4b .
+:w4a epo:hasAmountValue 40.0 ; epo:hasCurrency cur:GBP ; sg:valueKind sg:TotalContractValue ; prov:wasDerivedFrom :src .
+:w4b epo:hasAmountValue 40.0 ; epo:hasCurrency cur:GBP ; sg:valueKind sg:TotalContractValue ; prov:wasDerivedFrom :srcB .
+"""
+
+
+@pytest.mark.parametrize("engine", ["memory", "oxigraph"])
+def test_a_figure_cites_the_documents_it_was_derived_from(tmp_path, engine):
+    from graph.store import OxigraphStore
+    path = tmp_path / "figures.ttl"
+    path.write_text(ANALYTICS + FIGURE_SOURCES)
+    if engine == "memory":
+        store = MemoryStore(load_graph([path, *ontology_paths()]))
+    else:
+        store = OxigraphStore()
+        store.load([path, *ontology_paths()])
+    data = build_report(store)
+    n = {s["title"]: s["n"] for s in data["sources"]}
+    rows = {c["label"]: c for b in data["buyers"] for c in b["contracts"]}
+    figures = {k: [(f["amount"], f["kind"], f["sources"]) for f in rows[k]["figures"]] for k in ("k1", "k2", "k3", "k4")}
+    assert figures == {
+        "k1": [(10.0, "total", [n["Notice B"]])],                        # its own document, not the contract's
+        "k2": [(20.0, "annual", sorted([n["Tiny news"], n["Notice B"]]))],
+        "k3": [(30.0, "total", [n["Notice B"]])],                         # names none: the contract's
+        "k4": [(40.0, "total", sorted([n["Tiny news"], n["Notice B"]]))],  # stated twice, counted once
+    }
+    assert rows["k1"]["sources"] == [n["Tiny news"]]
+    north = next(b for b in data["buyers"] if b["label"] == "North")
+    acme = next(s for s in north["suppliers"] if s["label"] == "Acme")
+    assert acme["contracts"] == 5  # c1 and k1-k4
+    value = next(s for s in data["suppliers"] if s["label"] == "Acme")["known_value"]
+    # c1 £3m + c6 £2m + k1 10 + k3 30 + k4 40 (once); k2's 20 is annual
+    assert value == [{"amount": 20.0, "currency": "GBP", "kind": "annual"},
+                     {"amount": 5_000_080.0, "currency": "GBP", "kind": "total"}]
+
+
 PAYLOAD = '<img src=x onerror="alert(1)">'
 
 
