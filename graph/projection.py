@@ -98,6 +98,20 @@ def _rows(store: Store, name: str) -> list[tuple]:
     return store.select_strings(library_text(name, store.engine))
 
 
+def _merged(values: list[tuple]) -> list[tuple]:
+    """A contract's figures in order, each once: a figure derived from two documents comes
+    in two rows of projection-values, once with each title, and two figures alike in kind,
+    currency and amount are one figure stated twice.
+
+    >>> _merged([(2.0, "GBP", "total", ("B",)), (1.0, "GBP", "annual", ()), (2.0, "GBP", "total", ("A",))])
+    [(1.0, 'GBP', 'annual', ()), (2.0, 'GBP', 'total', ('A', 'B'))]
+    """
+    titles: dict[tuple, set] = defaultdict(set)
+    for amount, currency, kind, own in values:
+        titles[amount, currency, kind].update(own)
+    return sorted((*figure, tuple(sorted(own))) for figure, own in titles.items())
+
+
 def _pairs(packed: str | None):
     """``"a 1 b 2"`` -> ``[("a", "1"), ("b", "2")]``: the packing of the grouped queries."""
     items = packed.split(" ") if packed else []
@@ -225,21 +239,17 @@ class _Snapshot:
                     c.duration = c.duration or value
                 else:
                     c.end_date = c.end_date or value
-        # a figure derived from two documents comes in two rows, once with each title; two
-        # figures of one contract alike in kind, currency and amount are one figure
-        figures: dict[tuple, list] = {}
         for kind, currency, title, packed in rows["projection-values"]:
+            currency, own = currency or "GBP", (title,) if title is not None else ()  # shared by the row's figures
             for iri, amount in _pairs(packed):
-                if iri in contracts:
-                    titles = figures.setdefault((iri, float(amount), currency or "GBP", kind), [])
-                    if title is not None:
-                        titles.append(title)
-        for (iri, amount, currency, kind), titles in figures.items():
-            contracts[iri].values.append((amount, currency, kind, tuple(sorted(set(titles)))))
+                c = contracts.get(iri)
+                if c is not None:
+                    c.values.append((float(amount), currency, kind, own))
         for c in contracts.values():
             c.suppliers.sort()
             c.towers.sort()
-            c.values.sort()
+            if len(c.values) > 1:
+                c.values = _merged(c.values)
         # sorted, so that every backend builds the same graph in the same order
         self.relations = sorted(set(rows["projection-relations"]))
         self.successor = {f: t for f, rel, t, _ in self.relations if rel == "succeeded by"}
