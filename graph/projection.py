@@ -25,10 +25,8 @@ where a contract names both a supplier and its corporate successor (CSC and DXC
 Technology for the Met's towers, from two articles) only the successor holds the edge
 (``collapse_lineage=True``): the same contract is not counted twice.
 
-A contract's figures keep the titles of the documents each was derived from (a figure may
-come from another document than its contract). Two figures of one contract alike in kind,
-currency and amount are one figure stated twice, citing both documents, and counted once;
-figures of one kind that differ are added up.
+A contract's figures keep the titles of the documents each was derived from, which may not
+be its contract's (a figure that is a blank node has none the projection can see).
 """
 
 from __future__ import annotations
@@ -96,20 +94,6 @@ class Contract:
 
 def _rows(store: Store, name: str) -> list[tuple]:
     return store.select_strings(library_text(name, store.engine))
-
-
-def _merged(values: list[tuple]) -> list[tuple]:
-    """A contract's figures in order, each once: a figure derived from two documents comes
-    in two rows of projection-values, once with each title, and two figures alike in kind,
-    currency and amount are one figure stated twice.
-
-    >>> _merged([(2.0, "GBP", "total", ("B",)), (1.0, "GBP", "annual", ()), (2.0, "GBP", "total", ("A",))])
-    [(1.0, 'GBP', 'annual', ()), (2.0, 'GBP', 'total', ('A', 'B'))]
-    """
-    titles: dict[tuple, set] = defaultdict(set)
-    for amount, currency, kind, own in values:
-        titles[amount, currency, kind].update(own)
-    return sorted((*figure, tuple(sorted(own))) for figure, own in titles.items())
 
 
 def _pairs(packed: str | None):
@@ -239,17 +223,19 @@ class _Snapshot:
                     c.duration = c.duration or value
                 else:
                     c.end_date = c.end_date or value
-        for kind, currency, title, packed in rows["projection-values"]:
-            currency, own = currency or "GBP", (title,) if title is not None else ()  # shared by the row's figures
-            for iri, amount in _pairs(packed):
+        no_titles: tuple = ()
+        for kind, currency, packed in rows["projection-values"]:
+            currency = currency or "GBP"
+            items = packed.split(" ") if packed else []
+            for iri, figure, amount in zip(items[0::3], items[1::3], items[2::3]):
                 c = contracts.get(iri)
                 if c is not None:
-                    c.values.append((float(amount), currency, kind, own))
+                    titles = self.sources.get(figure)
+                    c.values.append((float(amount), currency, kind, tuple(titles) if titles else no_titles))
         for c in contracts.values():
             c.suppliers.sort()
             c.towers.sort()
-            if len(c.values) > 1:
-                c.values = _merged(c.values)
+            c.values.sort()
         # sorted, so that every backend builds the same graph in the same order
         self.relations = sorted(set(rows["projection-relations"]))
         self.successor = {f: t for f, rel, t, _ in self.relations if rel == "succeeded by"}

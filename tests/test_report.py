@@ -162,7 +162,8 @@ def test_markdown_footnotes_resolve(report):
 
 
 #: Figures whose documents are not their contracts': k1's figure comes from notice B, k2's
-#: from notices A and B, k3's names none; k4 has one figure stated twice, by A and by B.
+#: from notices A and B, k3's names none; k4 has two figures, one from each; k5's is a blank
+#: node, whose documents the projection cannot tell apart from other blank nodes'.
 FIGURE_SOURCES = """
 :srcB a sg:SourceDocument ; dcterms:title "Notice B" .
 :k1 a sg:Contract ; rdfs:label "k1" ; sg:buyer :north ; sg:supplier :acme ; sg:status sg:Live ;
@@ -179,6 +180,9 @@ FIGURE_SOURCES = """
     prov:wasDerivedFrom :src ; sg:value :w4a , :w4b .
 :w4a epo:hasAmountValue 40.0 ; epo:hasCurrency cur:GBP ; sg:valueKind sg:TotalContractValue ; prov:wasDerivedFrom :src .
 :w4b epo:hasAmountValue 40.0 ; epo:hasCurrency cur:GBP ; sg:valueKind sg:TotalContractValue ; prov:wasDerivedFrom :srcB .
+:k5 a sg:Contract ; rdfs:label "k5" ; sg:buyer :north ; sg:supplier :acme ; sg:status sg:Live ;
+    prov:wasDerivedFrom :src ;
+    sg:value [ epo:hasAmountValue 50.0 ; sg:valueKind sg:TotalContractValue ; prov:wasDerivedFrom :srcB ] .
 """
 
 
@@ -195,21 +199,22 @@ def test_a_figure_cites_the_documents_it_was_derived_from(tmp_path, engine):
     data = build_report(store)
     n = {s["title"]: s["n"] for s in data["sources"]}
     rows = {c["label"]: c for b in data["buyers"] for c in b["contracts"]}
-    figures = {k: [(f["amount"], f["kind"], f["sources"]) for f in rows[k]["figures"]] for k in ("k1", "k2", "k3", "k4")}
+    figures = {k: [(f["amount"], f["kind"], f["sources"]) for f in rows[k]["figures"]] for k in ("k1", "k2", "k3", "k4", "k5")}
     assert figures == {
         "k1": [(10.0, "total", [n["Notice B"]])],                        # its own document, not the contract's
         "k2": [(20.0, "annual", sorted([n["Tiny news"], n["Notice B"]]))],
         "k3": [(30.0, "total", [n["Notice B"]])],                         # names none: the contract's
-        "k4": [(40.0, "total", sorted([n["Tiny news"], n["Notice B"]]))],  # stated twice, counted once
+        "k4": [(40.0, "total", [n["Notice B"]]), (40.0, "total", [n["Tiny news"]])],  # in order of title
+        "k5": [(50.0, "total", [n["Tiny news"]])],                        # a blank node: the contract's
     }
     assert rows["k1"]["sources"] == [n["Tiny news"]]
     north = next(b for b in data["buyers"] if b["label"] == "North")
     acme = next(s for s in north["suppliers"] if s["label"] == "Acme")
-    assert acme["contracts"] == 5  # c1 and k1-k4
+    assert acme["contracts"] == 6  # c1 and k1-k5
     value = next(s for s in data["suppliers"] if s["label"] == "Acme")["known_value"]
-    # c1 £3m + c6 £2m + k1 10 + k3 30 + k4 40 (once); k2's 20 is annual
+    # c1 £3m + c6 £2m + k1 10 + k3 30 + k4 40 + 40 + k5 50; k2's 20 is annual
     assert value == [{"amount": 20.0, "currency": "GBP", "kind": "annual"},
-                     {"amount": 5_000_080.0, "currency": "GBP", "kind": "total"}]
+                     {"amount": 5_000_170.0, "currency": "GBP", "kind": "total"}]
 
 
 PAYLOAD = '<img src=x onerror="alert(1)">'
