@@ -585,6 +585,7 @@ def load(files, store_spec, no_ontology):
     with click.progressbar(length=total, label="loading", file=sys.stderr,
                            show_pos=False, item_show_func=lambda _: None) as bar:
         count = store.load(paths, progress=bar.update)
+    store.close()
     click.echo(f"{location}: {count:,} triples", err=True)
 
 

@@ -51,7 +51,7 @@ def _free_port(host: str) -> int:
 def start_server(*, data: Iterable[str] | None = None, store: str | None = None,
                  host: str = "127.0.0.1", port: int = 7878, timeout: float = 30):
     """Load the data and start the server; returns (process, url, temporary dir or None)."""
-    from .store import OxigraphStore, data_paths
+    from .store import open_store, store_lock
     if port == 0:
         port = _free_port(host)
     _check_port(host, port)
@@ -63,16 +63,18 @@ def start_server(*, data: Iterable[str] | None = None, store: str | None = None,
     else:
         tmp = tempfile.mkdtemp(prefix="supplier-graph-serve-")
         location = tmp
-    ox = OxigraphStore(location)
-    if ox.is_empty():
-        ox.load(data_paths(data))
-    del ox  # release the store's lock before the server opens it
-    import gc
-    gc.collect()
-    proc = subprocess.Popen(
-        [oxigraph_binary(), "serve-read-only", "--location", location,
-         "--bind", f"{host}:{port}", "--timeout-s", str(max(1, int(round(timeout))))],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    ox = open_store(data, store=f"oxigraph:{location}")  # loaded if new or empty
+    ox.close()
+    # the server reads the store for as long as it runs: it holds the readers' lock
+    # (passed to it), so that no supplier-graph process loads into the store meanwhile
+    lock = store_lock(location, shared=True)
+    try:
+        proc = subprocess.Popen(
+            [oxigraph_binary(), "serve-read-only", "--location", location,
+             "--bind", f"{host}:{port}", "--timeout-s", str(max(1, int(round(timeout))))],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pass_fds=(lock,))
+    finally:
+        os.close(lock)
     url = f"http://{host}:{port}/query"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -280,6 +280,40 @@ class MemoryStore(Store):
             sender.close()
 
 
+#: The file in a store's directory that supplier-graph processes lock: shared by those that
+#: read the store, exclusive for one that writes to it. RocksDB's own lock lets one process
+#: at a time open a store at all, and reading a store while another process writes to it
+#: is undefined behaviour; this lets any number of readers in, or one writer.
+LOCK_FILE = "supplier-graph.lock"
+
+
+def store_lock(path: str | os.PathLike, *, shared: bool) -> int:
+    """Lock the on-disk store in ``path`` for reading (``shared``) or writing, without
+    waiting; returns the file descriptor that holds the lock (closing it releases it).
+    Raises :class:`InputError` if another process holds a lock that excludes this one."""
+    import fcntl
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise InputError(f"{path}: cannot open the store: {e.strerror or e}") from e
+    try:
+        fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise InputError(_busy(path, shared)) from None
+    return fd
+
+
+def _busy(path: Path, shared: bool) -> str:
+    if shared:
+        return (f"{path}: another supplier-graph process is loading this store; "
+                f"try again when it has finished")
+    return (f"{path}: another process is using this store (reading it or loading it); "
+            f"try again when it has finished")
+
+
 class OxigraphStore(Store):
     """An Oxigraph store: in memory (``path=None``, what commands query by default) or
     persistent on disk (``--store oxigraph:DIR``).
@@ -287,16 +321,43 @@ class OxigraphStore(Store):
     Oxigraph parses and answers SPARQL in Rust, so a command on the bundled data spends
     milliseconds, not seconds, in queries; rdflib stays the engine for SHACL and for
     graphs a library caller builds itself (:class:`MemoryStore`).
+
+    On disk, ``read_only=True`` opens an existing store for reading, beside any number of
+    other readers (a report running, a ``show`` in another terminal, ``serve``); otherwise
+    the store is opened for writing, by one process at a time and with no reader. The
+    process holds :data:`LOCK_FILE` accordingly until :meth:`close`; a store held
+    otherwise raises :class:`InputError` saying so.
     """
 
     concurrent = True
     engine = "oxigraph"
 
-    def __init__(self, path: str | os.PathLike | None = None):
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
+        self._lock: int | None = None
         import pyoxigraph
         self.path = Path(path) if path is not None else None
         self._ox = pyoxigraph
-        self.store = pyoxigraph.Store(str(self.path)) if self.path is not None else pyoxigraph.Store()
+        if self.path is None:
+            self.store = pyoxigraph.Store()
+            return
+        self._lock = store_lock(self.path, shared=read_only)
+        try:
+            self.store = pyoxigraph.Store.read_only(str(self.path)) if read_only else pyoxigraph.Store(str(self.path))
+        except OSError as e:
+            self.close()
+            if "lock" in str(e).lower():  # RocksDB's: a process that does not take ours (an older version)
+                raise InputError(_busy(self.path, read_only)) from e
+            raise InputError(f"{self.path}: cannot open the store: {e}") from e
+
+    def close(self) -> None:
+        """Close the store and release its lock (also done when the store is garbage
+        collected, or the process ends)."""
+        self.store = None
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+    __del__ = close
 
     def is_empty(self) -> bool:
         # len() counts every quad (a third of a second at 100,000 contracts); one is enough
@@ -491,7 +552,8 @@ def open_store(data: Iterable[str | os.PathLike] | None = None, *, store: str | 
 
     - ``endpoint``: a remote SPARQL 1.1 endpoint (``data`` is ignored);
     - ``store="oxigraph:DIR"``: a persistent Oxigraph store, loaded from ``data`` (default:
-      the bundled graph) the first time and read as is afterwards;
+      the bundled graph) the first time and read as is afterwards, opened read-only so
+      that other commands may read it at the same time;
     - otherwise ``data`` plus the ontology, in an in-memory Oxigraph store.
     """
     if endpoint:
@@ -500,6 +562,11 @@ def open_store(data: Iterable[str | os.PathLike] | None = None, *, store: str | 
         kind, _, path = store.partition(":")
         if kind != "oxigraph" or not path:
             raise InputError(f"unknown store {store!r}; use memory or oxigraph:DIR")
+        if (Path(path) / "CURRENT").is_file():  # a store already (RocksDB's marker): read it
+            ox = OxigraphStore(path, read_only=True)
+            if not ox.is_empty():
+                return ox
+            ox.close()
         ox = OxigraphStore(path)
         if ox.is_empty():
             ox.load(data_paths(data))

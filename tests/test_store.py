@@ -46,3 +46,71 @@ def test_directory_expands_to_its_rdf_files(tmp_path):
 def test_bundled_graph_has_data_and_ontology(bundled_graph):
     assert bundled_path("data", "triples.ttl").exists()
     assert len(bundled_graph) > 1000
+
+
+# -- an on-disk store shared by several processes: any number of readers, or one writer
+
+@pytest.fixture()
+def store_dir(tmp_path, runner):
+    from graph.cli import cli
+    path = tmp_path / "store"
+    assert runner.invoke(cli, ["load", str(bundled_path("data", "triples.ttl")), "--store", f"oxigraph:{path}"]).exit_code == 0
+    return path
+
+
+def test_commands_read_a_store_another_is_reading(store_dir, runner):
+    """A report running on a national store while show runs in another terminal. Each
+    OxigraphStore holds its own lock, as each process would."""
+    from graph.cli import cli
+    from graph.store import open_store
+    reading = open_store(store=f"oxigraph:{store_dir}")
+    assert reading.select_strings("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") != [("0",)]
+    result = runner.invoke(cli, ["--store", f"oxigraph:{store_dir}", "show", "the Met"])
+    assert result.exit_code == 0 and result.output.startswith("Metropolitan Police Service\n")
+    reading.close()
+
+
+def test_loading_into_a_store_being_read_is_refused_and_changes_nothing(store_dir, runner, tmp_path):
+    from graph.cli import cli
+    from graph.store import OxigraphStore
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
+    reading = OxigraphStore(store_dir, read_only=True)
+    result = runner.invoke(cli, ["load", str(extra), "--store", f"oxigraph:{store_dir}"])
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: {store_dir}: another process is using this store (reading it or loading it); "
+           f"try again when it has finished\n")
+    reading.close()
+    ask = "ASK { <http://example.org/a> ?p ?o }"
+    assert not bool(OxigraphStore(store_dir, read_only=True).store.query(ask))  # nothing was added
+    assert runner.invoke(cli, ["load", str(extra), "--store", f"oxigraph:{store_dir}"]).exit_code == 0
+    assert bool(OxigraphStore(store_dir, read_only=True).store.query(ask))  # once the reader is gone
+
+
+def test_reading_a_store_being_loaded_is_refused(store_dir, runner):
+    from graph.cli import cli
+    from graph.store import OxigraphStore
+    writing = OxigraphStore(store_dir)
+    result = runner.invoke(cli, ["--store", f"oxigraph:{store_dir}", "stats"])
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: {store_dir}: another supplier-graph process is loading this store; "
+           f"try again when it has finished\n")
+    writing.close()
+    assert runner.invoke(cli, ["--store", f"oxigraph:{store_dir}", "stats"]).exit_code == 0
+
+
+def test_a_served_store_is_not_loaded_into_until_the_server_stops(store_dir, runner, tmp_path):
+    """serve passes the readers' lock to the Oxigraph server, which holds it while it runs."""
+    from graph.cli import cli
+    from graph.serve import start_server
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
+    proc, url, tmp = start_server(store=f"oxigraph:{store_dir}", port=0, timeout=2)
+    try:
+        assert runner.invoke(cli, ["load", str(extra), "--store", f"oxigraph:{store_dir}"]).exit_code == 2
+        assert runner.invoke(cli, ["--store", f"oxigraph:{store_dir}", "show", "the Met"]).exit_code == 0
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert tmp is None
+    assert runner.invoke(cli, ["load", str(extra), "--store", f"oxigraph:{store_dir}"]).exit_code == 0
