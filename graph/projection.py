@@ -96,12 +96,6 @@ def _rows(store: Store, name: str) -> list[tuple]:
     return store.select_strings(library_text(name, store.engine))
 
 
-def _pairs(packed: str | None):
-    """``"a 1 b 2"`` -> ``[("a", "1"), ("b", "2")]``: the packing of the grouped queries."""
-    items = packed.split(" ") if packed else []
-    return zip(items[0::2], items[1::2])
-
-
 #: The snapshot's queries in the order it reads them, which is the order they are asked in:
 #: while the next ones run, the snapshot puts together those that have arrived.
 _QUERIES = ("projection-sources", "projection-contracts", "projection-suppliers", "projection-facets",
