@@ -217,15 +217,13 @@ class _Snapshot:
                     c.duration = c.duration or value
                 else:
                     c.end_date = c.end_date or value
-        no_titles: tuple = ()
         for kind, currency, packed in rows["projection-values"]:
             currency = currency or "GBP"
             items = packed.split(" ") if packed else []
             for iri, figure, amount in zip(items[0::3], items[1::3], items[2::3]):
                 c = contracts.get(iri)
                 if c is not None:
-                    titles = self.sources.get(figure)
-                    c.values.append((float(amount), currency, kind, tuple(titles) if titles else no_titles))
+                    c.values.append((float(amount), currency, kind, tuple(self.sources.get(figure, ()))))
         for c in contracts.values():
             c.suppliers.sort()
             c.towers.sort()

@@ -58,6 +58,14 @@ def store_dir(tmp_path, runner):
     return path
 
 
+@pytest.fixture()
+def extra(tmp_path):
+    """One triple to load into the store."""
+    path = tmp_path / "extra.ttl"
+    path.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
+    return path
+
+
 def test_commands_read_a_store_another_is_reading(store_dir, runner):
     """A report running on a national store while show runs in another terminal. Each
     OxigraphStore holds its own lock, as each process would."""
@@ -70,11 +78,9 @@ def test_commands_read_a_store_another_is_reading(store_dir, runner):
     reading.close()
 
 
-def test_loading_into_a_store_being_read_is_refused_and_changes_nothing(store_dir, runner, tmp_path):
+def test_loading_into_a_store_being_read_is_refused_and_changes_nothing(store_dir, runner, extra):
     from graph.cli import cli
     from graph.store import OxigraphStore
-    extra = tmp_path / "extra.ttl"
-    extra.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
     reading = OxigraphStore(store_dir, read_only=True)
     result = runner.invoke(cli, ["load", str(extra), "--store", f"oxigraph:{store_dir}"])
     assert (result.exit_code, result.stderr) == (
@@ -99,12 +105,10 @@ def test_reading_a_store_being_loaded_is_refused(store_dir, runner):
     assert runner.invoke(cli, ["--store", f"oxigraph:{store_dir}", "stats"]).exit_code == 0
 
 
-def test_a_served_store_is_not_loaded_into_until_the_server_stops(store_dir, runner, tmp_path):
+def test_a_served_store_is_not_loaded_into_until_the_server_stops(store_dir, runner, extra):
     """serve passes the readers' lock to the Oxigraph server, which holds it while it runs."""
     from graph.cli import cli
     from graph.serve import start_server
-    extra = tmp_path / "extra.ttl"
-    extra.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
     proc, url, tmp = start_server(store=f"oxigraph:{store_dir}", port=0, timeout=2)
     try:
         assert runner.invoke(cli, ["load", str(extra), "--store", f"oxigraph:{store_dir}"]).exit_code == 2
