@@ -61,8 +61,12 @@ PAGES = {
                "`--group` takes its corporate predecessors and successors with it.",
                ["impact BT", "impact CSC --group --format json"]),
     "report": ("The supplier-dependency report. `--format md|json|html`; `--buyer NAME` narrows it to one body; "
-               "`--out FILE` writes it atomically. The JSON follows [the report schema](../report-schema.md).",
-               ["report --buyer Lewisham"]),
+               "`--out FILE` writes it atomically. The JSON follows [the report schema](../report-schema.md) and "
+               "lists everything; Markdown and HTML show at most `--rows N` items in each listing (default 100: "
+               "the buyers with the most counted contracts, the most central suppliers, the first of the rest) "
+               "and say how many more there are, so that a national report stays readable; `--rows 0` shows "
+               "everything.",
+               ["report --buyer Lewisham", 'report --buyer "the Met" --rows 3']),
     "viz": ("An interactive graph page: the whole graph, or one of `--focus NAME --depth N`, `--path A B`, "
             "`--impact SUPPLIER`, `--tower TOWER`. Self-contained (vis-network inlined), works from file:// "
             "with no connection; names from the data are only ever inserted as text.",

@@ -402,21 +402,31 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
               help="json (a documented schema), md (Markdown) or html (self-contained, with charts).")
 @click.option("--buyer", default=None, help="Narrow the report to one buyer (a name, alias or IRI).")
 @click.option("--include-inactive", is_flag=True, help="Count cancelled and ended contracts too.")
+@click.option("--rows", type=click.IntRange(min=0), default=None, metavar="N",
+              help="md and html: show at most N items in each listing (default 100; the largest buyers, the "
+                   "most central suppliers, the first of the rest), saying how many more; 0: everything. "
+                   "JSON always lists everything.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
 @click.pass_obj
-def report(obj: Ctx, fmt, buyer, include_inactive, out):
+def report(obj: Ctx, fmt, buyer, include_inactive, rows, out):
     """The supplier-dependency report: summary, buyers, suppliers, shared suppliers,
     contracts by status, framework routes, data gaps and sources.
 
     Example: supplier-graph report --format html --out report.html
     """
+    if fmt == "json" and rows is not None:
+        raise click.UsageError("--rows abridges md and html; the JSON report always lists everything")
     from .lookup import resolve
-    from .report import build_report, iter_json, render_html, render_markdown
+    from .report import ROWS, build_report, iter_json, render_html, render_markdown
     store = obj.store()
     data = build_report(store, buyer=resolve(store, buyer) if buyer else None, include_inactive=include_inactive,
                         keep=obj.kept)
     obj.kept.append(data)
-    _emit(iter_json(data) if fmt == "json" else {"md": render_markdown, "html": render_html}[fmt](data), out)
+    if fmt == "json":
+        _emit(iter_json(data), out)
+    else:
+        render = {"md": render_markdown, "html": render_html}[fmt]
+        _emit(render(data, ROWS if rows is None else rows or None), out)
 
 
 @cli.command()

@@ -24,12 +24,17 @@ from .projection import load_contracts, project, supply_pairs
 from .store import Store
 from .tables import money
 
-__all__ = ["SCHEMA_ID", "build_report", "iter_json", "render_json", "render_markdown", "render_html"]
+__all__ = ["SCHEMA_ID", "ROWS", "build_report", "abridge", "iter_json", "render_json", "render_markdown",
+           "render_html"]
 
 SCHEMA_ID = "https://w3id.org/supplier-graph/report/v1"
 
 #: The report lists this many pairs of buyers that share suppliers, those sharing the most.
 SHARED_PAIRS_LISTED = 100
+
+#: Markdown and HTML show at most this many items in each listing (``report --rows``);
+#: JSON lists everything.
+ROWS = 100
 
 #: From this many buyer–supplier edges, the supplier side is computed in a forked child and
 #: betweenness in an interpreter of its own.
@@ -434,6 +439,91 @@ def _last_dict(item) -> dict | None:
     return None
 
 
+def abridge(report: dict, rows: int | None = ROWS) -> dict:
+    """The report as Markdown and HTML show it: each listing cut to ``rows`` items (None or
+    0: nothing is cut), a count of what each leaves out beside it.
+
+    On a national graph the full listings are no reading matter: a hundred thousand
+    contracts made a 29 MB page that Chromium had not opened after 30 seconds. So the
+    renderings show the buyers with the most counted contracts (in alphabetical order,
+    as in the full report), the most central suppliers, and the first items of every
+    other listing, and say how many more there are. The summary and the charts are of
+    everything; the JSON report lists everything. Only the sources cited by what is
+    shown are listed, under the numbers the JSON report gives them.
+
+    The copy shares what it does not cut with ``report``. Counts left out: ``omitted``
+    (buyers, suppliers, frameworks, each data gap, sources); ``more_contracts`` on a
+    buyer; ``more`` on a status group; ``more_towers_lost`` on a supplier's impact;
+    ``more`` (suppliers, open_to, call_offs) on a framework. Where nothing is cut, the
+    report is returned as it is.
+
+    >>> r = {"buyers": [{"label": "A", "contracts": [{"sources": [1], "figures": []}] * 3}], "suppliers": [],
+    ...      "contracts_by_status": [], "frameworks": [], "sources": [{"n": 1}, {"n": 2}],
+    ...      "data_gaps": {"no_value": [], "no_date": [], "no_tower": [], "disagreements": []}}
+    >>> short = abridge(r, 2)
+    >>> len(short["buyers"][0]["contracts"]), short["buyers"][0]["more_contracts"], short["omitted"]["sources"]
+    (2, 1, 1)
+    >>> abridge(r, 3) is r, abridge(r, None) is r
+    (True, True)
+    """
+    if not rows or not _longer_than(report, rows):
+        return report
+
+    def cut(items: list) -> tuple[list, int]:
+        return items[:rows], max(len(items) - rows, 0)
+
+    out = dict(report)
+    omitted: dict[str, int] = {}
+    buyers = report["buyers"]
+    if len(buyers) > rows:  # the largest buyers, kept in the report's order
+        largest = sorted(range(len(buyers)), key=lambda i: (-len(buyers[i]["contracts"]), i))[:rows]
+        buyers = [buyers[i] for i in sorted(largest)]
+    omitted["buyers"] = len(report["buyers"]) - len(buyers)
+    out["buyers"] = []
+    for b in buyers:
+        contracts, more = cut(b["contracts"])
+        out["buyers"].append({**b, "contracts": contracts, "more_contracts": more})
+    suppliers, omitted["suppliers"] = cut(report["suppliers"])  # already ranked: the most central
+    out["suppliers"] = []
+    for s in suppliers:
+        lost, more = cut(s["impact"]["towers_lost"])
+        out["suppliers"].append({**s, "impact": {**s["impact"], "towers_lost": lost, "more_towers_lost": more}})
+    out["contracts_by_status"] = []
+    for g in report["contracts_by_status"]:
+        contracts, more = cut(g["contracts"])
+        out["contracts_by_status"].append({**g, "contracts": contracts, "more": more})
+    frameworks, omitted["frameworks"] = cut(report["frameworks"])
+    out["frameworks"] = []
+    for f in frameworks:
+        kept, more = {}, {}
+        for key in ("suppliers", "open_to", "call_offs"):
+            kept[key], more[key] = cut(f[key])
+        out["frameworks"].append({**f, **kept, "more": more})
+    gaps = {}
+    for key in ("no_value", "no_date", "no_tower", "disagreements"):
+        gaps[key], omitted[key] = cut(report["data_gaps"][key])
+    out["data_gaps"] = gaps
+    cited = {n for b in out["buyers"] for c in b["contracts"]
+             for n in [*c["sources"], *(m for f in c["figures"] for m in f["sources"])]}
+    cited.update(n for f in out["frameworks"] for n in f["sources"])
+    cited.update(n for d in gaps["disagreements"] for c in d["claims"] for n in c["sources"])
+    out["sources"] = [s for s in report["sources"] if s["n"] in cited]
+    omitted["sources"] = len(report["sources"]) - len(out["sources"])
+    out["omitted"] = omitted
+    out["rows"] = rows
+    return out
+
+
+def _longer_than(report: dict, rows: int) -> bool:
+    """Whether any listing :func:`abridge` cuts holds more than ``rows`` items."""
+    lists = [report["buyers"], report["suppliers"], report["frameworks"],
+             *(report["data_gaps"][k] for k in ("no_value", "no_date", "no_tower", "disagreements")),
+             *(b["contracts"] for b in report["buyers"]), *(g["contracts"] for g in report["contracts_by_status"]),
+             *(s["impact"]["towers_lost"] for s in report["suppliers"]),
+             *(f[k] for f in report["frameworks"] for k in ("suppliers", "open_to", "call_offs"))]
+    return any(len(x) > rows for x in lists)
+
+
 def render_json(report: dict) -> str:
     """The JSON report (see :func:`iter_json`) as one string."""
     return b"".join(iter_json(report)).decode("utf-8")
@@ -447,12 +537,46 @@ def _refs(nums) -> str:
     return "".join(f"[^{n}]" for n in nums)
 
 
-def render_markdown(report: dict) -> str:
-    """The report as Markdown, every figure footnoted to its sources."""
+def _more(count: int) -> str:
+    """What an abridged listing leaves out, to follow its last item.
+
+    >>> _more(0), _more(1234)
+    ('', ' …and 1,234 more')
+    """
+    return f" …and {count:,} more" if count else ""
+
+
+def _notes(report: dict) -> dict[str, str]:
+    """The sentences an abridged report (:func:`abridge`) opens its sections with."""
+    omitted = report.get("omitted")
+    if not omitted:
+        return {}
+    rows = report["rows"]
+    notes = {"report": f"Abridged: each listing shows at most {rows:,} item{'s' if rows != 1 else ''}, and says "
+                       f"how many more there are; the JSON report (--format json) lists everything."}
+    for key, said in (("buyers", "The {} buyers with the most counted contracts"),
+                      ("suppliers", "The {} most central suppliers"),
+                      ("frameworks", "The first {} frameworks in alphabetical order"),
+                      ("sources", "The {} sources cited above")):
+        if omitted[key]:
+            shown = len(report[key])
+            notes[key] = said.format(f"{shown:,}") + f", of {shown + omitted[key]:,}."
+    more = omitted["disagreements"]
+    if more:
+        notes["disagreements"] = f"…and {more:,} more fact{'s' if more != 1 else ''} described differently by different sources."
+    return notes
+
+
+def render_markdown(report: dict, rows: int | None = ROWS) -> str:
+    """The report as Markdown, every figure footnoted to its sources; each listing shows at
+    most ``rows`` items (see :func:`abridge`; None: everything)."""
     esc = lambda s: str(s).replace("|", "\\|").replace("\n", " ")  # noqa: E731
-    L = [f"# {report['title']}", "", "## Summary", ""]
+    report = abridge(report, rows)
+    notes = _notes(report)
+    lead = lambda key: [notes[key], ""] if key in notes else []  # noqa: E731
+    L = [f"# {report['title']}", "", *lead("report"), "## Summary", ""]
     L += [f"- {s}" for s in report["summary"]]
-    L += ["", "## Buyers", ""]
+    L += ["", "## Buyers", "", *lead("buyers")]
     for b in report["buyers"]:
         L += [f"### {esc(b['label'])}", "", "| contract | supplier(s) | towers | status | figures |",
               "|---|---|---|---|---|"]
@@ -460,6 +584,8 @@ def render_markdown(report: dict) -> str:
             figs = "; ".join(_fmt_money(f) + _refs(f["sources"]) for f in c["figures"]) or "unknown"
             L.append(f"| {esc(c['label'])}{_refs(c['sources'])} | {esc(', '.join(s['label'] for s in c['suppliers']))} "
                      f"| {esc(', '.join(c['towers']) or '—')} | {c['status'] or 'unknown'} | {esc(figs)} |")
+        if b.get("more_contracts"):
+            L += ["", f"…and {b['more_contracts']:,} more contracts."]
         cc = b["concentration"]
         if cc:
             L += ["", f"Concentration ({cc['basis']}): HHI {cc['hhi']:,.0f}, {cc['band']}; largest share "
@@ -468,11 +594,12 @@ def render_markdown(report: dict) -> str:
             L += ["", "Single points of failure: " + "; ".join(
                 f"{esc(p['tower'])} ({esc(p['supplier']['label'])})" for p in b["single_points_of_failure"]) + "."]
         L.append("")
-    L += ["## Suppliers", "", "| rank | supplier | buyers | contracts | towers | known value | if it failed |",
-          "|---|---|---|---|---|---|---|"]
+    L += ["## Suppliers", "", *lead("suppliers"),
+          "| rank | supplier | buyers | contracts | towers | known value | if it failed |", "|---|---|---|---|---|---|---|"]
     for s in report["suppliers"]:
         imp = s["impact"]
         lost = "; ".join(f"{t['buyer']['label']}: {', '.join(t['towers'])}" for t in imp["towers_lost"]) or "no tower left uncovered"
+        lost += _more(imp.get("more_towers_lost", 0))
         risk = ", ".join(_fmt_money(m) for m in imp["value_at_risk"]) or "value unknown"
         L.append(f"| {s['centrality']['rank']} | {esc(s['label'])} | {len(s['buyers'])} | {s['contracts']} | "
                  f"{esc(', '.join(s['towers']) or '—')} | {esc(', '.join(_fmt_money(m) for m in s['known_value']) or 'unknown')} "
@@ -487,24 +614,29 @@ def render_markdown(report: dict) -> str:
     for group in report["contracts_by_status"]:
         L.append(f"- **{group['status']}**: " + "; ".join(
             esc(c["label"]) + (f" (ends {c['end_date']})" if c["end_date"] else
-                               f" ({c['duration']})" if c["duration"] else "") for c in group["contracts"]))
-    L += ["", "## Framework routes", ""]
+                               f" ({c['duration']})" if c["duration"] else "") for c in group["contracts"])
+            + _more(group.get("more", 0)))
+    L += ["", "## Framework routes", "", *lead("frameworks")]
     for f in report["frameworks"]:
         ceiling = f" — ceiling {_fmt_money(f['ceiling'])}" if f["ceiling"] else ""
-        L.append(f"- {esc(f['label'])}{_refs(f['sources'])}{ceiling}; suppliers: "
-                 f"{esc(', '.join(s['label'] for s in f['suppliers']) or 'not stated')}; open to: "
-                 f"{esc(', '.join(o['label'] for o in f['open_to']) or 'not stated')}; call-offs: "
-                 f"{esc(', '.join(c['label'] for c in f['call_offs']) or 'none recorded')}")
+        more = f.get("more", {})
+        listed = {key: esc(", ".join(x["label"] for x in f[key]) or none) + _more(more.get(key, 0))
+                  for key, none in (("suppliers", "not stated"), ("open_to", "not stated"), ("call_offs", "none recorded"))}
+        L.append(f"- {esc(f['label'])}{_refs(f['sources'])}{ceiling}; suppliers: {listed['suppliers']}; "
+                 f"open to: {listed['open_to']}; call-offs: {listed['call_offs']}")
     gaps = report["data_gaps"]
-    L += ["", "## Data gaps and caveats", "",
-          f"- No known value: {esc(', '.join(c['label'] for c in gaps['no_value']) or 'none')}",
-          f"- No known date or duration: {esc(', '.join(c['label'] for c in gaps['no_date']) or 'none')}",
-          f"- No service tower: {esc(', '.join(c['label'] for c in gaps['no_tower']) or 'none')}"]
+    left = report.get("omitted", {})
+    L += ["", "## Data gaps and caveats", ""]
+    for key, what in (("no_value", "No known value"), ("no_date", "No known date or duration"),
+                      ("no_tower", "No service tower")):
+        L.append(f"- {what}: {esc(', '.join(c['label'] for c in gaps[key]) or 'none')}{_more(left.get(key, 0))}")
     for d in gaps["disagreements"]:
         L.append(f"- Sources differ on {esc(d['label'])}: " + " / ".join(
             f"\u201c{esc(c['statement'])}\u201d{_refs(c['sources'])}" for c in d["claims"]))
+    if "disagreements" in notes:
+        L.append(f"- {notes['disagreements']}")
     L += [f"- {c}" for c in report["caveats"]]
-    L += ["", "## Sources", ""]
+    L += ["", "## Sources", "", *lead("sources")]
     L += [f"[^{s['n']}]: {esc(s['title'])} — {esc(s['publisher'] or 'publisher unknown')}"
           + (" (reference data)" if s["reference_data"] else "") for s in report["sources"]]
     return "\n".join(L) + "\n"
@@ -567,8 +699,10 @@ def _svg_bar(labels: list[str], values: list[float], title: str, xlabel: str) ->
     return "\n".join(out)
 
 
-def render_html(report: dict) -> str:
-    """Self-contained HTML: autoescaped, charts as inline SVG, readable printed."""
+def render_html(report: dict, rows: int | None = ROWS) -> str:
+    """Self-contained HTML: autoescaped, charts as inline SVG, readable printed; each
+    listing shows at most ``rows`` items (see :func:`abridge`; None: everything), the
+    charts are of every supplier."""
     from jinja2 import Environment, PackageLoader, select_autoescape
     from markupsafe import Markup
 
@@ -587,4 +721,7 @@ def render_html(report: dict) -> str:
     env = Environment(loader=PackageLoader("graph", "templates"), autoescape=select_autoescape(["html"]))
     env.filters["money"] = _fmt_money
     env.filters["pct"] = lambda v: f"{v:.0%}"
-    return env.get_template("report.html").render(report=report, charts=charts)
+    env.filters["more"] = _more
+    report = abridge(report, rows)
+    return env.get_template("report.html").render(report=report, charts=charts, notes=_notes(report),
+                                                  left=report.get("omitted", {}))

@@ -6,7 +6,6 @@ council spend files with different headers and encodings.
 """
 
 import json
-from pathlib import Path
 
 import pytest
 import rdflib

@@ -161,6 +161,64 @@ def test_markdown_footnotes_resolve(report):
     assert refs == defs and refs
 
 
+def test_markdown_and_html_abridge_long_listings_and_say_how_many_more(report, tmp_path):
+    # the bundled report's buyers hold 2, 1, 1, 1, 9 and 1 counted contracts; 7 suppliers;
+    # 4 awarded and 9 live contracts; 10 with no known value, 9 with no date, 3 no tower;
+    # 3 facts that sources describe differently
+    md = render_markdown(report, rows=2)
+    assert "Abridged: each listing shows at most 2 items" in md
+    assert re.findall(r"^### (.+)$", md, re.M) == ["London Borough of Bromley", "Metropolitan Police Service"]
+    assert "The 2 buyers with the most counted contracts, of 6." in md
+    assert md.count("…and 7 more contracts.") == 1  # the Met's 9, less the 2 shown; Bromley's 2 all shown
+    assert "The 2 most central suppliers, of 7." in md
+    assert len(re.findall(r"^\| \d+ \| ", md, re.M)) == 2
+    status = dict(re.findall(r"^- \*\*(\w[\w ]*)\*\*: (.*)$", md, re.M))
+    assert status["live"].endswith("…and 7 more") and status["live"].count(";") == 1
+    assert status["awarded"].endswith("…and 2 more") and not status["planned"].endswith("more")
+    assert re.search(r"^- No known value: [^;]+ …and 8 more$", md, re.M)
+    assert re.search(r"^- No service tower: .+ …and 1 more$", md, re.M)
+    assert "- …and 1 more fact described differently by different sources." in md
+    # the sources listed are those the shown rows cite, under the JSON report's numbers
+    refs = set(re.findall(r"\[\^(\d+)\](?!:)", md))
+    defs = dict(re.findall(r"^\[\^(\d+)\]: (.+?) —", md, re.M))
+    assert refs == set(defs)
+    assert all(report["sources"][int(n) - 1]["title"] == title for n, title in defs.items())
+    one = render_markdown(report, rows=1)  # the Met's first contract, one framework, one disagreement
+    assert "The 3 sources cited above, of 5." in one
+    assert set(re.findall(r"\[\^(\d+)\](?!:)", one)) == set(re.findall(r"^\[\^(\d+)\]:", one, re.M))
+    # the longest listing holds 10 (no known value): from 10 rows, the full rendering as before
+    assert render_markdown(report, rows=10) == render_markdown(report, rows=None)
+    assert "Abridged" not in render_markdown(report, rows=10)
+    assert re.search(r"^- No known value: .+ …and 1 more$", render_markdown(report, rows=9), re.M)
+
+    out = tmp_path / "short.html"
+    out.write_text(render_html(report, rows=2))
+    with open_page(out) as (page, requests, errors, dialogs):
+        assert errors == [] and [r for r in requests if not r.startswith("file://")] == []
+        assert page.locator("h3").all_inner_texts() == ["London Borough of Bromley", "Metropolitan Police Service"]
+        assert page.locator("#buyers ~ table").first.locator("tbody tr").count() == 2
+        assert page.locator("text=…and 7 more contracts.").count() == 1
+        assert page.locator("svg").count() == 2  # the charts are of every supplier
+        listed = page.locator("#sources ~ ol li")
+        shown = {int(v): t for v, t in zip(listed.evaluate_all("els => els.map(e => e.value)"),
+                                           listed.all_inner_texts())}
+        assert {int(h.split("-")[1]) for h in page.locator("sup a").evaluate_all(
+            "els => els.map(e => e.getAttribute('href'))")} == set(shown)
+        assert all(t.startswith(report["sources"][n - 1]["title"]) for n, t in shown.items())
+
+
+def test_rows_is_for_the_renderings_people_read(runner):
+    result = runner.invoke(cli, ["report", "--format", "json", "--rows", "5"])
+    assert result.exit_code == 2 and "the JSON report always lists everything" in result.output
+    full = runner.invoke(cli, ["report", "--format", "md", "--rows", "0"]).output
+    short = runner.invoke(cli, ["report", "--format", "md", "--rows", "1"]).output
+    assert "Abridged" not in full and full.count("\n### ") == 6
+    assert "at most 1 item," in short and short.count("\n### ") == 1
+    assert "default 100" in runner.invoke(cli, ["report", "--help"]).output
+    from graph.report import ROWS
+    assert ROWS == 100
+
+
 #: Figures whose documents are not their contracts': k1's figure comes from notice B, k2's
 #: from notices A and B, k3's names none; k4 has two figures, one from each; k5's is a blank
 #: node, whose documents the projection cannot tell apart from other blank nodes'.

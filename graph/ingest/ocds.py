@@ -37,7 +37,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..errors import InputError, ParseError
 from ..namespaces import CUR, EPO, PROV, SG
-from .rdfout import TripleSink, slug, uri
+from .rdfout import TripleSink, uri
 from .resolve import Resolver, normalise_org_name
 
 __all__ = ["ingest_ocds", "iter_releases", "TowerMapper", "IngestResult"]

@@ -20,14 +20,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Callable
 
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from ..errors import InputError
 from ..namespaces import CUR, EPO, PROV, SG
-from .rdfout import TripleSink, slug, uri
+from .rdfout import TripleSink, uri
 from .resolve import Resolver, normalise_org_name
 
 __all__ = ["COLUMN_ALIASES", "ingest_spend_csv", "SpendResult", "parse_amount", "parse_date", "is_redacted"]
