@@ -106,19 +106,26 @@ def validate(obj: Ctx, paths, fmt):
 
 @cli.command()
 @format_option(["table", "json"], "table")
+@click.option("--rows", type=click.IntRange(min=0), default=None, metavar="N",
+              help="table: show at most N items in each listing (default 100; the sources behind the most "
+                   "entities, the first contracts of each gap), saying how many more; 0: everything. JSON "
+                   "always lists everything.")
 @click.pass_obj
-def stats(obj: Ctx, fmt):
+def stats(obj: Ctx, fmt, rows):
     """Counts by kind, contracts by status, sources, and contracts with no known value,
     date or tower.
 
     Example: supplier-graph stats --format json
     """
+    if fmt == "json" and rows is not None:
+        raise click.UsageError("--rows abridges the table; JSON always lists everything")
     from .stats import format_stats, graph_stats
+    from .tables import ROWS
     result = graph_stats(obj.store())
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
-        click.echo(format_stats(result))
+        click.echo(format_stats(result, ROWS if rows is None else rows or None))
 
 
 @cli.command()

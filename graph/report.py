@@ -22,7 +22,7 @@ from .namespaces import sparql_prefixes
 from .parallel import in_background, in_process
 from .projection import load_contracts, project, supply_pairs
 from .store import Store
-from .tables import money
+from .tables import ROWS, money
 
 __all__ = ["SCHEMA_ID", "ROWS", "build_report", "abridge", "iter_json", "render_json", "render_markdown",
            "render_html"]
@@ -31,10 +31,6 @@ SCHEMA_ID = "https://w3id.org/supplier-graph/report/v1"
 
 #: The report lists this many pairs of buyers that share suppliers, those sharing the most.
 SHARED_PAIRS_LISTED = 100
-
-#: Markdown and HTML show at most this many items in each listing (``report --rows``);
-#: JSON lists everything.
-ROWS = 100
 
 #: From this many buyer–supplier edges, the supplier side is computed in a forked child and
 #: betweenness in an interpreter of its own.

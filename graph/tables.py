@@ -6,7 +6,11 @@ import csv
 import io
 import json
 
-__all__ = ["render", "money"]
+__all__ = ["render", "money", "ROWS"]
+
+#: Listings for reading (the report in Markdown and HTML, the stats table) show at most this
+#: many items each by default (``--rows``); JSON lists everything.
+ROWS = 100
 
 
 def money(amount: float | None, currency: str = "GBP") -> str:

@@ -70,6 +70,19 @@ def tiny_store(tiny_path):
     return MemoryStore(load_graph([tiny_path, *ontology_paths()]))
 
 
+def store_of(tmp_path: Path, turtle: str, engine: str):
+    """``turtle`` and the ontology in a store of one engine: rdflib in memory ("memory") or
+    Oxigraph in memory ("oxigraph"), for a test that runs its queries on both."""
+    from graph.store import OxigraphStore
+    path = tmp_path / "data.ttl"
+    path.write_text(turtle, encoding="utf-8")
+    if engine == "memory":
+        return MemoryStore(load_graph([path, *ontology_paths()]))
+    store = OxigraphStore()
+    store.load([path, *ontology_paths()])
+    return store
+
+
 @pytest.fixture
 def runner():
     return CliRunner()

@@ -12,7 +12,7 @@ from graph.store import MemoryStore, load_graph, ontology_paths
 
 from analytics_fixture import ANALYTICS
 from browser import open_page
-from conftest import ROOT
+from conftest import ROOT, store_of
 
 SCHEMA = json.loads((ROOT / "graph" / "schemas" / "report.schema.json").read_text())
 
@@ -246,15 +246,7 @@ FIGURE_SOURCES = """
 
 @pytest.mark.parametrize("engine", ["memory", "oxigraph"])
 def test_a_figure_cites_the_documents_it_was_derived_from(tmp_path, engine):
-    from graph.store import OxigraphStore
-    path = tmp_path / "figures.ttl"
-    path.write_text(ANALYTICS + FIGURE_SOURCES)
-    if engine == "memory":
-        store = MemoryStore(load_graph([path, *ontology_paths()]))
-    else:
-        store = OxigraphStore()
-        store.load([path, *ontology_paths()])
-    data = build_report(store)
+    data = build_report(store_of(tmp_path, ANALYTICS + FIGURE_SOURCES, engine))
     n = {s["title"]: s["n"] for s in data["sources"]}
     rows = {c["label"]: c for b in data["buyers"] for c in b["contracts"]}
     figures = {k: [(f["amount"], f["kind"], f["sources"]) for f in rows[k]["figures"]] for k in ("k1", "k2", "k3", "k4", "k5")}
