@@ -104,12 +104,26 @@ def validate(obj: Ctx, paths, fmt):
     sys.exit(0 if report.conforms else 1)
 
 
+def rows_option(form: str, which: str):
+    """``--rows N``: the most items each listing of the ``form`` output shows (``which``
+    says which are kept); JSON always lists everything."""
+    return click.option("--rows", type=click.IntRange(min=0), default=None, metavar="N",
+                        help=f"{form}: show at most N items in each listing (default 100; {which}), saying "
+                             f"how many more; 0: everything. JSON always lists everything.")
+
+
+def shown_rows(fmt: str, rows: int | None, form: str) -> int | None:
+    """What ``--rows`` asks of a rendering for people: None for everything. Given with
+    ``--format json`` it is a usage error (exit 2), before any work is done."""
+    if fmt == "json" and rows is not None:
+        raise click.UsageError(f"--rows abridges the {form}; JSON always lists everything")
+    from .tables import ROWS
+    return ROWS if rows is None else rows or None
+
+
 @cli.command()
 @format_option(["table", "json"], "table")
-@click.option("--rows", type=click.IntRange(min=0), default=None, metavar="N",
-              help="table: show at most N items in each listing (default 100; the sources behind the most "
-                   "entities, the first contracts of each gap), saying how many more; 0: everything. JSON "
-                   "always lists everything.")
+@rows_option("table", "the sources behind the most entities, the first contracts of each gap")
 @click.pass_obj
 def stats(obj: Ctx, fmt, rows):
     """Counts by kind, contracts by status, sources, and contracts with no known value,
@@ -117,22 +131,21 @@ def stats(obj: Ctx, fmt, rows):
 
     Example: supplier-graph stats --format json
     """
-    if fmt == "json" and rows is not None:
-        raise click.UsageError("--rows abridges the table; JSON always lists everything")
+    rows = shown_rows(fmt, rows, "table")
     from .stats import format_stats, graph_stats
-    from .tables import ROWS
     result = graph_stats(obj.store())
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
-        click.echo(format_stats(result, ROWS if rows is None else rows or None))
+        click.echo(format_stats(result, rows))
 
 
 @cli.command()
 @click.argument("name")
 @format_option(["text", "json"], "text")
+@rows_option("text", "the first of each relation, figure and claim")
 @click.pass_obj
-def show(obj: Ctx, name, fmt):
+def show(obj: Ctx, name, fmt, rows):
     """One entity: its relations, figures, claims and the sources for each.
 
     NAME is a label, an alias, a local id or an IRI, in any case ("the Met", "MPS",
@@ -140,6 +153,7 @@ def show(obj: Ctx, name, fmt):
 
     Example: supplier-graph show "Metropolitan Police Service"
     """
+    rows = shown_rows(fmt, rows, "text")
     from .entity import describe, format_description
     from .lookup import resolve
     store = obj.store()
@@ -147,7 +161,7 @@ def show(obj: Ctx, name, fmt):
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
-        click.echo(format_description(result))
+        click.echo(format_description(result, rows))
 
 
 @cli.command()
@@ -409,10 +423,7 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
               help="json (a documented schema), md (Markdown) or html (self-contained, with charts).")
 @click.option("--buyer", default=None, help="Narrow the report to one buyer (a name, alias or IRI).")
 @click.option("--include-inactive", is_flag=True, help="Count cancelled and ended contracts too.")
-@click.option("--rows", type=click.IntRange(min=0), default=None, metavar="N",
-              help="md and html: show at most N items in each listing (default 100; the largest buyers, the "
-                   "most central suppliers, the first of the rest), saying how many more; 0: everything. "
-                   "JSON always lists everything.")
+@rows_option("md and html", "the largest buyers, the most central suppliers, the first of the rest")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
 @click.pass_obj
 def report(obj: Ctx, fmt, buyer, include_inactive, rows, out):
@@ -421,10 +432,9 @@ def report(obj: Ctx, fmt, buyer, include_inactive, rows, out):
 
     Example: supplier-graph report --format html --out report.html
     """
-    if fmt == "json" and rows is not None:
-        raise click.UsageError("--rows abridges md and html; the JSON report always lists everything")
+    rows = shown_rows(fmt, rows, "md and html reports")
     from .lookup import resolve
-    from .report import ROWS, build_report, iter_json, render_html, render_markdown
+    from .report import build_report, iter_json, render_html, render_markdown
     store = obj.store()
     data = build_report(store, buyer=resolve(store, buyer) if buyer else None, include_inactive=include_inactive,
                         keep=obj.kept)
@@ -433,7 +443,7 @@ def report(obj: Ctx, fmt, buyer, include_inactive, rows, out):
         _emit(iter_json(data), out)
     else:
         render = {"md": render_markdown, "html": render_html}[fmt]
-        _emit(render(data, ROWS if rows is None else rows or None), out)
+        _emit(render(data, rows), out)
 
 
 @cli.command()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .lookup import Entity, iri_ref, labels
 from .namespaces import PREFIXES, sparql_prefixes
 from .store import Store
-from .tables import money
+from .tables import ROWS, money
 
 __all__ = ["describe", "format_description", "INVERSE_LABELS"]
 
@@ -147,13 +147,43 @@ def describe(store: Store, entity: Entity) -> dict:
     }
 
 
-def format_description(d: dict) -> str:
-    """The text form of :func:`describe`, with numbered source references."""
+def format_description(d: dict, rows: int | None = ROWS) -> str:
+    """The text form of :func:`describe`, with numbered source references. Each relation,
+    and the figures, claims and evidence, show at most ``rows`` items (None: all) and say
+    how many more there are; the sources listed are then those the shown lines cite,
+    under the numbers the full listing gives them.
+
+    >>> d = {"label": "Acme", "iri": "http://example.org/acme", "kinds": [], "alt_labels": [],
+    ...      "attributes": [], "figures": [], "claims": [], "evidence": [], "own_sources": [],
+    ...      "relations": [{"relation": "supplies under", "label": f"c{i}", "sources": [f"s{i}"]} for i in (1, 2, 3)],
+    ...      "sources": [{"iri": f"s{i}", "title": f"Notice {i}", "publisher": "P", "reference_data": False}
+    ...                  for i in (1, 2, 3)]}
+    >>> print(format_description(d, rows=2))
+    Acme
+      <http://example.org/acme>
+    <BLANKLINE>
+    supplies under:
+      c1  [1]
+      c2  [2]
+      …and 1 more
+    <BLANKLINE>
+    sources (the 2 cited above, of 3):
+      [1] Notice 1 — P
+      [2] Notice 2 — P
+    """
     order = {s["iri"]: n for n, s in enumerate(d["sources"], 1)}
+    cited: set[str] = set()
 
     def refs(srcs: list[str]) -> str:
+        cited.update(srcs)
         nums = sorted({order[s] for s in srcs if s in order})
         return ("  [" + ", ".join(map(str, nums)) + "]") if nums else ""
+
+    def listed(items: list) -> list:
+        return items[:rows] if rows else items
+
+    def more(items: list) -> list[str]:
+        return [f"  …and {len(items) - rows:,} more"] if rows and len(items) > rows else []
 
     lines = [d["label"], f"  <{d['iri']}>"]
     if d["kinds"]:
@@ -171,29 +201,36 @@ def format_description(d: dict) -> str:
     for rel, items in groups.items():
         lines.append("")
         lines.append(f"{rel}:")
-        for r in items:
+        for r in listed(items):
             lines.append(f"  {r['label']}{refs(r['sources'])}")
+        lines += more(items)
     if d["figures"]:
         lines.append("")
         lines.append("figures:")
-        for f in d["figures"]:
+        for f in listed(d["figures"]):
             extra = "; ".join(x for x in (f["qualifier"], f["applies_to"] and f"for {f['applies_to']}") if x)
             lines.append(f"  {money(f['amount'], f['currency'] or 'GBP')} {f['kind'] or ''}"
                          + (f" ({extra})" if extra else "") + refs(f["sources"]))
+        lines += more(d["figures"])
     if d["claims"]:
         lines.append("")
         lines.append("claims:")
-        for c in d["claims"]:
+        for c in listed(d["claims"]):
             lines.append(f"  {c['statement']}{refs(c['sources'])}")
+        lines += more(d["claims"])
     if d["evidence"]:
         lines.append("")
         lines.append("evidence:")
-        for q in d["evidence"]:
+        for q in listed(d["evidence"]):
             lines.append(f"  \u201c{q}\u201d{refs(d['own_sources'])}")
-    if d["sources"]:
+        lines += more(d["evidence"])
+    abridged = any(rows and len(x) > rows for x in [*groups.values(), d["figures"], d["claims"], d["evidence"]])
+    sources = [s for s in d["sources"] if s["iri"] in cited] if abridged else d["sources"]
+    if sources:
         lines.append("")
-        lines.append("sources:")
-        for s in d["sources"]:
+        lines.append(f"sources (the {len(sources):,} cited above, of {len(d['sources']):,}):"
+                     if len(sources) < len(d["sources"]) else "sources:")
+        for s in sources:
             tag = " (reference data)" if s["reference_data"] else ""
             lines.append(f"  [{order[s['iri']]}] {s['title'] or s['iri']} \u2014 {s['publisher'] or 'publisher unknown'}{tag}")
     return "\n".join(lines)

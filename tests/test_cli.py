@@ -170,6 +170,19 @@ def test_stats_table_abridges_its_listings(runner):
     assert refused.exit_code == 2 and "JSON always lists everything" in refused.output
 
 
+def test_show_abridges_long_relations(runner):
+    # BT supplies under 7 contracts citing sources 1-3; the first two cite only 1 and 2
+    full = runner.invoke(cli, ["show", "BT"]).output
+    short = runner.invoke(cli, ["show", "BT", "--rows", "2"]).output
+    assert full.count("(BT)  [") == 7 and "…and" not in full
+    assert "  Hammersmith and Fulham end user computing and data centre services (BT)  [2]\n  …and 5 more\n" in short
+    assert short.count("(BT)  [") == 2
+    assert "sources (the 2 cited above, of 3):\n  [1] BT Agrees" in short and "[3] London cops" not in short
+    assert runner.invoke(cli, ["show", "BT", "--rows", "0"]).output == full
+    refused = runner.invoke(cli, ["show", "BT", "--format", "json", "--rows", "2"])
+    assert refused.exit_code == 2 and "JSON always lists everything" in refused.output
+
+
 def test_export_nt_is_sorted_and_parses(runner, tmp_path):
     out = tmp_path / "g.nt"
     result = runner.invoke(cli, ["export", "--format", "nt", "--out", str(out)])

@@ -209,7 +209,7 @@ def test_markdown_and_html_abridge_long_listings_and_say_how_many_more(report, t
 
 def test_rows_is_for_the_renderings_people_read(runner):
     result = runner.invoke(cli, ["report", "--format", "json", "--rows", "5"])
-    assert result.exit_code == 2 and "the JSON report always lists everything" in result.output
+    assert result.exit_code == 2 and "JSON always lists everything" in result.output
     full = runner.invoke(cli, ["report", "--format", "md", "--rows", "0"]).output
     short = runner.invoke(cli, ["report", "--format", "md", "--rows", "1"]).output
     assert "Abridged" not in full and full.count("\n### ") == 6
