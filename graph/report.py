@@ -695,6 +695,29 @@ def _svg_bar(labels: list[str], values: list[float], title: str, xlabel: str) ->
     return "\n".join(out)
 
 
+def _group_values(suppliers: list[dict]) -> list[tuple[str, float]]:
+    """Each corporate group's known total value at risk, largest first, one bar per group:
+    named by its member that ranks highest, with its size (every member of a group of
+    eight would otherwise fill the chart with one bar eight times).
+
+    >>> imp = lambda group, v: {"group": [{"iri": g} for g in group],
+    ...                         "value_at_risk": [{"amount": v, "kind": "total"}, {"amount": 1.0, "kind": "annual"}]}
+    >>> _group_values([{"label": "DXC", "impact": imp("abc", 250.0)}, {"label": "BT", "impact": imp("d", 9.0)},
+    ...                {"label": "CSC", "impact": imp("abc", 250.0)}, {"label": "Idle", "impact": imp("e", 0.0)}])
+    [("DXC's group of 3", 250.0), ('BT', 9.0)]
+    """
+    seen: set[tuple] = set()
+    out = []
+    for s in suppliers:  # in order of rank
+        group = tuple(x["iri"] for x in s["impact"]["group"])
+        total = sum(m["amount"] for m in s["impact"]["value_at_risk"] if m["kind"] == "total")
+        if group in seen or not total:
+            continue
+        seen.add(group)
+        out.append((f"{s['label']}'s group of {len(group)}" if len(group) > 1 else s["label"], total))
+    return sorted(out, key=lambda v: -v[1])
+
+
 def render_html(report: dict, rows: int | None = ROWS) -> str:
     """Self-contained HTML: autoescaped, charts as inline SVG, readable printed; each
     listing shows at most ``rows`` items (see :func:`abridge`; None: everything), the
@@ -707,12 +730,10 @@ def render_html(report: dict, rows: int | None = ROWS) -> str:
     if top:
         charts.append(Markup(_svg_bar([s["label"] for s in top], [len(s["buyers"]) for s in top],
                                       "Buyers per supplier", "number of buyers")))
-    valued = [(s["label"], sum(m["amount"] for m in s["impact"]["value_at_risk"] if m["kind"] == "total"))
-              for s in report["suppliers"]]
-    valued = sorted([v for v in valued if v[1]], key=lambda v: -v[1])[:15]
+    valued = _group_values(report["suppliers"])[:15]
     if valued:
         charts.append(Markup(_svg_bar([v[0] for v in valued], [v[1] / 1e6 for v in valued],
-                                      "Known total contract value at risk if the supplier's group failed",
+                                      "Known total contract value at risk if a corporate group failed",
                                       "£ million")))
     env = Environment(loader=PackageLoader("graph", "templates"), autoescape=select_autoescape(["html"]))
     env.filters["money"] = _fmt_money

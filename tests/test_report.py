@@ -154,6 +154,19 @@ def test_bar_chart_draws_each_value_to_scale_and_escapes_names():
     assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
 
 
+def test_value_chart_has_one_bar_per_corporate_group(report):
+    # CSC, DXC Technology and HPE Enterprise Services are one group (£250m, named by DXC, the
+    # only one counted); Sopra Steria £216m; BT £9m; the other four have no known total
+    svg = render_html(report).split("<svg")[2]
+    bars = re.findall(r"<rect [^>]*><title>(.+?): ([\d,.]+)</title>", svg)
+    assert bars == [("DXC Technology&#x27;s group of 3", "250"), ("Sopra Steria", "216"), ("BT", "9")]
+    grouped = json.loads(json.dumps(report))  # CSC counted too: still one bar for the group
+    csc = {**next(s for s in grouped["suppliers"] if s["label"] == "DXC Technology"), "label": "CSC"}
+    grouped["suppliers"].append(csc)
+    svg = render_html(grouped).split("<svg")[2]
+    assert len(re.findall(r"<rect ", svg)) == 3
+
+
 def test_markdown_footnotes_resolve(report):
     md = render_markdown(report)
     refs = set(re.findall(r"\[\^(\d+)\](?!:)", md))
