@@ -38,7 +38,7 @@ _STATUS = """SELECT ?status (SUM(?k) AS ?n) WHERE {
   BIND(COALESCE(?s, "unknown") AS ?status)
 } GROUP BY ?status ORDER BY ?status"""
 
-# The facts are counted per source before the titles join them (8 s on a million
+# The facts are counted per source before the titles join them (6-8 s on a million
 # contracts; 22 s grouping every fact's row by source, title, publisher and flag).
 _SOURCES = """SELECT DISTINCT ?src ?title ?publisher ?ref (COALESCE(?k, 0) AS ?facts) WHERE {
   ?sub rdfs:subClassOf* sg:SourceDocument . ?src rdf:type ?sub .
@@ -49,7 +49,7 @@ _SOURCES = """SELECT DISTINCT ?src ?title ?publisher ?ref (COALESCE(?k, 0) AS ?f
 
 # Only the contracts a gap holds come back, with their labels: MINUS takes away those that
 # have a value, a date or a tower without writing out any of their names. On a million
-# contracts this takes about 32 s; packing every contract's IRI under what it has and
+# contracts this takes 32-37 s; packing every contract's IRI under what it has and
 # subtracting in Python took 82 s, and the labels as many again.
 _GAPS = """SELECT DISTINCT ?what ?c ?label WHERE {
   { ?sub rdfs:subClassOf* sg:Contract . ?c rdf:type ?sub .
