@@ -462,11 +462,15 @@ def abridge(report: dict, rows: int | None = ROWS) -> dict:
     >>> abridge(r, 3) is r, abridge(r, None) is r
     (True, True)
     """
-    if not rows or not _longer_than(report, rows):
+    if not rows:
         return report
+    left_out = 0  # items left out of every listing
 
     def cut(items: list) -> tuple[list, int]:
-        return items[:rows], max(len(items) - rows, 0)
+        nonlocal left_out
+        more = max(len(items) - rows, 0)
+        left_out += more
+        return items[:rows], more
 
     out = dict(report)
     omitted: dict[str, int] = {}
@@ -475,6 +479,7 @@ def abridge(report: dict, rows: int | None = ROWS) -> dict:
         largest = sorted(range(len(buyers)), key=lambda i: (-len(buyers[i]["contracts"]), i))[:rows]
         buyers = [buyers[i] for i in sorted(largest)]
     omitted["buyers"] = len(report["buyers"]) - len(buyers)
+    left_out += omitted["buyers"]
     out["buyers"] = []
     for b in buyers:
         contracts, more = cut(b["contracts"])
@@ -499,6 +504,8 @@ def abridge(report: dict, rows: int | None = ROWS) -> dict:
     for key in ("no_value", "no_date", "no_tower", "disagreements"):
         gaps[key], omitted[key] = cut(report["data_gaps"][key])
     out["data_gaps"] = gaps
+    if not left_out:
+        return report
     cited = {n for b in out["buyers"] for c in b["contracts"]
              for n in [*c["sources"], *(m for f in c["figures"] for m in f["sources"])]}
     cited.update(n for f in out["frameworks"] for n in f["sources"])
@@ -508,16 +515,6 @@ def abridge(report: dict, rows: int | None = ROWS) -> dict:
     out["omitted"] = omitted
     out["rows"] = rows
     return out
-
-
-def _longer_than(report: dict, rows: int) -> bool:
-    """Whether any listing :func:`abridge` cuts holds more than ``rows`` items."""
-    lists = [report["buyers"], report["suppliers"], report["frameworks"],
-             *(report["data_gaps"][k] for k in ("no_value", "no_date", "no_tower", "disagreements")),
-             *(b["contracts"] for b in report["buyers"]), *(g["contracts"] for g in report["contracts_by_status"]),
-             *(s["impact"]["towers_lost"] for s in report["suppliers"]),
-             *(f[k] for f in report["frameworks"] for k in ("suppliers", "open_to", "call_offs"))]
-    return any(len(x) > rows for x in lists)
 
 
 def render_json(report: dict) -> str:
