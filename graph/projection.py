@@ -38,7 +38,7 @@ import networkx as nx
 
 from .namespaces import PREFIXES
 from .sparql import library_text
-from .store import Store
+from .store import QueryBatch, Store
 
 __all__ = ["VIEWS", "Contract", "project", "snapshot", "load_contracts", "supply_pairs", "KINDS"]
 
@@ -92,34 +92,10 @@ class Contract:
         return sum(amounts) if amounts else None
 
 
-def _rows(store: Store, name: str) -> list[tuple]:
-    return store.select_strings(library_text(name, store.engine))
-
-
 #: The snapshot's queries in the order it reads them, which is the order they are asked in:
 #: while the next ones run, the snapshot puts together those that have arrived.
 _QUERIES = ("projection-sources", "projection-contracts", "projection-suppliers", "projection-facets",
             "projection-values", "projection-relations", "projection-nodes")
-
-
-class _Reader:
-    """The named queries' rows by name. Where the store answers concurrently (Oxigraph
-    evaluates a query without holding Python's lock; an endpoint is a server), two run at
-    a time in the background while the snapshot puts together what has arrived."""
-
-    def __init__(self, store: Store, names):
-        self.store, self.pool, self.futures = store, None, {}
-        if getattr(store, "concurrent", False):
-            from concurrent.futures import ThreadPoolExecutor
-            self.pool = ThreadPoolExecutor(max_workers=2)
-            self.futures = {n: self.pool.submit(_rows, store, n) for n in names}
-
-    def __getitem__(self, name: str) -> list[tuple]:
-        return self.futures[name].result() if self.pool else _rows(self.store, name)
-
-    def close(self) -> None:
-        if self.pool:
-            self.pool.shutdown(cancel_futures=True)
 
 
 class _Snapshot:
@@ -133,7 +109,7 @@ class _Snapshot:
     def __init__(self, store: Store):
         self.counted: dict[tuple, list] = {}  # load_contracts's answers by options
         self.paired: dict[tuple, tuple] = {}  # supply_pairs's answers by options
-        rows = _Reader(store, _QUERIES)
+        rows = QueryBatch(store, {name: library_text(name, store.engine) for name in _QUERIES})
         try:
             self._read(rows)
         except BaseException:
@@ -141,7 +117,7 @@ class _Snapshot:
             raise
         # the nodes' labels and kinds are read when first asked for: the contracts, their
         # pairs and betweenness's edge list need none, and are worked out meanwhile
-        self._nodes: _Reader | None = rows
+        self._nodes: QueryBatch | None = rows
 
     def _read_nodes(self) -> None:
         rows, self._nodes = self._nodes, None
@@ -168,7 +144,7 @@ class _Snapshot:
             self._read_nodes()
         return self._kinds
 
-    def _read(self, rows: _Reader) -> None:
+    def _read(self, rows: QueryBatch) -> None:
         from urllib.parse import unquote
         self.sources: dict[str, list[str]] = defaultdict(list)
         # in order of title, so that most holders (one source each) need no sorting after

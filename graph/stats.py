@@ -4,7 +4,7 @@ facts each supports, and the gaps (contracts with no known value or date)."""
 from __future__ import annotations
 
 from .namespaces import sparql_prefixes
-from .store import Store
+from .store import QueryBatch, Store
 from .tables import ROWS
 
 __all__ = ["graph_stats", "format_stats", "COUNTED_CLASSES"]
@@ -66,23 +66,17 @@ _GAPS = """SELECT DISTINCT ?what ?c ?label WHERE {
 }"""
 
 
-def _answers(store: Store, queries: list[str]) -> list[list[tuple]]:
-    """Each query's rows as strings; two at a time where the store answers concurrently
-    (Oxigraph evaluates without holding Python's lock; an endpoint is a server)."""
-    if not getattr(store, "concurrent", False):
-        return [store.select_strings(q) for q in queries]
-    from concurrent.futures import ThreadPoolExecutor
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return list(pool.map(store.select_strings, queries))
-
-
 def graph_stats(store: Store) -> dict:
     """Counts by kind, contracts by status, sources, and data gaps, as plain data."""
     from .namespaces import PREFIXES
     pre = sparql_prefixes()
     # the longest first, so that the others run beside it
-    gap_rows, count_rows, status_rows, source_rows = _answers(store, [
-        pre + _GAPS, pre + _COUNTS % " ".join(c for _, c in COUNTED_CLASSES), pre + _STATUS, pre + _SOURCES])
+    batch = QueryBatch(store, {"gaps": pre + _GAPS, "counts": pre + _COUNTS % " ".join(c for _, c in COUNTED_CLASSES),
+                               "status": pre + _STATUS, "sources": pre + _SOURCES})
+    try:
+        gap_rows, count_rows, status_rows, source_rows = (batch[k] for k in ("gaps", "counts", "status", "sources"))
+    finally:
+        batch.close()
     by_class = {cls: int(n) for cls, n in count_rows}
     counts = {}
     for key, curie in COUNTED_CLASSES:

@@ -29,7 +29,7 @@ from .namespaces import PREFIXES
 __all__ = [
     "bundled_path", "default_data_paths", "data_paths", "ontology_paths", "shapes_path", "expand_paths",
     "rdf_format", "load_graph", "Store", "MemoryStore", "OxigraphStore", "EndpointStore",
-    "SelectResult", "open_store",
+    "SelectResult", "QueryBatch", "open_store",
 ]
 
 _FORMATS = {
@@ -278,6 +278,28 @@ class MemoryStore(Store):
             sender.send((False, str(e)))
         finally:
             sender.close()
+
+
+class QueryBatch:
+    """Several SELECT queries' rows as strings (:meth:`Store.select_strings`), by key.
+    Where the store answers concurrently (Oxigraph evaluates a query without holding
+    Python's lock; an endpoint is a server), two run at a time in the background, in the
+    order given, while the caller works on the rows that have arrived; otherwise each runs
+    when asked for. :meth:`close` drops those not yet started."""
+
+    def __init__(self, store: "Store", queries: dict[str, str]):
+        self.store, self.queries, self.pool, self.futures = store, queries, None, {}
+        if getattr(store, "concurrent", False):
+            from concurrent.futures import ThreadPoolExecutor
+            self.pool = ThreadPoolExecutor(max_workers=2)
+            self.futures = {k: self.pool.submit(store.select_strings, q) for k, q in queries.items()}
+
+    def __getitem__(self, key: str) -> list[tuple]:
+        return self.futures[key].result() if self.pool else self.store.select_strings(self.queries[key])
+
+    def close(self) -> None:
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
 
 
 #: The file in a store's directory that supplier-graph processes lock: shared by those that

@@ -88,11 +88,11 @@ def test_one_snapshot_counts_contracts_once_per_choice_of_options(tiny):
 def test_a_snapshot_reads_node_labels_when_first_asked(tiny, monkeypatch):
     """The contracts, their pairs and betweenness's edge list need no node labels: the
     report starts betweenness while the labels are still being read."""
-    import graph.projection
     from graph.projection import load_contracts, snapshot, supply_pairs
+    from graph.store import QueryBatch
     asked = []
-    rows = graph.projection._rows
-    monkeypatch.setattr(graph.projection, "_rows", lambda store, name: asked.append(name) or rows(store, name))
+    rows = QueryBatch.__getitem__  # the tiny store answers each query when it is asked for
+    monkeypatch.setattr(QueryBatch, "__getitem__", lambda batch, name: asked.append(name) or rows(batch, name))
     snap = snapshot(tiny)
     load_contracts(None, snap=snap)
     supply_pairs(None, snap=snap)
