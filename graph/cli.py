@@ -329,12 +329,6 @@ def centrality(obj: Ctx, view, include_inactive, fmt, out, top):
                  document={**result, "nodes": rows}), out)
 
 
-#: ``shared`` lists every pair of buyers that share a supplier only up to this many pairs:
-#: each takes about 2.4 KB listed (116,672 pairs peaked at 426 MB on 10,000 contracts), and
-#: 100,000 contracts make 10 million pairs, which the system killed the process for.
-SHARED_LISTED_MAX = 1_000_000
-
-
 @cli.command()
 @analysis_options(view=False)
 @click.option("--top", type=click.IntRange(min=1), default=None,
@@ -351,12 +345,7 @@ def shared(obj: Ctx, include_inactive, fmt, out, top):
     from .tables import render
     g = project(obj.store(), "supply", include_inactive=include_inactive)
     if top is None:
-        total, _ = top_shared_pairs(g, limit=1)  # counted without listing them
-        if total > SHARED_LISTED_MAX:
-            raise GraphError(f"{total:,} pairs of buyers share a supplier, too many to list each with its "
-                             f"suppliers (about {total * 2.4e-6:,.0f} GB); use --top N for the N that share "
-                             f"the most")
-        result = shared_suppliers(g)
+        result = shared_suppliers(g)  # above a million pairs: an error that asks for --top
     else:
         total, result = top_shared_pairs(g, limit=top)
         click.echo(f"the {len(result):,} of {total:,} pairs that share the most suppliers", err=True)

@@ -252,10 +252,10 @@ def test_shared_top_lists_the_largest_and_counts_all(runner):
 
 
 def test_shared_asks_for_top_when_there_are_too_many_pairs_to_list(runner, monkeypatch):
-    import graph.cli as cli_module
-    monkeypatch.setattr(cli_module, "SHARED_LISTED_MAX", 11)  # the bundled graph's 11 pairs: listed
+    import graph.analytics.shared as shared_module
+    monkeypatch.setattr(shared_module, "LISTED_MAX", 11)  # the bundled graph's 11 pairs: listed
     assert len(json.loads(runner.invoke(cli, ["shared", "--format", "json"]).stdout)) == 11
-    monkeypatch.setattr(cli_module, "SHARED_LISTED_MAX", 10)
+    monkeypatch.setattr(shared_module, "LISTED_MAX", 10)
     refused = runner.invoke(cli, ["shared", "--format", "csv"])
     assert refused.exit_code == 2 and refused.stdout == ""
     assert refused.stderr.startswith("error: 11 pairs of buyers share a supplier, too many to list")

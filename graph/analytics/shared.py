@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import networkx as nx
 
-__all__ = ["shared_suppliers", "top_shared_pairs"]
+__all__ = ["shared_suppliers", "top_shared_pairs", "LISTED_MAX"]
+
+#: :func:`shared_suppliers` lists every pair only up to this many pairs: each takes about
+#: 2.4 KB listed (116,672 pairs peaked at 426 MB on 10,000 contracts), and 100,000
+#: contracts make 10 million pairs, which the system killed the process for.
+LISTED_MAX = 1_000_000
 
 
 def shared_suppliers(g: nx.Graph) -> list[dict]:
@@ -33,8 +38,11 @@ def shared_suppliers(g: nx.Graph) -> list[dict]:
     >>> [(r["buyers"][0]["label"], r["buyers"][1]["label"], [s["label"] for s in r["suppliers"]])
     ...  for r in shared_suppliers(g)]
     [('A', 'B', ['S']), ('B', 'C', ['T'])]
+
+    Raises :class:`~graph.errors.GraphError` (exit 2 on the command line) above
+    :data:`LISTED_MAX` pairs, counted before any is listed: use :func:`top_shared_pairs`.
     """
-    return top_shared_pairs(g, limit=None)[1]
+    return top_shared_pairs(g, limit=None, max_listed=LISTED_MAX)[1]
 
 
 #: Buyers are multiplied a block at a time, so that a block's products stay near this many entries.
@@ -44,13 +52,15 @@ BLOCK_ENTRIES = 5_000_000
 HUBS = 20
 
 
-def top_shared_pairs(g: nx.Graph, *, limit: int | None = 100, buyer=None) -> tuple[int, list[dict]]:
+def top_shared_pairs(g: nx.Graph, *, limit: int | None = 100, buyer=None,
+                     max_listed: int | None = None) -> tuple[int, list[dict]]:
     """The pairs of buyers that share the most suppliers, and how many pairs share any.
 
     Listing every pair does not scale: one supplier with 5,000 buyers makes 12.5 million
     pairs. This counts them all without listing them and lists the ``limit`` pairs with
     the most shared suppliers, ties by the buyers' labels (``limit=None``: all of them).
-    With ``buyer``, only pairs that include it.
+    With ``buyer``, only pairs that include it. With ``max_listed``, more pairs to list
+    than that raise :class:`~graph.errors.GraphError` once they are counted.
 
     The :data:`HUBS` suppliers with the most buyers are where the pairs are: a hub's
     buyers all share it. Each buyer gets a bit mask of its hubs; the pairs that share a
@@ -163,6 +173,10 @@ def top_shared_pairs(g: nx.Graph, *, limit: int | None = 100, buyer=None) -> tup
         keep(i[at], j[at], v[at])
     v, i, j = (np.concatenate(x) for x in zip(*kept))
     order = np.lexsort((j, i, -v))[:limit]
+    if max_listed is not None and len(order) > max_listed:
+        from ..errors import GraphError
+        raise GraphError(f"{total:,} pairs of buyers share a supplier, too many to list each with its suppliers "
+                         f"(about {len(order) * 2.4e-6:,.0f} GB); use --top N for the N that share the most")
     out = []
     for a, b in zip(i[order].tolist(), j[order].tolist()):
         a, b = buyers[a], buyers[b]
