@@ -39,7 +39,9 @@ class Ctx:
 
     def store(self):
         from .store import open_store
-        return open_store(self.data, store=self.store_spec, endpoint=self.endpoint)
+        store = open_store(self.data, store=self.store_spec, endpoint=self.endpoint)
+        store.notice = lambda message: click.echo(message, err=True)
+        return store
 
 
 def fail(error: GraphError) -> None:
@@ -150,6 +152,8 @@ def show(obj: Ctx, name, fmt, rows):
 
     NAME is a label, an alias, a local id or an IRI, in any case ("the Met", "MPS",
     ":met"). An ambiguous name lists the candidates; an unknown one gets suggestions.
+    On an on-disk store, the first name not spelled exactly as the graph spells it
+    builds an index of the store's names beside it, kept until the store changes.
 
     Example: supplier-graph show "Metropolitan Police Service"
     """

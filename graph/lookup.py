@@ -32,16 +32,16 @@ _MINOR_CLASSES = ("epo:MonetaryValue", "sg:Claim")
 _MINOR_TYPES = {PREFIXES[c.split(":")[0]] + c.split(":")[1] for c in _MINOR_CLASSES}
 
 # Every name ?name of every ?s: its labels, and its local id if it has a type.
-_NAMES = """{ ?s rdfs:label|skos:prefLabel|skos:altLabel|dcterms:title ?name }
-  UNION
-  { ?s a ?anyType . BIND(STRAFTER(STR(?s), STR(:)) AS ?name) FILTER(?name != "") }"""
+_LABELLED = "{ ?s rdfs:label|skos:prefLabel|skos:altLabel|dcterms:title ?name }"
+_LOCAL = """{ ?s a ?anyType . BIND(STRAFTER(STR(?s), STR(:)) AS ?name) FILTER(?name != "") }"""
+_NAMES = f"{_LABELLED}\n  UNION\n  {_LOCAL}"
 
-_INDEX_QUERY = """
-SELECT ?s ?name WHERE {
-  %s
-  FILTER(isIRI(?s))
-}
-""" % _NAMES
+#: The index's names: the labels, and what has a type (its local id is worked out here, as
+#: _LOCAL does, rather than written out beside its IRI). An engine that answers queries at
+#: once runs the two side by side.
+_LABELLED_QUERY = "SELECT ?s ?name WHERE { %s FILTER(isIRI(?s)) }" % _LABELLED
+_TYPED_QUERY = "SELECT ?s WHERE { ?s a ?anyType FILTER(isIRI(?s)) }"
+
 # Kept apart from the index query (a FILTER NOT EXISTS per name is slow on large graphs).
 _SCHEMA_QUERY = """
 SELECT DISTINCT ?s ?t WHERE {
@@ -112,24 +112,74 @@ def iri_ref(iri: str) -> str:
 
 
 def name_index(store: Store) -> dict[str, dict[str, str]]:
-    """Map each normalised name to ``{iri: the name as written}``."""
+    """Map each normalised name to ``{iri: the name as written}``, read into memory (kept
+    on the store object for the process's later lookups). Figures' and claims' IRIs are
+    under a key of their own, left out of partial matches."""
     cached = getattr(store, "_name_index", None)
-    if cached is not None:
-        return cached
+    if cached is None:
+        cached = read_names(store)
+        try:
+            store._name_index = cached
+        except AttributeError:  # pragma: no cover - stores without attributes
+            pass
+    return cached
+
+
+def read_names(store: Store) -> dict[str, dict[str, str]]:
+    """:func:`name_index`'s index, read from the store every time."""
     index: dict[str, dict[str, str]] = {}
     schema: set[str] = set()
     minor: set[str] = set()
     for iri, t in store.select_strings(sparql_prefixes() + _SCHEMA_QUERY):
         (minor if t in _MINOR_TYPES else schema).add(iri)
-    for iri, name in store.iter_strings(sparql_prefixes() + _INDEX_QUERY):  # millions, on a national graph
+    labelled, typed = sparql_prefixes() + _LABELLED_QUERY, sparql_prefixes() + _TYPED_QUERY
+    if store.concurrent:  # what has a type is read while the labels are taken one by one
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            later = pool.submit(store.select_strings, typed)
+            try:
+                _add_names(index, schema, store.iter_strings(labelled))  # millions, on a national graph
+            finally:
+                later.cancel()
+            typed_rows = later.result()
+    else:
+        _add_names(index, schema, store.iter_strings(labelled))
+        typed_rows = store.iter_strings(typed)
+    ns = PREFIXES[""]
+    # STRAFTER(STR(?s), STR(:)): what follows the first occurrence, or nothing
+    _add_names(index, schema, ((iri, local) for (iri,) in typed_rows for local in [iri.partition(ns)[2]] if local))
+    index[_MINOR] = {i: "" for i in minor}
+    return index
+
+
+def _on_disk(store: Store):
+    """The name index kept beside an on-disk store (:mod:`graph.nameindex`), unless the
+    process has read the names into memory already; None for other stores."""
+    if getattr(store, "path", None) is None or hasattr(store, "_name_index"):
+        return None
+    from .nameindex import for_store
+    return for_store(store)
+
+
+def _whole_index(store: Store):
+    """Every name: the on-disk index of an on-disk store, otherwise :func:`name_index`."""
+    table = _on_disk(store)
+    return table if table is not None else name_index(store)
+
+
+def _partial(index, key: str) -> set[str]:
+    """The entities (not figures or claims) with a name that holds ``key`` as whole words."""
+    pattern = re.compile(rf"(^| ){re.escape(key)}( |$)")
+    if hasattr(index, "containing"):
+        return index.containing(key, pattern)
+    minor = index.get(_MINOR, {})
+    return {i for n, iris in index.items() if pattern.search(n) for i in iris if i not in minor}
+
+
+def _add_names(index: dict[str, dict[str, str]], schema: set[str], rows) -> None:
+    for iri, name in rows:
         if iri not in schema:
             _add_name(index, iri, name)
-    index[_MINOR] = {i: "" for i in minor}
-    try:
-        store._name_index = index
-    except AttributeError:  # pragma: no cover - stores without attributes
-        pass
-    return index
 
 
 def _add_name(index: dict[str, dict[str, str]], iri: str, name: str) -> None:
@@ -179,8 +229,7 @@ def resolve(store: Store, name: str) -> Entity:
     if iri is not None:
         if _known(store, iri):
             return Entity(iri, labels(store, [iri])[iri])
-        index = name_index(store)
-        raise EntityNotFound(name, _suggest(index, normalise_name(iri.rsplit("/", 1)[-1])))
+        raise EntityNotFound(name, _suggest(_whole_index(store), normalise_name(iri.rsplit("/", 1)[-1])))
 
     key = normalise_name(name)
     if not key:
@@ -188,7 +237,11 @@ def resolve(store: Store, name: str) -> Entity:
     exact = _spelled(store, name.strip())
     index: dict[str, dict[str, str]] = {}
     if not exact:
-        index = getattr(store, "_name_index", None) or _containing(store, key) or name_index(store)
+        # an on-disk store's index (built the first time) answers at once; otherwise the
+        # names holding the name's words, or all names if none holds them
+        index = _on_disk(store)
+        if index is None:
+            index = getattr(store, "_name_index", None) or _containing(store, key) or name_index(store)
         exact = index.get(key, {})
     if len(exact) == 1:
         iri = next(iter(exact))
@@ -197,17 +250,14 @@ def resolve(store: Store, name: str) -> Entity:
         found = labels(store, sorted(exact))
         raise AmbiguousName(name, sorted(((l, i) for i, l in found.items()), key=lambda c: c[0].lower()))
 
-    pattern = re.compile(rf"(^| ){re.escape(key)}( |$)")
-    minor = index.get(_MINOR, {})
-    partial = {i for n, iris in index.items() if pattern.search(n) for i in iris
-               if i not in minor}
+    partial = _partial(index, key)
     if len(partial) == 1:
         iri = partial.pop()
         return Entity(iri, labels(store, [iri])[iri])
     if partial:
         found = labels(store, sorted(partial))
         raise AmbiguousName(name, sorted(((l, i) for i, l in found.items()), key=lambda c: c[0].lower()))
-    raise EntityNotFound(name, _suggest(name_index(store), key))
+    raise EntityNotFound(name, _suggest(_whole_index(store), key))
 
 
 # The schema's classes in FILTER NOT EXISTS as a FILTER, not VALUES: with VALUES, Oxigraph

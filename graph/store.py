@@ -170,6 +170,9 @@ class Store:
     """
 
     concurrent = False
+    #: a callable given messages for the person running a command (a slow step beginning),
+    #: set by the command line; None: say nothing
+    notice = None
     #: picks engine-specific variants of the library's queries (graph/queries/<engine>/)
     engine: str | None = None
 
@@ -308,6 +311,11 @@ class QueryBatch:
 #: is undefined behaviour; this lets any number of readers in, or one writer.
 LOCK_FILE = "supplier-graph.lock"
 
+#: Files in a store's directory whose names start so hold what supplier-graph worked out
+#: from the store (:mod:`graph.nameindex`), each recording the :meth:`OxigraphStore.state`
+#: it was worked out from. Opening the store for writing deletes them.
+CACHE_PREFIX = "supplier-graph-cache-"
+
 
 def store_lock(path: str | os.PathLike, *, shared: bool) -> int:
     """Lock the on-disk store in ``path`` for reading (``shared``) or writing, without
@@ -358,11 +366,15 @@ class OxigraphStore(Store):
         self._lock: int | None = None
         import pyoxigraph
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
         self._ox = pyoxigraph
         if self.path is None:
             self.store = pyoxigraph.Store()
             return
         self._lock = store_lock(self.path, shared=read_only)
+        if not read_only:  # what was worked out from the store is about to be out of date
+            for cached in self.path.glob(CACHE_PREFIX + "*"):
+                cached.unlink(missing_ok=True)
         try:
             self.store = pyoxigraph.Store.read_only(str(self.path)) if read_only else pyoxigraph.Store(str(self.path))
         except OSError as e:
@@ -380,6 +392,17 @@ class OxigraphStore(Store):
             self._lock = None
 
     __del__ = close
+
+    def state(self) -> str:
+        """What identifies the contents of the on-disk store: a digest of its RocksDB
+        files' names, sizes and modification times. A process that opens the store for
+        writing changes them (RocksDB writes a new log and manifest, even if nothing is
+        added); reading the store, read-only, changes none."""
+        import hashlib
+        files = sorted((e.name, st.st_size, st.st_mtime_ns) for e in os.scandir(self.path)
+                       if e.is_file() and not e.name.startswith(("LOG", "LOCK", "supplier-graph"))
+                       for st in [e.stat()])
+        return hashlib.sha256(repr(files).encode()).hexdigest()
 
     def is_empty(self) -> bool:
         # len() counts every quad (a third of a second at 100,000 contracts); one is enough
