@@ -27,15 +27,25 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import quote
 
+from .cache import cache_file, temporary
 from .store import CACHE_PREFIX
 
 __all__ = ["FILE", "NameTable", "for_store", "build"]
 
-FILE = CACHE_PREFIX + "names.sqlite"
+NAME = "names.sqlite"
+FILE = CACHE_PREFIX + NAME
 
-#: Changes whenever what the index holds, or how names are normalised, changes: an index
-#: written by another version is built again.
 FORMAT = "supplier-graph name index 1"
+
+
+def _format() -> str:
+    """What an index written by this code records: an index written by other code (another
+    way of normalising names, say) is built again."""
+    import hashlib
+    h = hashlib.sha256()
+    for module in ("lookup.py", "nameindex.py"):
+        h.update((Path(__file__).with_name(module)).read_bytes())
+    return f"{FORMAT} {h.hexdigest()}"
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -99,7 +109,7 @@ class NameTable(Mapping):
 
 
 def _open(path: Path, state: str) -> NameTable | None:
-    """The index in ``path`` if it is this version's, of the store in ``state``."""
+    """The index in ``path`` if this code wrote it, of the store in ``state``."""
     if not path.is_file():
         return None
     try:
@@ -107,7 +117,7 @@ def _open(path: Path, state: str) -> NameTable | None:
         meta = dict(table.db.execute("SELECT key, value FROM meta"))
     except sqlite3.Error:  # not an index (or a damaged one): built again
         return None
-    if meta.get("format") != FORMAT or meta.get("state") != state:
+    if meta.get("format") != _format() or meta.get("state") != state:
         table.close()
         return None
     return table
@@ -117,7 +127,7 @@ def build(index: dict[str, dict[str, str]], minor: set[str], path: Path, state: 
     """Write ``index`` (:func:`graph.lookup.name_index`'s, without its figures and claims
     key) and the IRIs of the figures and claims (``minor``) to the SQLite file ``path``,
     for the store in ``state``: to a temporary file first, renamed over ``path``."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp = temporary(path)
     tmp.unlink(missing_ok=True)
     try:
         db = sqlite3.connect(tmp)
@@ -125,7 +135,7 @@ def build(index: dict[str, dict[str, str]], minor: set[str], path: Path, state: 
             db.execute("PRAGMA journal_mode = OFF")  # a new file, renamed into place when whole
             db.execute("PRAGMA synchronous = OFF")
             db.executescript(_SCHEMA)
-            db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("state", state)])
+            db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", _format()), ("state", state)])
             db.executemany("INSERT INTO keys VALUES (?, ?)", enumerate(index, 1))
             db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)",
                            ((n, iri, name, iri in minor)
@@ -151,12 +161,11 @@ def for_store(store) -> NameTable | None:
     table = getattr(store, "_name_table", None)
     if table is not None:
         return table
-    path = getattr(store, "path", None)
-    if path is None or not getattr(store, "read_only", False):
+    file = cache_file(store, NAME)
+    if file is None:
         return None
     from .lookup import _MINOR, read_names
-    state = store.state()
-    file = Path(path) / FILE
+    path, state = file.parent, store.state()
     table = _open(file, state)
     if table is None:
         notice = getattr(store, "notice", None)

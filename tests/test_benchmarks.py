@@ -52,8 +52,11 @@ def test_the_benchmark_tables_every_step_beside_the_naive_path(tmp_path):
         ("tool", "projection (supply view)"), ("tool", "projection + centrality"),
         ("tool", "projection + top 100 shared-supplier pairs"), ("tool", "projection + concentration"),
         ("tool", "projection + impact of the biggest supplier"), ("tool", "`report --format json`"),
+        ("tool", "`report --format json`, snapshot kept"),
         ("tool", "`viz` (whole supply graph)"), ("tool", "`show` of the biggest supplier, name as written"),
-        ("tool", "`show` of it, name in lower case"), ("tool", "`show` of a misspelt name (suggestions, exit 2)"),
+        ("tool", "`show` of it, name in lower case"), ("tool", "`show` of it, name in lower case, names indexed"),
+        ("tool", "`show` of a misspelt name (suggestions, exit 2)"),
+        ("tool", "`show` of a misspelt name (suggestions, exit 2), names indexed"),
         ("naive", "rdflib parse (in memory)"), ("naive", "... + rdflib_to_networkx_multidigraph"),
         ("naive", "... + buyer–supplier graph derived"), ("naive", "... + exact networkx betweenness")]
     assert all(float(r[3]) >= 0 for r in rows)  # every step finished and was timed

@@ -174,3 +174,17 @@ def test_the_command_line_says_when_it_builds_the_index(disk, runner):
                                    f"until the store changes)\nindexed ")
     second = runner.invoke(cli, ["--store", f"oxigraph:{disk}", "show", "metropolitan police service"])
     assert (second.exit_code, second.stderr, second.stdout) == (0, "", first.stdout)
+
+
+def test_an_index_other_code_wrote_is_built_again(disk, monkeypatch):
+    """Say another version normalises names otherwise: its index is not read."""
+    import graph.nameindex
+    from graph.nameindex import NameTable
+    resolve(OxigraphStore(disk, read_only=True), "metropolitan police")
+    monkeypatch.setattr(graph.nameindex, "_format", lambda: "another version")
+    notices = []
+    reading = OxigraphStore(disk, read_only=True)
+    reading.notice = notices.append
+    assert resolve(reading, "metropolitan police").iri == ID + "met"
+    assert notices[0].startswith("indexing the names")
+    assert dict(NameTable(disk / FILE).db.execute("SELECT key, value FROM meta"))["format"] == "another version"

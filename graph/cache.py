@@ -1,0 +1,76 @@
+"""What supplier-graph works out from an on-disk store, kept beside it until the store changes.
+
+Reading a national store is mostly Oxigraph decoding strings: the projection's seven
+queries take 80-120 s on a million contracts, every time, for every command that
+analyses the graph. What a command works out from them depends only on the store's
+contents and on this version of the code, so it is kept in the store's directory
+(``supplier-graph-cache-<name>``) under a key made of both: the store's
+:meth:`~graph.store.OxigraphStore.state` (which any write to the store changes, and
+reading does not) and a digest of the code and queries that worked it out. A file whose
+key differs is ignored and replaced; supplier-graph deletes them all when it opens the
+store for writing; deleting them by hand is always safe.
+
+Only a store opened for reading on disk has a cache: the in-memory store is read afresh
+by each process, and an endpoint's state cannot be seen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from .store import CACHE_PREFIX
+
+__all__ = ["cache_file", "cache_key", "open_kept", "write", "temporary"]
+
+
+def cache_file(store, name: str) -> Path | None:
+    """The file in which ``store`` keeps ``name``; None for a store without a cache."""
+    path = getattr(store, "path", None)
+    if path is None or not getattr(store, "read_only", False):
+        return None
+    return Path(path) / (CACHE_PREFIX + name)
+
+
+def cache_key(store, *parts: str | bytes) -> str:
+    """A digest of the store's state and ``parts`` (the code and queries that work out
+    what is kept)."""
+    h = hashlib.sha256(store.state().encode())
+    for part in parts:
+        h.update(b"\x00" + (part if isinstance(part, bytes) else part.encode()))
+    return h.hexdigest()
+
+
+def open_kept(file: Path, key: str):
+    """``file`` open for reading what it keeps, if it was kept under ``key``; else None."""
+    try:
+        f = open(file, "rb")
+    except OSError:
+        return None
+    if f.readline().rstrip(b"\n") != key.encode():
+        f.close()
+        return None
+    return f
+
+
+def temporary(file: Path) -> Path:
+    """A file beside ``file`` for this process to write before renaming it to ``file``."""
+    return file.with_name(f"{file.name}.{os.getpid()}.tmp")
+
+
+def write(file: Path, key: str, chunks) -> None:
+    """Keep ``chunks`` (bytes) in ``file`` under ``key``: written to a temporary file,
+    then renamed, so that a reader sees a whole file or none. Raises OSError."""
+    tmp = temporary(file)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(key.encode() + b"\n")
+            for chunk in chunks:
+                f.write(chunk)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, file)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,124 @@
+"""The projection's snapshot kept beside an on-disk store is the snapshot the store's
+queries give, until the store changes."""
+
+import pytest
+
+from graph.projection import snapshot
+from graph.store import CACHE_PREFIX, OxigraphStore, default_data_paths
+
+ID = "https://w3id.org/supplier-graph/id/"
+KEPT = CACHE_PREFIX + "snapshot.json"
+
+
+@pytest.fixture()
+def disk(tmp_path):
+    """The bundled graph in an on-disk store; returns its directory."""
+    path = tmp_path / "store"
+    writing = OxigraphStore(path)
+    writing.load(default_data_paths())
+    writing.close()
+    return path
+
+
+def _state(snap) -> dict:
+    return {"contracts": snap.contracts, "sources": dict(snap.sources), "relations": snap.relations,
+            "successor": snap.successor, "labels": snap.labels, "kinds": dict(snap.kinds)}
+
+
+def _queries(monkeypatch) -> list:
+    """The batches of queries the projection asks from now on."""
+    import graph.projection
+    asked = []
+    real = graph.projection.QueryBatch
+
+    def spy(store, queries):
+        asked.append(sorted(queries))
+        return real(store, queries)
+    monkeypatch.setattr(graph.projection, "QueryBatch", spy)
+    return asked
+
+
+def test_the_kept_snapshot_is_the_one_the_queries_give(disk, monkeypatch):
+    asked = _queries(monkeypatch)
+    fresh = snapshot(OxigraphStore(disk, read_only=True))
+    assert not (disk / KEPT).exists()  # kept once read whole: the nodes are read last
+    fresh.labels
+    assert (disk / KEPT).is_file() and len(asked) == 1
+    kept = snapshot(OxigraphStore(disk, read_only=True))
+    assert len(asked) == 1  # no query asked
+    assert _state(kept) == _state(fresh)
+    met = kept.contracts[ID + "contract-met-hosting"]
+    assert met.suppliers == [ID + "csc", ID + "dxc"] and isinstance(met.values[0], tuple)
+    assert all(isinstance(own, tuple) for c in kept.contracts.values() for *_, own in c.values)
+    assert len(kept.contracts) == len(fresh.contracts) > 10
+
+
+def test_reports_from_a_kept_snapshot_are_the_same(disk, runner):
+    from graph.cli import cli
+    args = ["--store", f"oxigraph:{disk}", "report", "--format", "json"]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0 and (disk / KEPT).is_file()
+    second = runner.invoke(cli, args)
+    assert second.exit_code == 0 and second.stdout == first.stdout
+    impact = runner.invoke(cli, ["--store", f"oxigraph:{disk}", "impact", ":dxc", "--format", "json"])
+    memory = runner.invoke(cli, ["impact", ":dxc", "--format", "json"])
+    assert impact.exit_code == 0 and impact.stdout == memory.stdout
+
+
+def test_a_change_to_the_store_is_seen(disk):
+    """Another program adds a contract: the store's state changes, and the kept snapshot,
+    left in place, is not read."""
+    import pyoxigraph as ox
+    snapshot(OxigraphStore(disk, read_only=True)).labels
+    assert (disk / KEPT).is_file()
+    other = ox.Store(str(disk))
+    other.update(f"""PREFIX sg: <https://w3id.org/supplier-graph/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        INSERT DATA {{ <{ID}new-deal> a sg:Contract ; rdfs:label "New deal" ; sg:buyer <{ID}bromley> ;
+                       sg:supplier <{ID}bt> ; sg:status sg:Live . }}""")
+    other.flush()
+    del other
+    assert (disk / KEPT).is_file()
+    snap = snapshot(OxigraphStore(disk, read_only=True))
+    assert snap.contracts[ID + "new-deal"].suppliers == [ID + "bt"]
+
+
+def test_a_damaged_snapshot_is_read_again(disk, monkeypatch):
+    snapshot(OxigraphStore(disk, read_only=True)).labels
+    whole = (disk / KEPT).read_bytes()
+    (disk / KEPT).write_bytes(whole[:len(whole) // 2])
+    asked = _queries(monkeypatch)
+    snap = snapshot(OxigraphStore(disk, read_only=True))
+    assert len(asked) == 1 and ID + "contract-met-hosting" in snap.contracts
+    snap.labels
+    assert (disk / KEPT).read_bytes() == whole
+
+
+def test_opening_the_store_for_writing_deletes_what_is_kept(disk):
+    from graph.lookup import resolve
+    reading = OxigraphStore(disk, read_only=True)
+    snapshot(reading).labels
+    resolve(reading, "metropolitan police")
+    reading.close()
+    assert sorted(p.name for p in disk.glob(CACHE_PREFIX + "*")) == [CACHE_PREFIX + "names.sqlite", KEPT]
+    OxigraphStore(disk).close()
+    assert not list(disk.glob(CACHE_PREFIX + "*"))
+
+
+def test_nothing_is_kept_for_a_store_in_memory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    store = OxigraphStore()
+    store.load(default_data_paths())
+    snapshot(store).labels
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_snapshot_other_code_kept_is_read_again(disk, monkeypatch):
+    import graph.projection
+    snapshot(OxigraphStore(disk, read_only=True)).labels
+    monkeypatch.setattr(graph.projection, "_code", lambda: b"another version")
+    asked = _queries(monkeypatch)
+    snapshot(OxigraphStore(disk, read_only=True)).labels
+    assert len(asked) == 1
+    snapshot(OxigraphStore(disk, read_only=True)).labels
+    assert len(asked) == 1  # kept again, for this code
