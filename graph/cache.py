@@ -55,7 +55,15 @@ def open_kept(file: Path, key: str):
 
 
 def temporary(file: Path) -> Path:
-    """A file beside ``file`` for this process to write before renaming it to ``file``."""
+    """A file beside ``file`` for this process to write before renaming it to ``file``.
+    Those that processes no longer running left (killed while writing) are deleted."""
+    for left in file.parent.glob(f"{file.name}.*.tmp"):
+        try:
+            os.kill(int(left.name.rsplit(".", 2)[1]), 0)
+        except ProcessLookupError:
+            left.unlink(missing_ok=True)
+        except (ValueError, OSError):  # not one of ours, or a process of another user's
+            pass
     return file.with_name(f"{file.name}.{os.getpid()}.tmp")
 
 

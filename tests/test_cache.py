@@ -122,3 +122,17 @@ def test_a_snapshot_other_code_kept_is_read_again(disk, monkeypatch):
     assert len(asked) == 1
     snapshot(OxigraphStore(disk, read_only=True)).labels
     assert len(asked) == 1  # kept again, for this code
+
+
+def test_what_a_killed_process_left_half_written_is_deleted(disk):
+    """A process killed while writing leaves its temporary file; the next one to write
+    deletes it, and leaves alone a file that a running process is writing."""
+    import subprocess
+    import sys
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = disk / f"{KEPT}.{int(gone.stdout)}.tmp"
+    left.write_bytes(b"half")
+    running = disk / f"{KEPT}.1.tmp"  # pid 1 is always running
+    running.write_bytes(b"half")
+    snapshot(OxigraphStore(disk, read_only=True)).labels
+    assert not left.exists() and running.exists() and (disk / KEPT).is_file()
