@@ -4,7 +4,9 @@ A name is a label, an alias (``skos:altLabel``), a local id (``met``), a prefixe
 (``:met``, ``tower:Hosting``) or a full IRI. Matching ignores case, punctuation, "&" vs
 "and" and a leading "the", so "the Met", "MPS" and "Metropolitan Police Service" all find
 the same node; a name spelled exactly as one of the graph's names (or as a local id) is taken
-to mean what that spelling names, which one indexed lookup finds on a graph of any size. A
+to mean what that spelling names, which one indexed lookup finds on a graph of any size.
+Any other spelling is looked for among the graph's names: on an on-disk store, in the
+index of them kept beside it (:mod:`graph.nameindex`); otherwise read from the store. A
 name that matches several entities raises
 :class:`~graph.errors.AmbiguousName` with the candidates; a name that matches none raises
 :class:`~graph.errors.EntityNotFound` with did-you-mean suggestions.

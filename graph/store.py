@@ -312,8 +312,9 @@ class QueryBatch:
 LOCK_FILE = "supplier-graph.lock"
 
 #: Files in a store's directory whose names start so hold what supplier-graph worked out
-#: from the store (:mod:`graph.nameindex`), each recording the :meth:`OxigraphStore.state`
-#: it was worked out from. Opening the store for writing deletes them.
+#: from the store (:mod:`graph.cache`: the projection's snapshot; :mod:`graph.nameindex`),
+#: each recording the :meth:`OxigraphStore.state` it was worked out from. Opening the
+#: store for writing deletes them.
 CACHE_PREFIX = "supplier-graph-cache-"
 
 

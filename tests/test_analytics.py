@@ -348,6 +348,20 @@ def test_impact_group_takes_predecessors(supply):
     assert grouped["value_at_risk"] == {"total": 5_000_000.0}
 
 
+def test_impact_note_names_ten_relatives_and_counts_the_rest(supply):
+    """A national corporate group has hundreds of members: the note names the first ten."""
+    import copy
+    g = copy.deepcopy(supply)
+    for i in range(12):  # "Old" and twelve more predecessors of Acme: thirteen relatives of Acme
+        g.add_node(E + f"p{i:02}", label=f"P{i:02}", kind="supplier")
+        g.graph["lineage"].append((E + f"p{i:02}", E + "acme"))
+    note = failure_impact(g, E + "acme")["notes"][0]
+    assert note == ("Acme has corporate predecessors or successors (Old, P00, P01, P02, P03, P04, P05, P06, P07, "
+                    "P08 and 3 more); include them with group=True (--group).")
+    assert failure_impact(supply, E + "acme")["notes"] == [
+        "Acme has corporate predecessors or successors (Old); include them with group=True (--group)."]
+
+
 def test_impact_counts_cancelled_only_when_asked(tiny):
     assert failure_impact(project(tiny), E + "zeta")["value_at_risk"] == {"total": 1_000_000.0}
     with_inactive = failure_impact(project(tiny, include_inactive=True), E + "zeta")

@@ -10,6 +10,9 @@ from ..errors import EntityNotFound
 
 __all__ = ["failure_impact", "corporate_group", "impact_index"]
 
+#: A note names at most this many of a supplier's corporate relatives, and counts the rest.
+NOTE_NAMES = 10
+
 
 def _groups(g: nx.Graph) -> dict:
     """Each supplier with predecessors or successors -> its sorted corporate group."""
@@ -159,9 +162,11 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | 
     notes = []
     relatives = [s for s in kin if s != supplier]
     if relatives and not group:
-        notes.append(f"{label(supplier)} has corporate predecessors or successors ("
-                     + ", ".join(label(s) for s in relatives)
-                     + "); include them with group=True (--group).")
+        named = ", ".join(label(s) for s in relatives[:NOTE_NAMES])
+        if len(relatives) > NOTE_NAMES:  # a national group has hundreds of members
+            named += f" and {len(relatives) - NOTE_NAMES:,} more"
+        notes.append(f"{label(supplier)} has corporate predecessors or successors ({named}); "
+                     f"include them with group=True (--group).")
     if not buyers:
         notes.append("no counted contract names this supplier; where a contract names both a company "
                      "and its successor, the successor holds it")
