@@ -601,11 +601,19 @@ def synth(contracts, seed, out):
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--store", "store_spec", required=True, metavar="oxigraph:DIR", help="The on-disk store to build.")
 @click.option("--no-ontology", is_flag=True, help="Do not add the ontology (it is added by default).")
-def load(files, store_spec, no_ontology):
+@click.option("--prepare", is_flag=True,
+              help="Then read what later commands would read first and keep it beside the store: the "
+                   "projection's snapshot and the index of names (on a million contracts, about 4 "
+                   "minutes more here, saved from the first report and the first lookup).")
+def load(files, store_spec, no_ontology, prepare):
     """Bulk-load RDF files into a persistent Oxigraph store once; afterwards every
     command reads it with --store oxigraph:DIR and starts at once.
 
-    Example: supplier-graph load synth.nt --store oxigraph:./store
+    Loading deletes what commands kept beside the store (the projection's snapshot,
+    the index of names): the first command to need either reads the store again, or
+    --prepare does it now.
+
+    Example: supplier-graph load synth.nt --store oxigraph:./store --prepare
     """
     from .store import OxigraphStore, data_paths
     kind, _, location = store_spec.partition(":")
@@ -616,9 +624,28 @@ def load(files, store_spec, no_ontology):
     total = sum(os.path.getsize(p) for p in paths)
     with click.progressbar(length=total, label="loading", file=sys.stderr,
                            show_pos=False, item_show_func=lambda _: None) as bar:
-        count = store.load(paths, progress=bar.update)
+        count = store.load(paths, progress=bar.update, compact=False)
+    import time
+    started = time.perf_counter()
+    click.echo("compacting the store (so that every later query reads it faster)", err=True)
+    store.compact()
     store.close()
-    click.echo(f"{location}: {count:,} triples", err=True)
+    click.echo(f"{location}: {count:,} triples (compacted in {time.perf_counter() - started:.1f} s)", err=True)
+    if prepare:
+        from .cache import cache_file
+        from .nameindex import for_store
+        from .projection import snapshot
+        started = time.perf_counter()
+        reading = OxigraphStore(location, read_only=True)
+        reading.notice = lambda message: click.echo(message, err=True)
+        snapshot(reading).labels  # read whole, so kept
+        if cache_file(reading, "snapshot.json").is_file():
+            click.echo(f"kept the projection's snapshot in {time.perf_counter() - started:.1f} s", err=True)
+        else:
+            click.echo(f"cannot keep the projection's snapshot in {location}; each command will read the store",
+                       err=True)
+        for_store(reading)
+        reading.close()
 
 
 def main() -> None:

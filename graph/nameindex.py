@@ -112,10 +112,13 @@ def _open(path: Path, state: str) -> NameTable | None:
     """The index in ``path`` if this code wrote it, of the store in ``state``."""
     if not path.is_file():
         return None
+    table = None
     try:
         table = NameTable(path)
         meta = dict(table.db.execute("SELECT key, value FROM meta"))
     except sqlite3.Error:  # not an index (or a damaged one): built again
+        if table is not None:
+            table.close()
         return None
     if meta.get("format") != _format() or meta.get("state") != state:
         table.close()

@@ -409,8 +409,9 @@ class OxigraphStore(Store):
         # len() counts every quad (a third of a second at 100,000 contracts); one is enough
         return next(iter(self.store.quads_for_pattern(None, None, None)), None) is None
 
-    def load(self, files: Iterable[str | os.PathLike], *, progress=None) -> int:
+    def load(self, files: Iterable[str | os.PathLike], *, progress=None, compact: bool = True) -> int:
         """Bulk-load RDF files with Oxigraph's own parsers; returns the triples stored.
+        On disk the store is then compacted (:meth:`compact`), unless ``compact`` is false.
 
         Files are first parsed by :func:`load_graph`'s checks only on error: Oxigraph's
         message is turned into ``path:line:col``.
@@ -435,7 +436,19 @@ class OxigraphStore(Store):
                 raise InputError(f"{f}: cannot read: {e}") from e
         if self.path is not None:
             self.store.flush()
+            if compact:
+                self.compact()
         return len(self.store)
+
+    def compact(self) -> None:
+        """Merge the files of the on-disk store (Oxigraph's ``optimize()``, a full RocksDB
+        compaction). A bulk load of a national graph leaves files that overlap, and every
+        lookup then searches each of them: on a million contracts, a query reading every
+        contract's supplier took 81 s before compaction and 14.6 s after (compacting took
+        40 s); on 100,000 contracts, 0.9 s either way (3.8 s to compact). Readers open the
+        store read-only and never compact it, so loading does."""
+        if self.path is not None:
+            self.store.optimize()
 
     def _term(self, t):
         ox = self._ox

@@ -136,3 +136,23 @@ def test_what_a_killed_process_left_half_written_is_deleted(disk):
     running.write_bytes(b"half")
     snapshot(OxigraphStore(disk, read_only=True)).labels
     assert not left.exists() and running.exists() and (disk / KEPT).is_file()
+
+
+def test_load_prepare_keeps_what_the_first_commands_would_read(tmp_path, runner, monkeypatch):
+    from graph.cli import cli
+    from graph.store import bundled_path
+    path = tmp_path / "store"
+    loaded = runner.invoke(cli, ["load", str(bundled_path("data", "triples.ttl")), "--store", f"oxigraph:{path}",
+                                 "--prepare"])
+    assert loaded.exit_code == 0, loaded.output
+    assert "kept the projection's snapshot in " in loaded.stderr and "indexed " in loaded.stderr
+    assert sorted(p.name for p in path.glob(CACHE_PREFIX + "*")) == [CACHE_PREFIX + "names.sqlite", KEPT]
+    asked = _queries(monkeypatch)
+    shown = runner.invoke(cli, ["--store", f"oxigraph:{path}", "show", "metropolitan police service"])
+    assert (shown.exit_code, shown.stderr) == (0, "")  # no index to build
+    report = runner.invoke(cli, ["--store", f"oxigraph:{path}", "report", "--format", "json"])
+    assert report.exit_code == 0 and asked == []  # the snapshot was read from the file
+    # loading again deletes both
+    assert runner.invoke(cli, ["load", str(bundled_path("data", "triples.ttl")), "--store",
+                               f"oxigraph:{path}"]).exit_code == 0
+    assert not list(path.glob(CACHE_PREFIX + "*"))

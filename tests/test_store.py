@@ -118,3 +118,20 @@ def test_a_served_store_is_not_loaded_into_until_the_server_stops(store_dir, run
         proc.wait(10)
     assert tmp is None
     assert runner.invoke(cli, ["load", str(extra), "--store", f"oxigraph:{store_dir}"]).exit_code == 0
+
+
+def test_loading_compacts_the_store(tmp_path, runner, monkeypatch):
+    """A bulk load leaves overlapping files that readers, opening the store read-only,
+    never merge: `load`, and a command that loads a new store, compact it once loaded."""
+    from graph.cli import cli
+    from graph.store import OxigraphStore, open_store
+    compacted = []
+    real = OxigraphStore.compact
+    monkeypatch.setattr(OxigraphStore, "compact", lambda self: (compacted.append(self.path), real(self)))
+    result = runner.invoke(cli, ["load", str(bundled_path("data", "triples.ttl")), "--store", f"oxigraph:{tmp_path / 'a'}"])
+    assert result.exit_code == 0 and compacted == [tmp_path / "a"]
+    assert result.stderr.startswith("compacting the store") or "\ncompacting the store" in result.stderr
+    open_store(store=f"oxigraph:{tmp_path / 'b'}").close()  # loads the bundled graph the first time
+    assert compacted == [tmp_path / "a", tmp_path / "b"]
+    open_store(store=f"oxigraph:{tmp_path / 'b'}").close()  # reads it afterwards: nothing to compact
+    assert len(compacted) == 2
