@@ -144,6 +144,8 @@ class _Snapshot:
     _BLOCK = 50_000
 
     def _save(self, file, key) -> None:
+        import math
+
         import orjson
 
         from . import cache
@@ -153,13 +155,16 @@ class _Snapshot:
         def cite(ts) -> list[int]:
             return [number[t] for t in ts]
 
+        def amount(a: float):  # JSON has no NaN or infinity (orjson writes null): kept as text
+            return a if math.isfinite(a) else repr(a)
+
         def lines():
             yield orjson.dumps(["titles", list(number)]) + b"\n"
             contracts = list(self.contracts.values())
             for start in range(0, len(contracts), self._BLOCK):
                 yield orjson.dumps(["contracts", [
                     [c.iri, c.label, c.buyer, c.suppliers, c.status, c.towers,
-                     [[a, cur, k, cite(own)] for a, cur, k, own in c.values], c.duration, c.end_date]
+                     [[amount(a), cur, k, cite(own)] for a, cur, k, own in c.values], c.duration, c.end_date]
                     for c in contracts[start:start + self._BLOCK]]]) + b"\n"
             holders = list(self.sources.items())
             for start in range(0, len(holders), self._BLOCK * 4):
@@ -191,7 +196,7 @@ class _Snapshot:
                 for iri, label, buyer, suppliers, status, towers, values, duration, end_date in items:
                     snap.contracts[iri] = Contract(
                         iri, label, buyer, suppliers, status, towers,
-                        [(a, cur, k, tuple([titles[n] for n in own])) for a, cur, k, own in values],
+                        [(float(a), cur, k, tuple([titles[n] for n in own])) for a, cur, k, own in values],
                         [], duration, end_date)
             elif part == "sources":
                 snap.sources.update((h, [titles[n] for n in ns]) for h, ns in items)

@@ -156,3 +156,28 @@ def test_load_prepare_keeps_what_the_first_commands_would_read(tmp_path, runner,
     assert runner.invoke(cli, ["load", str(bundled_path("data", "triples.ttl")), "--store",
                                f"oxigraph:{path}"]).exit_code == 0
     assert not list(path.glob(CACHE_PREFIX + "*"))
+
+
+def test_figures_json_cannot_write_are_kept(tmp_path):
+    """A figure of NaN or infinity (valid xsd:double, which JSON cannot write) is kept as it was read."""
+    path = tmp_path / "store"
+    writing = OxigraphStore(path)
+    writing.store.update(f"""PREFIX sg: <https://w3id.org/supplier-graph/ontology#>
+        PREFIX epo: <http://data.europa.eu/a4g/ontology#>
+        PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        INSERT DATA {{
+          <{ID}c> a sg:Contract ; rdfs:label "C" ; sg:buyer <{ID}b> ; sg:supplier <{ID}s> ;
+                  sg:value <{ID}v1>, <{ID}v2>, <{ID}v3> .
+          <{ID}v1> epo:hasAmountValue "NaN"^^xsd:double ; sg:valueKind sg:TotalValue .
+          <{ID}v2> epo:hasAmountValue "INF"^^xsd:double ; sg:valueKind sg:AnnualValue .
+          <{ID}v3> epo:hasAmountValue 2.5 ; sg:valueKind sg:TotalValue .
+          sg:TotalValue <http://www.w3.org/2004/02/skos/core#notation> "total" .
+          sg:AnnualValue <http://www.w3.org/2004/02/skos/core#notation> "annual" . }}""")
+    writing.close()
+    fresh = snapshot(OxigraphStore(path, read_only=True))
+    fresh.labels
+    kept = snapshot(OxigraphStore(path, read_only=True))
+    assert kept._nodes is None and (path / KEPT).is_file()  # read from the file
+    assert repr(kept.contracts[ID + "c"].values) == repr(fresh.contracts[ID + "c"].values)
+    assert sorted(repr(a) for a, *_ in kept.contracts[ID + "c"].values) == ["2.5", "inf", "nan"]
