@@ -7,11 +7,12 @@ process (so peak memory, GNU time's maximum RSS, is the step's own) and is timed
 of --repeat runs up to 10,000 contracts and of --large-repeat runs above (the naive path
 runs once above 10,000: it takes minutes a step):
 
-- tool, as a user runs it, on an on-disk Oxigraph store: `load` (bulk load); every named
-  query (one process, each query timed, stopped at --query-timeout); the projection
-  (supply view, read through the seven grouped queries); projection + each analytic
-  (centrality, the 100 pairs of buyers sharing most suppliers, concentration, the impact
-  of the biggest supplier); `report --format json`; `viz` of the supply graph; `show` of
+- tool, as a user runs it, on an on-disk Oxigraph store: `load` (bulk load, then
+  compaction); every named query (one process, each query timed, stopped at
+  --query-timeout); the projection (supply view, read through the seven grouped
+  queries); projection + each analytic (centrality, the 100 pairs of buyers sharing
+  most suppliers, concentration, the impact of the biggest supplier);
+  `report --format json`; `viz` of the supply graph; `show` of
   the biggest supplier by its name as written, in lower case and misspelt. Each as the
   first command after a load runs it, with nothing kept beside the store (each run
   deletes the `supplier-graph-cache-*` files first); the report and the lookups of names
