@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from .errors import AmbiguousName, EntityNotFound
 from .namespaces import PREFIXES, sparql_prefixes
 from .sparql import string_literal
-from .store import Store
+from .store import QueryBatch, Store
 
 __all__ = ["Entity", "normalise_name", "resolve", "name_index", "iri_ref"]
 
@@ -39,8 +39,7 @@ _LOCAL = """{ ?s a ?anyType . BIND(STRAFTER(STR(?s), STR(:)) AS ?name) FILTER(?n
 _NAMES = f"{_LABELLED}\n  UNION\n  {_LOCAL}"
 
 #: The index's names: the labels, and what has a type (its local id is worked out here, as
-#: _LOCAL does, rather than written out beside its IRI). An engine that answers queries at
-#: once runs the two side by side.
+#: _LOCAL does, rather than written out beside its IRI).
 _LABELLED_QUERY = "SELECT ?s ?name WHERE { %s FILTER(isIRI(?s)) }" % _LABELLED
 _TYPED_QUERY = "SELECT ?s WHERE { ?s a ?anyType FILTER(isIRI(?s)) }"
 
@@ -134,19 +133,14 @@ def read_names(store: Store) -> dict[str, dict[str, str]]:
     minor: set[str] = set()
     for iri, t in store.select_strings(sparql_prefixes() + _SCHEMA_QUERY):
         (minor if t in _MINOR_TYPES else schema).add(iri)
-    labelled, typed = sparql_prefixes() + _LABELLED_QUERY, sparql_prefixes() + _TYPED_QUERY
-    if store.concurrent:  # what has a type is read while the labels are taken one by one
-        from concurrent.futures import ThreadPoolExecutor
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            later = pool.submit(store.select_strings, typed)
-            try:
-                _add_names(index, schema, store.iter_strings(labelled))  # millions, on a national graph
-            finally:
-                later.cancel()
-            typed_rows = later.result()
-    else:
-        _add_names(index, schema, store.iter_strings(labelled))
-        typed_rows = store.iter_strings(typed)
+    # what has a type is read (where the store answers queries at once) while the labels,
+    # millions on a national graph, are taken one by one
+    typed = QueryBatch(store, {"typed": sparql_prefixes() + _TYPED_QUERY})
+    try:
+        _add_names(index, schema, store.iter_strings(sparql_prefixes() + _LABELLED_QUERY))
+        typed_rows = typed["typed"]
+    finally:
+        typed.close()
     ns = PREFIXES[""]
     # STRAFTER(STR(?s), STR(:)): what follows the first occurrence, or nothing
     _add_names(index, schema, ((iri, local) for (iri,) in typed_rows for local in [iri.partition(ns)[2]] if local))
