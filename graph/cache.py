@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .store import CACHE_PREFIX
 
-__all__ = ["cache_file", "cache_key", "open_kept", "write", "temporary"]
+__all__ = ["cache_file", "cache_key", "source", "open_kept", "write", "temporary"]
 
 
 def cache_file(store, name: str) -> Path | None:
@@ -40,6 +40,13 @@ def cache_key(store, *parts: str | bytes) -> str:
     for part in parts:
         h.update(b"\x00" + (part if isinstance(part, bytes) else part.encode()))
     return h.hexdigest()
+
+
+def source(*modules: str) -> bytes:
+    """The source of ``graph`` modules (``"projection"``), for :func:`cache_key`: what is
+    kept is worked out again when the code that worked it out changes."""
+    here = Path(__file__).parent
+    return b"\x00".join((here / f"{m}.py").read_bytes() for m in modules)
 
 
 def open_kept(file: Path, key: str):

@@ -27,7 +27,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import quote
 
-from .cache import cache_file, temporary
+from .cache import cache_file, cache_key, source, temporary
 from .store import CACHE_PREFIX
 
 __all__ = ["FILE", "NameTable", "for_store", "build"]
@@ -38,14 +38,11 @@ FILE = CACHE_PREFIX + NAME
 FORMAT = "supplier-graph name index 1"
 
 
-def _format() -> str:
-    """What an index written by this code records: an index written by other code (another
-    way of normalising names, say) is built again."""
-    import hashlib
-    h = hashlib.sha256()
-    for module in ("lookup.py", "nameindex.py"):
-        h.update((Path(__file__).with_name(module)).read_bytes())
-    return f"{FORMAT} {h.hexdigest()}"
+def _key(store) -> str:
+    """What an index records: the store's state and the code that indexes names (another
+    way of normalising them, say, builds the index again)."""
+    return cache_key(store, FORMAT, source("lookup", "nameindex"))
+
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -108,8 +105,8 @@ class NameTable(Mapping):
         self.db.close()
 
 
-def _open(path: Path, state: str) -> NameTable | None:
-    """The index in ``path`` if this code wrote it, of the store in ``state``."""
+def _open(path: Path, key: str) -> NameTable | None:
+    """The index in ``path`` if it was written under ``key`` (:func:`_key`)."""
     if not path.is_file():
         return None
     table = None
@@ -120,16 +117,16 @@ def _open(path: Path, state: str) -> NameTable | None:
         if table is not None:
             table.close()
         return None
-    if meta.get("format") != _format() or meta.get("state") != state:
+    if meta.get("key") != key:
         table.close()
         return None
     return table
 
 
-def build(index: dict[str, dict[str, str]], minor: set[str], path: Path, state: str) -> None:
+def build(index: dict[str, dict[str, str]], minor: set[str], path: Path, key: str) -> None:
     """Write ``index`` (:func:`graph.lookup.name_index`'s, without its figures and claims
     key) and the IRIs of the figures and claims (``minor``) to the SQLite file ``path``,
-    for the store in ``state``: to a temporary file first, renamed over ``path``."""
+    under ``key``: to a temporary file first, renamed over ``path``."""
     tmp = temporary(path)
     tmp.unlink(missing_ok=True)
     try:
@@ -138,7 +135,7 @@ def build(index: dict[str, dict[str, str]], minor: set[str], path: Path, state: 
             db.execute("PRAGMA journal_mode = OFF")  # a new file, renamed into place when whole
             db.execute("PRAGMA synchronous = OFF")
             db.executescript(_SCHEMA)
-            db.executemany("INSERT INTO meta VALUES (?, ?)", [("format", _format()), ("state", state)])
+            db.executemany("INSERT INTO meta VALUES (?, ?)", [("key", key)])
             db.executemany("INSERT INTO keys VALUES (?, ?)", enumerate(index, 1))
             db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)",
                            ((n, iri, name, iri in minor)
@@ -168,8 +165,8 @@ def for_store(store) -> NameTable | None:
     if file is None:
         return None
     from .lookup import _MINOR, read_names
-    path, state = file.parent, store.state()
-    table = _open(file, state)
+    path, key = file.parent, _key(store)
+    table = _open(file, key)
     if table is None:
         notice = getattr(store, "notice", None)
         if notice:
@@ -178,7 +175,7 @@ def for_store(store) -> NameTable | None:
         index = read_names(store)
         minor = set(index.pop(_MINOR, {}))
         try:
-            build(index, minor, file, state)
+            build(index, minor, file, key)
         except (OSError, sqlite3.Error) as e:
             if notice:
                 notice(f"cannot keep the name index in {path} ({e}); names are read into memory instead")
@@ -186,6 +183,6 @@ def for_store(store) -> NameTable | None:
             return None
         if notice:
             notice(f"indexed {len(index):,} names in {time.perf_counter() - started:.1f} s")
-        table = _open(file, state)
+        table = _open(file, key)
     store._name_table = table
     return table

@@ -106,13 +106,13 @@ class _Snapshot:
     than one row per fact; the contracts are put together here.
     """
 
-    def __init__(self, store: Store | None, *, kept=None):
+    def __init__(self, store: Store | None, *, kept=None, queries: dict[str, str] | None = None):
         self.counted: dict[tuple, list] = {}  # load_contracts's answers by options
         self.paired: dict[tuple, tuple] = {}  # supply_pairs's answers by options
         self._keep = kept  # where to keep the snapshot once read whole: (file, key), or None
         if store is None:  # filled in by _Snapshot.load
             return
-        rows = QueryBatch(store, {name: library_text(name, store.engine) for name in _QUERIES})
+        rows = QueryBatch(store, queries or _texts(store))
         try:
             self._read(rows)
         except BaseException:
@@ -315,7 +315,9 @@ def snapshot(store: Store) -> "_Snapshot":
     file = cache.cache_file(store, "snapshot.json")
     if file is None:
         return _Snapshot(store)
-    key = cache.cache_key(store, _code(), *(library_text(name, store.engine) for name in _QUERIES))
+    # the code that builds the snapshot from the queries' answers, and the queries
+    queries = _texts(store)
+    key = cache.cache_key(store, cache.source("projection"), *queries.values())
     kept = cache.open_kept(file, key)
     if kept is not None:
         with kept:
@@ -323,14 +325,12 @@ def snapshot(store: Store) -> "_Snapshot":
                 return _Snapshot.load(kept)
             except (ValueError, TypeError, KeyError, IndexError):  # damaged: read the store, keep it again
                 pass
-    return _Snapshot(store, kept=(file, key))
+    return _Snapshot(store, kept=(file, key), queries=queries)
 
 
-def _code() -> bytes:
-    """What the kept snapshot depends on besides the store and the queries: the code that
-    reads the queries' answers and builds the snapshot (this module's source)."""
-    from pathlib import Path
-    return Path(__file__).read_bytes()
+def _texts(store: Store) -> dict[str, str]:
+    """The snapshot's queries, in the store's engine's variants, in the order read."""
+    return {name: library_text(name, store.engine) for name in _QUERIES}
 
 
 def load_contracts(store: Store | None, *, include_inactive: bool = False, collapse_lineage: bool = True,

@@ -114,3 +114,27 @@ def server():
     proc.terminate()
     proc.wait(10)
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture()
+def disk(tmp_path):
+    """The bundled graph in an on-disk Oxigraph store, as a new one; returns its directory."""
+    from graph.store import OxigraphStore, default_data_paths
+    path = tmp_path / "store"
+    writing = OxigraphStore(path)
+    writing.load(default_data_paths())
+    writing.close()
+    return path
+
+
+def outcome(store, name):
+    """What looking ``name`` up answers: an IRI, or ("ambiguous", candidates), or
+    ("not found", suggestions)."""
+    from graph.errors import AmbiguousName, EntityNotFound
+    from graph.lookup import resolve
+    try:
+        return resolve(store, name).iri
+    except AmbiguousName as e:
+        return ("ambiguous", e.candidates)
+    except EntityNotFound as e:
+        return ("not found", e.suggestions)

@@ -1,23 +1,12 @@
 """The projection's snapshot kept beside an on-disk store is the snapshot the store's
 queries give, until the store changes."""
 
-import pytest
-
 from graph.projection import snapshot
 from graph.store import CACHE_PREFIX, OxigraphStore, default_data_paths
 
 ID = "https://w3id.org/supplier-graph/id/"
 KEPT = CACHE_PREFIX + "snapshot.json"
 
-
-@pytest.fixture()
-def disk(tmp_path):
-    """The bundled graph in an on-disk store; returns its directory."""
-    path = tmp_path / "store"
-    writing = OxigraphStore(path)
-    writing.load(default_data_paths())
-    writing.close()
-    return path
 
 
 def _state(snap) -> dict:
@@ -114,9 +103,9 @@ def test_nothing_is_kept_for_a_store_in_memory(tmp_path, monkeypatch):
 
 
 def test_a_snapshot_other_code_kept_is_read_again(disk, monkeypatch):
-    import graph.projection
+    import graph.cache
     snapshot(OxigraphStore(disk, read_only=True)).labels
-    monkeypatch.setattr(graph.projection, "_code", lambda: b"another version")
+    monkeypatch.setattr(graph.cache, "source", lambda *modules: b"another version")
     asked = _queries(monkeypatch)
     snapshot(OxigraphStore(disk, read_only=True)).labels
     assert len(asked) == 1

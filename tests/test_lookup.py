@@ -5,6 +5,8 @@ import pytest
 from graph.errors import AmbiguousName, EntityNotFound
 from graph.lookup import resolve
 
+from conftest import outcome
+
 ID = "https://w3id.org/supplier-graph/id/"
 
 # Every organisation the documents name, under every name they use for it.
@@ -112,14 +114,6 @@ def test_suggestions_are_difflibs_own(store):
     assert suggested > len(typos) // 2  # the typos are close enough to be suggested for
 
 
-def _outcome(store, name):
-    try:
-        return resolve(store, name).iri
-    except AmbiguousName as e:
-        return ("ambiguous", e.candidates)
-    except EntityNotFound as e:
-        return ("not found", e.suggestions)
-
 
 def test_lookups_without_the_index_answer_as_the_index_does(bundled_graph):
     """Without the name index, the names that read the same or contain the name come from
@@ -144,8 +138,8 @@ def test_lookups_without_the_index_answer_as_the_index_does(bundled_graph):
     outcomes = []
     for phrase in sorted(phrases):
         fresh.__dict__.pop("_name_index", None)  # no index built yet
-        outcomes.append(_outcome(fresh, phrase))
-        assert outcomes[-1] == _outcome(indexed, phrase), phrase
+        outcomes.append(outcome(fresh, phrase))
+        assert outcomes[-1] == outcome(indexed, phrase), phrase
         plain = [w for w in normalise_name(phrase).split() if re.fullmatch("[a-z0-9]+", w) and w != "and"]
         if plain and outcomes[-1][0] != "not found":  # found without reading every name
             assert not hasattr(fresh, "_name_index"), phrase

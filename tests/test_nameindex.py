@@ -8,28 +8,13 @@ import pytest
 from graph.errors import AmbiguousName, EntityNotFound
 from graph.lookup import _MINOR, name_index, resolve
 from graph.nameindex import FILE
-from graph.store import CACHE_PREFIX, MemoryStore, OxigraphStore, default_data_paths
+from graph.store import CACHE_PREFIX, MemoryStore, OxigraphStore
+
+from conftest import outcome
 
 ID = "https://w3id.org/supplier-graph/id/"
 
 
-@pytest.fixture()
-def disk(tmp_path):
-    """The bundled graph in an on-disk store; returns its directory."""
-    path = tmp_path / "store"
-    writing = OxigraphStore(path)
-    writing.load(default_data_paths())
-    writing.close()
-    return path
-
-
-def _outcome(store, name):
-    try:
-        return resolve(store, name).iri
-    except AmbiguousName as e:
-        return ("ambiguous", e.candidates)
-    except EntityNotFound as e:
-        return ("not found", e.suggestions)
 
 
 def _names(bundled_graph):
@@ -56,8 +41,8 @@ def test_the_index_on_disk_answers_as_the_index_in_memory(bundled_graph, disk):
     reading = OxigraphStore(disk, read_only=True)
     outcomes = []
     for name in _names(bundled_graph):
-        outcomes.append(_outcome(reading, name))
-        assert outcomes[-1] == _outcome(memory, name), name
+        outcomes.append(outcome(reading, name))
+        assert outcomes[-1] == outcome(memory, name), name
     assert not hasattr(reading, "_name_index")  # answered from the file, not from memory
     assert (disk / FILE).is_file()
     kinds = {o if isinstance(o, str) else o[0] for o in outcomes}
@@ -181,10 +166,11 @@ def test_an_index_other_code_wrote_is_built_again(disk, monkeypatch):
     import graph.nameindex
     from graph.nameindex import NameTable
     resolve(OxigraphStore(disk, read_only=True), "metropolitan police")
-    monkeypatch.setattr(graph.nameindex, "_format", lambda: "another version")
+    monkeypatch.setattr(graph.nameindex, "source", lambda *modules: b"another version")
     notices = []
     reading = OxigraphStore(disk, read_only=True)
     reading.notice = notices.append
     assert resolve(reading, "metropolitan police").iri == ID + "met"
     assert notices[0].startswith("indexing the names")
-    assert dict(NameTable(disk / FILE).db.execute("SELECT key, value FROM meta"))["format"] == "another version"
+    assert dict(NameTable(disk / FILE).db.execute("SELECT key, value FROM meta"))["key"] == \
+        graph.nameindex._key(reading)  # the other version's
