@@ -48,6 +48,7 @@ KINDS = {SG + "PublicBody": "buyer", SG + "PublicBodyGroup": "group", SG + "Supp
          SG + "Framework": "framework", SG + "Partnership": "partnership",
          SG + "Programme": "programme", SG + "ServiceTower": "tower"}
 INACTIVE = {SG + "Cancelled", SG + "Ended"}
+_INACTIVE = ("cancelled", "ended")  # a contract's status as the analytics read it
 _STATUS = {SG + "Awarded": "awarded", SG + "Live": "live", SG + "Ended": "ended",
            SG + "Cancelled": "cancelled", SG + "InProcurement": "in procurement", SG + "Planned": "planned"}
 
@@ -70,7 +71,7 @@ class Contract:
 
     @property
     def active(self) -> bool:
-        return self.status not in ("cancelled", "ended")
+        return self.status not in _INACTIVE
 
     def value(self, kind: str, currency: str = "GBP") -> float | None:
         """Sum of this contract's figures of one kind and currency, or None if unknown.
@@ -137,9 +138,13 @@ class _Snapshot:
 
     # -- kept beside an on-disk store (graph.cache): every later process reads this file
     # instead of asking the seven queries (on a million contracts, seconds instead of
-    # minutes). JSON lines, each a [part, items] pair: the document titles first, which
-    # the contracts and sources then cite by number, and the contracts a block at a time,
-    # so that neither writing nor reading holds the whole file in memory.
+    # minutes). JSON lines, each a [part, items] pair: the document titles first, then the
+    # contracts a block at a time, so that neither writing nor reading holds the whole
+    # file in memory. The strings contracts repeat (buyers, suppliers, statuses, towers,
+    # currencies, kinds of figure, durations and dates) are numbered, each block preceded
+    # by those it is the first to cite: read back, a string a million contracts repeat is
+    # one object, as the queries give it, not a million (less memory, and one hash worked
+    # out for the dictionaries the analytics look it up in).
 
     _BLOCK = 50_000
 
@@ -151,6 +156,16 @@ class _Snapshot:
         from . import cache
         self._keep = None
         number = {t: n for n, t in enumerate(dict.fromkeys(t for ts in self.sources.values() for t in ts))}
+        contracts = list(self.contracts.values())
+        strings: dict[str | None, int] = {None: 0}  # each string's number; 0 is an absent one
+        table: list[str | None] = [None]
+
+        def code(x: str | None) -> int:
+            n = strings.get(x)
+            if n is None:
+                n = strings[x] = len(table)
+                table.append(x)
+            return n
 
         def cite(ts) -> list[int]:
             return [number[t] for t in ts]
@@ -160,12 +175,15 @@ class _Snapshot:
 
         def lines():
             yield orjson.dumps(["titles", list(number)]) + b"\n"
-            contracts = list(self.contracts.values())
             for start in range(0, len(contracts), self._BLOCK):
-                yield orjson.dumps(["contracts", [
-                    [c.iri, c.label, c.buyer, c.suppliers, c.status, c.towers,
-                     [[amount(a), cur, k, cite(own)] for a, cur, k, own in c.values], c.duration, c.end_date]
-                    for c in contracts[start:start + self._BLOCK]]]) + b"\n"
+                known = len(table)
+                rows = [[c.iri, c.label, code(c.buyer), [code(x) for x in c.suppliers], code(c.status),
+                         [code(x) for x in c.towers],
+                         [[amount(a), code(cur), code(k), cite(own)] for a, cur, k, own in c.values],
+                         code(c.duration), code(c.end_date)] for c in contracts[start:start + self._BLOCK]]
+                # the strings these contracts are the first to cite, then the contracts
+                yield orjson.dumps(["strings", table[known:]]) + b"\n"
+                yield orjson.dumps(["contracts", rows]) + b"\n"
             holders = list(self.sources.items())
             for start in range(0, len(holders), self._BLOCK * 4):
                 yield orjson.dumps(["sources", [[h, cite(ts)] for h, ts in holders[start:start + self._BLOCK * 4]]]) + b"\n"
@@ -186,18 +204,24 @@ class _Snapshot:
         snap.contracts, snap.sources = {}, defaultdict(list)
         snap._kinds = defaultdict(set)
         titles: list[str] = []
+        strings: list[str | None] = [None]  # number 0: an absent string
         parts = set()
         for line in f:
             part, items = orjson.loads(line)
             parts.add(part)
             if part == "titles":
                 titles = items
+            elif part == "strings":
+                strings += items
             elif part == "contracts":
+                contracts = snap.contracts
                 for iri, label, buyer, suppliers, status, towers, values, duration, end_date in items:
-                    snap.contracts[iri] = Contract(
-                        iri, label, buyer, suppliers, status, towers,
-                        [(float(a), cur, k, tuple([titles[n] for n in own])) for a, cur, k, own in values],
-                        [], duration, end_date)
+                    contracts[iri] = Contract(
+                        iri, label, strings[buyer], [strings[n] for n in suppliers], strings[status],
+                        [strings[n] for n in towers],
+                        [(float(a), strings[cur], strings[k], tuple([titles[n] for n in own]))
+                         for a, cur, k, own in values],
+                        [], strings[duration], strings[end_date])
             elif part == "sources":
                 snap.sources.update((h, [titles[n] for n in ns]) for h, ns in items)
             elif part == "relations":
@@ -238,7 +262,7 @@ class _Snapshot:
         for holder, titles in self.sources.items():
             if len(titles) > 1:
                 self.sources[holder] = list(dict.fromkeys(titles))  # two documents may share a title
-        self.contracts: dict[str, Contract] = {}
+        found: dict[str, tuple[str, str]] = {}  # contract -> (label, buyer)
         for buyer, packed in sorted(rows["projection-contracts"]):
             items = packed.split(" ") if packed else []
             iris, encoded = items[0::2], items[1::2]
@@ -252,11 +276,17 @@ class _Snapshot:
             for iri, label in zip(iris, labels):
                 if not iri:  # not an IRI: the Oxigraph variant packs it empty rather than filter every row
                     continue
-                c = self.contracts.get(iri)
-                if c is None:  # a second buyer of one contract: the first in order of IRI counts
-                    self.contracts[iri] = Contract(iri, label, buyer, sources=list(self.sources.get(iri, [])))
-                elif c.buyer == buyer and label < c.label:  # two labels: the first in order, whatever
-                    c.label = label                          # order the engine returns them in
+                seen = found.get(iri)
+                if seen is None:  # a second buyer of one contract: the first in order of IRI counts
+                    found[iri] = (label, buyer)
+                elif seen[1] == buyer and label < seen[0]:  # two labels: the first in order, whatever
+                    found[iri] = (label, buyer)              # order the engine returns them in
+        # made in order of IRI, the order load_contracts counts them in: read in the order
+        # they lie in memory, and kept so (sorting a kept snapshot again is one pass over it)
+        self.contracts: dict[str, Contract] = {
+            iri: Contract(iri, label, buyer, sources=list(self.sources.get(iri, [])))
+            for iri, (label, buyer) in sorted(found.items())}
+        del found
         contracts = self.contracts
         for supplier, holders in rows["projection-suppliers"]:
             for iri in (holders or "").split():
@@ -347,9 +377,10 @@ def load_contracts(store: Store | None, *, include_inactive: bool = False, colla
     successor = snap.successor if collapse_lineage else {}
     out = []
     for c in sorted(snap.contracts.values(), key=lambda c: c.iri):
-        if not include_inactive and not c.active:
+        if not include_inactive and c.status in _INACTIVE:
             continue
-        if successor and any(successor.get(s) in c.suppliers for s in c.suppliers):
+        if successor and not successor.keys().isdisjoint(c.suppliers) \
+                and any(successor.get(s) in c.suppliers for s in c.suppliers):
             c = copy.copy(c)  # the snapshot's contract stays as the sources say it
             c.suppliers = [s for s in c.suppliers if successor.get(s) not in c.suppliers]
         out.append(c)

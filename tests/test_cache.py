@@ -40,6 +40,12 @@ def test_the_kept_snapshot_is_the_one_the_queries_give(disk, monkeypatch):
     assert met.suppliers == [ID + "csc", ID + "dxc"] and isinstance(met.values[0], tuple)
     assert all(isinstance(own, tuple) for c in kept.contracts.values() for *_, own in c.values)
     assert len(kept.contracts) == len(fresh.contracts) > 10
+    assert list(kept.contracts) == list(fresh.contracts) == sorted(fresh.contracts)  # the order they are counted in
+    # a string many contracts repeat is read back as one object, as the queries give it
+    for snap in (fresh, kept):
+        assert len({id(c.buyer) for c in snap.contracts.values()}) == len({c.buyer for c in snap.contracts.values()})
+        statuses = [c.status for c in snap.contracts.values() if c.status == "live"]
+        assert len(statuses) > 5 and len({id(x) for x in statuses}) == 1
 
 
 def test_reports_from_a_kept_snapshot_are_the_same(disk, runner):
