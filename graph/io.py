@@ -65,13 +65,21 @@ def write_atomic(path: str | os.PathLike, content: str | bytes) -> Path:
     return Path(path)
 
 
+#: :func:`write_chunks` has the disk take what it has written every this many bytes.
+SYNC_EVERY = 64 << 20
+_datasync = getattr(os, "fdatasync", os.fsync)  # macOS and Windows have fsync only
+
+
 def write_chunks(path: str | os.PathLike, chunks, *, batch: int = 4 << 20) -> Path:
     """Write an iterable of byte chunks to ``path`` atomically, writing behind: a thread
-    writes each ``batch`` bytes gathered while the next are being made.
+    writes each ``batch`` bytes gathered while the next are being made, and has the disk
+    take them every :data:`SYNC_EVERY` bytes.
 
     Making a national report (encoding it) and writing it (the system copying gigabytes
     into the file and flushing them to disk) each take seconds; overlapped, only the longer
     of the two is waited for (a 5.7 GB report: 22 s one after the other, 19 s overlapped).
+    The rename waits for the file to be on disk: flushed as it is written, only its last
+    part is left to wait for (a 1.7 GB report: 2 s less).
     A failure on either side (an error while making a chunk, a full disk) stops both and
     leaves ``path`` as it was.
 
@@ -92,6 +100,7 @@ def _write_behind(fh, chunks, batch: int) -> None:
     failed: list[BaseException] = []
 
     def drain() -> None:
+        unsynced = 0
         while True:
             data = pending.get()
             if data is None:
@@ -99,6 +108,11 @@ def _write_behind(fh, chunks, batch: int) -> None:
             if not failed:  # after a failure, keep taking batches so the maker never waits forever
                 try:
                     fh.write(data)
+                    unsynced += len(data)
+                    if unsynced >= SYNC_EVERY:  # to disk while the next are made, not all at the end
+                        fh.flush()
+                        _datasync(fh.fileno())
+                        unsynced = 0
                 except BaseException as e:  # noqa: BLE001 - raised in the caller's thread below
                     failed.append(e)
 

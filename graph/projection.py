@@ -40,7 +40,7 @@ from .namespaces import PREFIXES
 from .sparql import library_text
 from .store import QueryBatch, Store
 
-__all__ = ["VIEWS", "Contract", "project", "snapshot", "load_contracts", "supply_pairs", "KINDS"]
+__all__ = ["VIEWS", "Contract", "project", "snapshot", "load_contracts", "supply_pairs", "supply_edges", "KINDS"]
 
 VIEWS = ("supply", "network", "towers")
 SG = PREFIXES["sg"]
@@ -173,8 +173,11 @@ class _Snapshot:
         def amount(a: float):  # JSON has no NaN or infinity (orjson writes null): kept as text
             return a if math.isfinite(a) else repr(a)
 
+        nodes, edges = supply_edges(None, snap=self)  # as the report counts them by default
+
         def lines():
             yield orjson.dumps(["titles", list(number)]) + b"\n"
+            yield orjson.dumps(["edges", [len(nodes), [x for edge in edges for x in edge]]]) + b"\n"
             for start in range(0, len(contracts), self._BLOCK):
                 known = len(table)
                 rows = [[c.iri, c.label, code(c.buyer), [code(x) for x in c.suppliers], code(c.status),
@@ -197,8 +200,11 @@ class _Snapshot:
             pass
 
     @classmethod
-    def load(cls, f) -> "_Snapshot":
-        """The snapshot :meth:`_save` kept, from ``f`` (open after the key)."""
+    def load(cls, f, on_edges=None) -> "_Snapshot":
+        """The snapshot :meth:`_save` kept, from ``f`` (open after the key).
+
+        ``on_edges(n, edges)``: called with :func:`supply_edges`'s numbers of nodes and
+        edges (default options) as soon as they are read, before the contracts."""
         import orjson
         snap = cls(None)
         snap.contracts, snap.sources = {}, defaultdict(list)
@@ -211,6 +217,10 @@ class _Snapshot:
             parts.add(part)
             if part == "titles":
                 titles = items
+            elif part == "edges":
+                if on_edges is not None:
+                    n, flat = items
+                    on_edges(n, list(zip(flat[0::3], flat[1::3], flat[2::3])))
             elif part == "strings":
                 strings += items
             elif part == "contracts":
@@ -336,11 +346,14 @@ class _Snapshot:
         return iri if label is None else label
 
 
-def snapshot(store: Store) -> "_Snapshot":
+def snapshot(store: Store, *, on_edges=None) -> "_Snapshot":
     """Read everything the projection needs (seven grouped queries); reuse it across views.
 
     An on-disk store's snapshot is kept beside it (:mod:`graph.cache`) once read whole,
-    and read from there until the store changes."""
+    and read from there until the store changes. Reading a kept snapshot calls
+    ``on_edges(n, edges)`` with :func:`supply_edges` (default options) first, for a
+    caller that starts work on them (betweenness, in another process) while the rest is
+    read."""
     from . import cache
     file = cache.cache_file(store, "snapshot.json")
     if file is None:
@@ -352,7 +365,7 @@ def snapshot(store: Store) -> "_Snapshot":
     if kept is not None:
         with kept:
             try:
-                return _Snapshot.load(kept)
+                return _Snapshot.load(kept, on_edges)
             except (ValueError, TypeError, KeyError, IndexError):  # damaged: read the store, keep it again
                 pass
     return _Snapshot(store, kept=(file, key), queries=queries)
@@ -453,6 +466,17 @@ def supply_pairs(store: Store | None, *, include_inactive: bool = False, collaps
             kinds.setdefault(s, "supplier")
         out = snap.paired[include_inactive, collapse_lineage] = (kinds, pairs)
     return out
+
+
+def supply_edges(store: Store | None, *, include_inactive: bool = False,
+                 snap: "_Snapshot | None" = None) -> tuple[list, list]:
+    """The supply view's nodes in order, and its edges ``(i, j, distance)`` (node numbers)
+    in order, without building it (:func:`supply_pairs`): what
+    :func:`~graph.analytics.centrality.betweenness_of_edges` reads, in another process."""
+    kinds, pairs = supply_pairs(store, include_inactive=include_inactive, snap=snap)
+    nodes = list(kinds)
+    index = {n: i for i, n in enumerate(nodes)}
+    return nodes, [(index[b], index[s], 1.0 / len(cs)) for (b, s), cs in pairs.items()]
 
 
 def project(store: Store | None, view: str = "supply", *, include_inactive: bool = False,

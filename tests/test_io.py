@@ -52,3 +52,16 @@ def test_a_failed_write_stops_the_maker_and_is_raised():
         _write_behind(disk, chunks(), 8)
     assert disk.written == [b"abcdabcd"]
     assert len(made) < 1000  # it stopped making what could no longer be written
+
+
+def test_write_chunks_has_the_disk_take_the_file_as_it_goes(tmp_path, monkeypatch):
+    """A gigabyte report is flushed to disk as it is written, not all at the rename."""
+    import os
+
+    import graph.io
+    synced = []
+    monkeypatch.setattr(graph.io, "SYNC_EVERY", 100)
+    monkeypatch.setattr(graph.io, "_datasync", lambda fd: synced.append(os.fstat(fd).st_size))
+    out = write_chunks(tmp_path / "r.json", (b"x" * 30 for _ in range(20)), batch=60)  # 600 bytes, batches of 60
+    assert out.read_bytes() == b"x" * 600
+    assert synced == [120, 240, 360, 480, 600]  # every second batch: 120 bytes is the first over 100

@@ -112,11 +112,10 @@ def test_betweenness_from_the_edge_list_is_the_projections(store, include_inacti
     """The report computes betweenness in another process before the projection exists,
     from the contracts' edge list: same scores, from the same sample of sources."""
     from graph.analytics.centrality import betweenness_of_edges, betweenness_scores
-    from graph.projection import project, snapshot
-    from graph.report import _supply_edges
+    from graph.projection import project, snapshot, supply_edges
     snap = snapshot(store)
     g = project(None, "supply", include_inactive=include_inactive, snap=snap, listing=False)
-    nodes, edges = _supply_edges(snap, include_inactive)
+    nodes, edges = supply_edges(None, include_inactive=include_inactive, snap=snap)
     assert nodes == list(g) and len(edges) == g.number_of_edges()
     method, scores = betweenness_of_edges(len(nodes), edges)
     assert (method, dict(zip(nodes, scores))) == betweenness_scores(g)
