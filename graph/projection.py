@@ -47,7 +47,6 @@ SG = PREFIXES["sg"]
 KINDS = {SG + "PublicBody": "buyer", SG + "PublicBodyGroup": "group", SG + "Supplier": "supplier",
          SG + "Framework": "framework", SG + "Partnership": "partnership",
          SG + "Programme": "programme", SG + "ServiceTower": "tower"}
-INACTIVE = {SG + "Cancelled", SG + "Ended"}
 _INACTIVE = ("cancelled", "ended")  # a contract's status as the analytics read it
 _STATUS = {SG + "Awarded": "awarded", SG + "Live": "live", SG + "Ended": "ended",
            SG + "Cancelled": "cancelled", SG + "InProcurement": "in procurement", SG + "Planned": "planned"}
