@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from .store import CACHE_PREFIX
 
-__all__ = ["cache_file", "cache_key", "source", "open_kept", "write", "temporary"]
+__all__ = ["cache_file", "cache_key", "source", "open_kept", "write", "replacing", "temporary"]
 
 
 def cache_file(store, name: str) -> Path | None:
@@ -74,18 +75,31 @@ def temporary(file: Path) -> Path:
     return file.with_name(f"{file.name}.{os.getpid()}.tmp")
 
 
-def write(file: Path, key: str, chunks) -> None:
-    """Keep ``chunks`` (bytes) in ``file`` under ``key``: written to a temporary file,
-    then renamed, so that a reader sees a whole file or none. Raises OSError."""
+@contextmanager
+def replacing(file: Path):
+    """A temporary file beside ``file`` (:func:`temporary`) for the caller to write; when
+    the block ends it is synced and renamed over ``file``, so that a reader sees a whole
+    file or none, or deleted if the block raised.
+
+    Not :func:`graph.io.atomic_writer`: a kept file's temporary is named after ``file``
+    and the writer's process, so that opening the store for writing deletes it with the
+    rest, :meth:`~graph.store.OxigraphStore.state` leaves it out, and a later writer can
+    tell that its writer was killed."""
     tmp = temporary(file)
+    tmp.unlink(missing_ok=True)
     try:
-        with open(tmp, "wb") as f:
-            f.write(key.encode() + b"\n")
-            for chunk in chunks:
-                f.write(chunk)
-            f.flush()
+        yield tmp
+        with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, file)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write(file: Path, key: str, chunks) -> None:
+    """Keep ``chunks`` (bytes) in ``file`` under ``key`` (:func:`replacing`). Raises OSError."""
+    with replacing(file) as tmp, open(tmp, "wb") as f:
+        f.write(key.encode() + b"\n")
+        for chunk in chunks:
+            f.write(chunk)

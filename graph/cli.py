@@ -40,8 +40,13 @@ class Ctx:
     def store(self):
         from .store import open_store
         store = open_store(self.data, store=self.store_spec, endpoint=self.endpoint)
-        store.notice = lambda message: click.echo(message, err=True)
+        store.notice = _notice
         return store
+
+
+def _notice(message: str) -> None:
+    """A slow step beginning, said to the person running the command (on stderr)."""
+    click.echo(message, err=True)
 
 
 def fail(error: GraphError) -> None:
@@ -640,7 +645,7 @@ def load(files, store_spec, no_ontology, prepare):
         from .projection import snapshot
         started = time.perf_counter()
         reading = OxigraphStore(location, read_only=True)
-        reading.notice = lambda message: click.echo(message, err=True)
+        reading.notice = _notice
         snapshot(reading).labels  # read whole, so kept
         if cache_file(reading, "snapshot.json").is_file():
             click.echo(f"kept the projection's snapshot in {time.perf_counter() - started:.1f} s", err=True)

@@ -20,14 +20,13 @@ two processes building it at once each leave a whole index, and a failure none.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import quote
 
-from .cache import cache_file, cache_key, source, temporary
+from .cache import cache_file, cache_key, replacing, source
 from .store import CACHE_PREFIX
 
 __all__ = ["FILE", "NameTable", "for_store", "build"]
@@ -127,9 +126,7 @@ def build(index: dict[str, dict[str, str]], minor: set[str], path: Path, key: st
     """Write ``index`` (:func:`graph.lookup.name_index`'s, without its figures and claims
     key) and the IRIs of the figures and claims (``minor``) to the SQLite file ``path``,
     under ``key``: to a temporary file first, renamed over ``path``."""
-    tmp = temporary(path)
-    tmp.unlink(missing_ok=True)
-    try:
+    with replacing(path) as tmp:
         db = sqlite3.connect(tmp)
         try:
             db.execute("PRAGMA journal_mode = OFF")  # a new file, renamed into place when whole
@@ -146,12 +143,6 @@ def build(index: dict[str, dict[str, str]], minor: set[str], path: Path, key: st
             db.commit()
         finally:
             db.close()
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def for_store(store) -> NameTable | None:
