@@ -275,6 +275,41 @@ def test_top_pairs_from_blocks_are_the_top_of_all_pairs(monkeypatch, seed):
         assert shared.top_shared_pairs(g, limit=4, buyer="b05") == (len(one), one[:4])
 
 
+
+def test_too_many_pairs_to_list_are_counted_not_kept(monkeypatch):
+    """2,000 buyers of one supplier, and buyers 0-2 of a second: 1,999,000 pairs share a
+    supplier. Listing them all is refused with that count, and the pairs are not held on
+    the way: 12-16 MB at its peak, against 128-144 MB when every pair was kept until the
+    count was known."""
+    import tracemalloc
+
+    import networkx as nx
+
+    import graph.analytics.shared as shared
+    from graph.errors import GraphError
+    g = nx.Graph()
+    for b in range(2000):
+        g.add_node(b, label=f"B{b:04}", kind="buyer")
+        g.add_edge(b, "hub")
+    g.add_edges_from([(0, "small"), (1, "small"), (2, "small")])
+    g.add_node("hub", label="Hub", kind="supplier")
+    g.add_node("small", label="Small", kind="supplier")
+    monkeypatch.setattr(shared, "BLOCK_ENTRIES", 200_000)  # each block's product stays small
+    for hubs in (1, 0):  # the big supplier counted from the masks, or multiplied out like the rest
+        monkeypatch.setattr(shared, "HUBS", hubs)
+        tracemalloc.start()
+        try:
+            with pytest.raises(GraphError, match=r"^1,999,000 pairs of buyers share a supplier, too many to list"):
+                shared.top_shared_pairs(g, limit=None, max_listed=1000)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < 40_000_000, peak
+        total, rows = shared.top_shared_pairs(g, limit=2)
+        assert total == 1_999_000
+        assert [[b["label"] for b in r["buyers"]] + [len(r["suppliers"])] for r in rows] == [
+            ["B0000", "B0001", 2], ["B0000", "B0002", 2]]
+
 def test_concentration_without_weights_is_the_same_shares(supply):
     """The report asks for supplier rows without their weight: the same rows, one key fewer."""
     def drop(rows):

@@ -59,8 +59,9 @@ def top_shared_pairs(g: nx.Graph, *, limit: int | None = 100, buyer=None,
     Listing every pair does not scale: one supplier with 5,000 buyers makes 12.5 million
     pairs. This counts them all without listing them and lists the ``limit`` pairs with
     the most shared suppliers, ties by the buyers' labels (``limit=None``: all of them).
-    With ``buyer``, only pairs that include it. With ``max_listed``, more pairs to list
-    than that raise :class:`~graph.errors.GraphError` once they are counted.
+    With ``buyer``, only pairs that include it. With ``max_listed`` and no ``limit``, more
+    pairs than that raise :class:`~graph.errors.GraphError` once they are counted, and
+    past that many none is kept while the rest are counted.
 
     The :data:`HUBS` suppliers with the most buyers are where the pairs are: a hub's
     buyers all share it. Each buyer gets a bit mask of its hubs; the pairs that share a
@@ -130,10 +131,19 @@ def top_shared_pairs(g: nx.Graph, *, limit: int | None = 100, buyer=None,
         total = int(np.count_nonzero(mask & mask[b])) - int(mask[b] != 0)
         blocks = [(b, b + 1)]
     kept, floor = [], 1
+    # without a limit every pair is kept to be listed: past ``max_listed`` of them they are
+    # only counted (a million contracts make a billion pairs, over 20 GB kept)
+    capped = limit is None and max_listed is not None
+    held = 0
 
     def keep(i, j, v) -> None:
         """Keep the pairs (i, j, shared), each seen once, that may be listed; raise the floor."""
-        nonlocal floor
+        nonlocal floor, held
+        if capped:
+            held += len(v)
+            if held > max_listed:
+                kept.clear()
+                return
         i, j = np.minimum(i, j), np.maximum(i, j)
         if limit is not None and len(v) > limit:  # only entries that can be among the largest are kept
             big = v >= np.partition(v, len(v) - limit)[len(v) - limit]
@@ -160,6 +170,10 @@ def top_shared_pairs(g: nx.Graph, *, limit: int | None = 100, buyer=None,
         v = p.data[pair] + ones[common]
         at = v >= floor  # a pair below the ``limit``-th largest count so far cannot be listed
         keep(i[at], j[at], v[at])
+    if capped and total > max_listed:  # all counted now: those sharing a hub from the masks
+        from ..errors import GraphError
+        raise GraphError(f"{total:,} pairs of buyers share a supplier, too many to list each with its suppliers "
+                         f"(about {total * 2.4e-6:,.0f} GB); use --top N for the N that share the most")
     # the pairs that share hubs only: sharing ``floor`` suppliers, each has ``floor`` hubs
     many = np.flatnonzero(ones[mask] >= floor) if buyer is None else np.array([bi[buyer]])
     others = many if buyer is None else np.flatnonzero(ones[mask] >= floor)
@@ -173,10 +187,6 @@ def top_shared_pairs(g: nx.Graph, *, limit: int | None = 100, buyer=None,
         keep(i[at], j[at], v[at])
     v, i, j = (np.concatenate(x) for x in zip(*kept))
     order = np.lexsort((j, i, -v))[:limit]
-    if max_listed is not None and len(order) > max_listed:
-        from ..errors import GraphError
-        raise GraphError(f"{total:,} pairs of buyers share a supplier, too many to list each with its suppliers "
-                         f"(about {len(order) * 2.4e-6:,.0f} GB); use --top N for the N that share the most")
     out = []
     for a, b in zip(i[order].tolist(), j[order].tolist()):
         a, b = buyers[a], buyers[b]
