@@ -327,15 +327,42 @@ def centrality(obj: Ctx, view, include_inactive, fmt, out, top):
 
     Example: supplier-graph centrality --view network --top 10
     """
-    from .analytics.centrality import centrality as run
-    from .projection import project
     from .tables import render
-    result = run(project(obj.store(), view, include_inactive=include_inactive))
+    result = _centrality(obj.store(), view, include_inactive)
     rows = result["nodes"][:top] if top else result["nodes"]
     if fmt != "json":
         click.echo(f"betweenness: {result['betweenness_method']}", err=True)
     _emit(render(rows, ["rank", "label", "kind", "degree", "betweenness", "pagerank", "eigenvector"], fmt,
                  document={**result, "nodes": rows}), out)
+
+
+def _centrality(store, view: str, include_inactive: bool) -> dict:
+    """:func:`~graph.analytics.centrality.centrality` of a view of ``store``, with
+    betweenness computed in an interpreter of its own while this one computes the rest
+    (on a large graph), started as soon as a kept snapshot gives the supply view's edges."""
+    from .analytics.centrality import BACKGROUND_EDGES, EarlyBetweenness, centrality, edge_list
+    from .projection import project, snapshot, supply_edges
+    early = EarlyBetweenness(wanted=view == "supply" and not include_inactive)
+    job = None
+    try:
+        snap = snapshot(store, on_edges=early)
+        g = project(None, view, include_inactive=include_inactive, snap=snap, listing=False)
+        nodes, edges = (supply_edges(None, include_inactive=include_inactive, snap=snap) if view == "supply"
+                        else edge_list(g))
+        if len(edges) < BACKGROUND_EDGES:  # milliseconds, from the graph itself
+            return centrality(g)
+        job = early.job(nodes, edges)
+        result = centrality(g, between=False)
+        method, scores = job.result()
+    finally:
+        early.cancel()
+        if job is not None:
+            job.cancel()
+    by_node = dict(zip(nodes, scores))
+    for row in result["nodes"]:
+        row["betweenness"] = round(by_node[row["iri"]], 6)
+    result["betweenness_method"] = method
+    return result
 
 
 @cli.command()

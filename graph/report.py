@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .analytics.centrality import betweenness_of_edges, centrality
+from .analytics.centrality import BACKGROUND_EDGES, EarlyBetweenness, centrality
 from .analytics.concentration import concentration
 from .analytics.impact import failure_impact, impact_index
 from .analytics.shared import top_shared_pairs
 from .lookup import Entity
 from .namespaces import sparql_prefixes
-from .parallel import in_background, in_process
+from .parallel import in_background
 from .projection import load_contracts, project, snapshot, supply_edges
 from .store import Store
 from .tables import ROWS, money
@@ -31,10 +31,6 @@ SCHEMA_ID = "https://w3id.org/supplier-graph/report/v1"
 
 #: The report lists this many pairs of buyers that share suppliers, those sharing the most.
 SHARED_PAIRS_LISTED = 100
-
-#: From this many buyer–supplier edges, the supplier side is computed in a forked child and
-#: betweenness in an interpreter of its own.
-BACKGROUND_EDGES = 5_000
 
 _SOURCES = """SELECT ?src ?title ?publisher ?ref WHERE {
   ?src rdf:type/rdfs:subClassOf* sg:SourceDocument ; dcterms:title ?title .
@@ -108,25 +104,15 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
     # the rest. Betweenness, the longest part, needs only the edge list: it starts before
     # the projection is built, in an interpreter of its own (a forked child would have the
     # projection's pages copied as they are written); from a kept snapshot, as soon as
-    # the edges are read, before the contracts (at a million contracts, 17 s sooner)
-    early: list = []
-
-    def start(n: int, edges: list):
-        if not include_inactive:  # the kept edges count as the report does by default
-            early.append((n, edges, in_process(betweenness_of_edges, n, edges, spawn=len(edges) >= BACKGROUND_EDGES)))
-
+    # the edges are read, before the contracts. The kept edges count as the report does by
+    # default (cancelled and ended contracts left out).
+    early = EarlyBetweenness(wanted=not include_inactive)
     between = network = None
     try:
-        snap = snap or snapshot(store, on_edges=start)
+        snap = snap or snapshot(store, on_edges=early)
         contracts, snap = load_contracts(store, include_inactive=include_inactive, snap=snap)
         nodes, edges = supply_edges(None, include_inactive=include_inactive, snap=snap)
-        if early and early[0][:2] == (len(nodes), edges):
-            between = early[0][2]
-        else:
-            if early:
-                early[0][2].cancel()
-            between = in_process(betweenness_of_edges, len(nodes), edges, spawn=len(edges) >= BACKGROUND_EDGES)
-        del early[:]
+        between = early.job(nodes, edges)
         cited = _select_soon(store, pre + _SOURCES)  # Oxigraph answers it while the projection is built
         g = project(None, "supply", include_inactive=include_inactive, snap=snap, listing=False)
         if keep is not None:
@@ -139,8 +125,7 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
         far = network.result()
         method, scores = between.result()
     finally:
-        for _n, _edges, job in early:  # an error while reading the snapshot
-            job.cancel()
+        early.cancel()  # an error while reading the snapshot
         if between is not None:
             between.cancel()
         if network is not None:

@@ -1,6 +1,8 @@
 """The projection's snapshot kept beside an on-disk store is the snapshot the store's
 queries give, until the store changes."""
 
+import pytest
+
 from graph.projection import snapshot
 from graph.store import CACHE_PREFIX, OxigraphStore, default_data_paths
 
@@ -70,11 +72,12 @@ def test_the_kept_snapshot_hands_over_the_edges_first(disk, monkeypatch):
 
 
 def test_reports_from_a_kept_snapshot_are_the_same(disk, runner, monkeypatch):
+    import graph.parallel
     import graph.report
     from graph.cli import cli
     started = []  # betweenness started (on how many nodes), and the contracts counted, in turn
-    real, count = graph.report.in_process, graph.report.load_contracts
-    monkeypatch.setattr(graph.report, "in_process", lambda *a, **k: (started.append(a[1]), real(*a, **k))[1])
+    real, count = graph.parallel.in_process, graph.report.load_contracts
+    monkeypatch.setattr(graph.parallel, "in_process", lambda *a, **k: (started.append(a[1]), real(*a, **k))[1])
     monkeypatch.setattr(graph.report, "load_contracts", lambda *a, **k: (started.append("counted"), count(*a, **k))[1])
     args = ["--store", f"oxigraph:{disk}", "report", "--format", "json"]
     first = runner.invoke(cli, args)
@@ -86,6 +89,40 @@ def test_reports_from_a_kept_snapshot_are_the_same(disk, runner, monkeypatch):
     impact = runner.invoke(cli, ["--store", f"oxigraph:{disk}", "impact", ":dxc", "--format", "json"])
     memory = runner.invoke(cli, ["impact", ":dxc", "--format", "json"])
     assert impact.exit_code == 0 and impact.stdout == memory.stdout
+
+
+@pytest.mark.parametrize("view", ["supply", "network", "towers"])
+def test_centrality_with_betweenness_beside_is_the_same(disk, runner, monkeypatch, view):
+    """The centrality command computes betweenness in an interpreter of its own (here on
+    any graph with an edge), from a kept snapshot's edges before the contracts are
+    counted: the same numbers as computed in one process from the projection."""
+    import importlib
+    import json
+
+    import graph.parallel
+    import graph.projection
+    from graph.analytics.centrality import centrality
+    from graph.cli import cli
+    from graph.projection import project
+    direct = centrality(project(OxigraphStore(disk, read_only=True), view))
+    n = len(direct["nodes"])
+    # the module (graph.analytics.centrality is the function graph.analytics exports)
+    monkeypatch.setattr(importlib.import_module("graph.analytics.centrality"), "BACKGROUND_EDGES", 1)
+    started = []  # betweenness started (on how many nodes, in another interpreter?), and contracts counted
+    real, count = graph.parallel.in_process, graph.projection.load_contracts
+    monkeypatch.setattr(graph.parallel, "in_process",
+                        lambda *a, **k: (started.append((a[1], k["spawn"])), real(*a, **k))[1])
+    monkeypatch.setattr(graph.projection, "load_contracts",
+                        lambda *a, **k: (started.append("counted"), count(*a, **k))[1])
+    args = ["--store", f"oxigraph:{disk}", "centrality", "--view", view, "--format", "json"]
+    result = runner.invoke(cli, args)  # the snapshot was kept by the direct computation
+    assert result.exit_code == 0 and (disk / KEPT).is_file()
+    assert json.loads(result.stdout) == json.loads(json.dumps(direct)) and direct["betweenness_method"] == "exact"
+    assert started.count((n, True)) == 1 and "counted" in started
+    if view == "supply":  # from the kept edges, before anything else
+        assert started[0] == (n, True)
+    else:  # from the view's own edges, once it is built
+        assert started[-1] == (n, True)
 
 
 def test_a_change_to_the_store_is_seen(disk):
