@@ -43,6 +43,16 @@ class Ctx:
         store.notice = _notice
         return store
 
+    def project(self, store, view: str, **options):
+        """:func:`~graph.projection.project` of ``store``; the graph and the snapshot it was
+        built from are kept (:attr:`kept`), not freed one object at a time as the command
+        returns: 6 s on a million contracts (3.9 s the graph, 2.3 s the snapshot)."""
+        from .projection import project, snapshot
+        snap = snapshot(store)
+        g = project(None, view, snap=snap, **options)
+        self.kept += [snap, g]
+        return g
+
 
 def _notice(message: str) -> None:
     """A slow step beginning, said to the person running the command (on stderr)."""
@@ -190,8 +200,7 @@ def export(obj: Ctx, fmt, view, out):
     """
     if fmt in ("graphml", "gexf"):
         from .export import serialise_projection
-        from .projection import project
-        text = serialise_projection(project(obj.store(), view), fmt)
+        text = serialise_projection(obj.project(obj.store(), view), fmt)
     elif obj.endpoint or obj.store_spec:
         from .export import serialise_rdf
         text = serialise_rdf(obj.store().construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"), fmt)
@@ -328,7 +337,7 @@ def centrality(obj: Ctx, view, include_inactive, fmt, out, top):
     Example: supplier-graph centrality --view network --top 10
     """
     from .tables import render
-    result = _centrality(obj.store(), view, include_inactive)
+    result = _centrality(obj.store(), view, include_inactive, obj.kept)
     rows = result["nodes"][:top] if top else result["nodes"]
     if fmt != "json":
         click.echo(f"betweenness: {result['betweenness_method']}", err=True)
@@ -336,10 +345,11 @@ def centrality(obj: Ctx, view, include_inactive, fmt, out, top):
                  document={**result, "nodes": rows}), out)
 
 
-def _centrality(store, view: str, include_inactive: bool) -> dict:
+def _centrality(store, view: str, include_inactive: bool, kept: list) -> dict:
     """:func:`~graph.analytics.centrality.centrality` of a view of ``store``, with
     betweenness computed in an interpreter of its own while this one computes the rest
-    (on a large graph), started as soon as a kept snapshot gives the supply view's edges."""
+    (on a large graph), started as soon as a kept snapshot gives the supply view's edges.
+    The snapshot and the graph are added to ``kept`` (:meth:`Ctx.project`)."""
     from .analytics.centrality import BACKGROUND_EDGES, EarlyBetweenness, centrality, edge_list
     from .projection import project, snapshot, supply_edges
     early = EarlyBetweenness(wanted=view == "supply" and not include_inactive)
@@ -347,6 +357,7 @@ def _centrality(store, view: str, include_inactive: bool) -> dict:
     try:
         snap = snapshot(store, on_edges=early)
         g = project(None, view, include_inactive=include_inactive, snap=snap, listing=False)
+        kept += [snap, g]
         nodes, edges = (supply_edges(None, include_inactive=include_inactive, snap=snap) if view == "supply"
                         else edge_list(g))
         if len(edges) < BACKGROUND_EDGES:  # milliseconds, from the graph itself
@@ -377,9 +388,8 @@ def shared(obj: Ctx, include_inactive, fmt, out, top):
     Example: supplier-graph shared --format csv
     """
     from .analytics.shared import shared_suppliers, top_shared_pairs
-    from .projection import project
     from .tables import render
-    g = project(obj.store(), "supply", include_inactive=include_inactive)
+    g = obj.project(obj.store(), "supply", include_inactive=include_inactive)
     if top is None:
         result = shared_suppliers(g)  # above a million pairs: an error that asks for --top
     else:
@@ -404,11 +414,10 @@ def paths(obj: Ctx, a, b, k, view, include_inactive, fmt, out):
     """
     from .analytics.paths import explained_paths
     from .lookup import resolve
-    from .projection import project
     from .tables import render
     store = obj.store()
     source, target = resolve(store, a), resolve(store, b)
-    g = project(store, "network" if view == "supply" else view, include_inactive=include_inactive)
+    g = obj.project(store, "network" if view == "supply" else view, include_inactive=include_inactive)
     result = explained_paths(g, source.iri, target.iri, k=k)
     if not result:
         click.echo(f"no path between {source.label} and {target.label}", err=True)
@@ -432,11 +441,10 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
     """
     from .analytics.impact import failure_impact
     from .lookup import resolve
-    from .projection import project
     from .tables import money, render
     store = obj.store()
     who = resolve(store, supplier)
-    result = failure_impact(project(store, "supply", include_inactive=include_inactive), who.iri, group=group)
+    result = failure_impact(obj.project(store, "supply", include_inactive=include_inactive), who.iri, group=group)
     if fmt != "json":
         names = ", ".join(s["label"] for s in result["suppliers"])
         click.echo(f"if {names} exit: {len(result['buyers'])} buyer(s) affected; value at risk: "
