@@ -36,11 +36,12 @@ def corporate_group(g: nx.Graph, supplier) -> list:
     return _groups(g).get(supplier, [supplier])
 
 
-def impact_index(g: nx.Graph) -> dict:
+def impact_index(g: nx.Graph, *, buyers=None, groups: dict | None = None) -> dict:
     """What :func:`failure_impact` looks up, computed once for a caller that asks about
     many suppliers: ``groups`` (each supplier with predecessors or successors -> its
     sorted corporate group), ``offers`` (supplier -> frameworks it supplies through) and
-    ``cover`` (buyer -> tower -> the suppliers that provide it).
+    ``cover`` (buyer -> tower -> the suppliers that provide it), for every buyer or only
+    those in ``buyers``. ``groups``: already worked out.
 
     >>> import networkx as nx
     >>> index = impact_index(nx.Graph(lineage=[("csc", "dxc"), ("hpe", "dxc")], frameworks={}))
@@ -51,8 +52,9 @@ def impact_index(g: nx.Graph) -> dict:
     for f in g.graph.get("frameworks", {}).values():
         for s in dict.fromkeys(f["suppliers"]):
             offers[s].append(f)
-    cover = {b: _cover(g, b) for b, d in g.nodes(data=True) if d.get("kind") == "buyer"}
-    return {"groups": _groups(g), "offers": dict(offers), "cover": cover}
+    nodes = g.nodes
+    cover = {b: _cover(g, b) for b in (nodes if buyers is None else buyers) if nodes[b].get("kind") == "buyer"}
+    return {"groups": _groups(g) if groups is None else groups, "offers": dict(offers), "cover": cover}
 
 
 def _cover(g: nx.Graph, buyer) -> dict:
@@ -116,7 +118,11 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | 
 
     if supplier not in g and supplier not in known:
         raise EntityNotFound(str(supplier))
-    index = index or impact_index(g)
+    if index is None:  # the cover of the exiting suppliers' buyers only: 3 of 4 s on a national graph
+        groups = _groups(g)
+        kin = groups.get(supplier, [supplier])
+        index = impact_index(g, buyers={b for s in (kin if group else [supplier]) if s in g for b in g[s]},
+                             groups=groups)
     kin = index["groups"].get(supplier, [supplier])
     exiting = kin if group else [supplier]
     exiting_set = set(exiting)
