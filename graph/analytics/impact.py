@@ -118,7 +118,9 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | 
 
     if supplier not in g and supplier not in known:
         raise EntityNotFound(str(supplier))
-    if index is None:  # the cover of the exiting suppliers' buyers only: 3 of 4 s on a national graph
+    # unless given, who covers which tower is worked out for the exiting suppliers' buyers
+    # only: on a million contracts, 4 s for every buyer, 0.02 s for a supplier of one
+    if index is None:
         groups = _groups(g)
         kin = groups.get(supplier, [supplier])
         index = impact_index(g, buyers={b for s in (kin if group else [supplier]) if s in g for b in g[s]},

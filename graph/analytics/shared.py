@@ -132,7 +132,7 @@ def top_shared_pairs(g: nx.Graph, *, limit: int | None = 100, buyer=None,
         blocks = [(b, b + 1)]
     kept, floor = [], 1
     # without a limit every pair is kept to be listed: past ``max_listed`` of them they are
-    # only counted (a million contracts make a billion pairs, over 20 GB kept)
+    # only counted (a million synthetic contracts make 844 million pairs: over 20 GB kept)
     capped = limit is None and max_listed is not None
     held = 0
 
