@@ -275,7 +275,6 @@ def test_top_pairs_from_blocks_are_the_top_of_all_pairs(monkeypatch, seed):
         assert shared.top_shared_pairs(g, limit=4, buyer="b05") == (len(one), one[:4])
 
 
-
 def test_too_many_pairs_to_list_are_counted_not_kept(monkeypatch):
     """2,000 buyers of one supplier, and buyers 0-2 of a second: 1,999,000 pairs share a
     supplier. Listing them all is refused with that count, and the pairs are not held on
@@ -309,6 +308,7 @@ def test_too_many_pairs_to_list_are_counted_not_kept(monkeypatch):
         assert total == 1_999_000
         assert [[b["label"] for b in r["buyers"]] + [len(r["suppliers"])] for r in rows] == [
             ["B0000", "B0001", 2], ["B0000", "B0002", 2]]
+
 
 def test_concentration_without_weights_is_the_same_shares(supply):
     """The report asks for supplier rows without their weight: the same rows, one key fewer."""
@@ -375,7 +375,6 @@ def test_impact_without_contract_lists_is_the_same_impact(supply):
     assert {k: v for k, v in lean.items() if k != "buyers"} == {k: v for k, v in full.items() if k != "buyers"}
 
 
-
 def test_impact_works_out_only_the_exiting_suppliers_buyers(supply, monkeypatch):
     """Asked about one supplier, the impact looks at the towers of its own buyers only (a
     supplier of a few buyers in a national graph: 0.02 s instead of 4 s), and answers as
@@ -392,6 +391,7 @@ def test_impact_works_out_only_the_exiting_suppliers_buyers(supply, monkeypatch)
         alone = failure_impact(supply, E + supplier, group=group)
         assert sorted(covered) == [E + b for b in buyers]
         assert alone == failure_impact(supply, E + supplier, group=group, index=everyone)
+
 
 def test_impact_group_takes_predecessors(supply):
     alone = failure_impact(supply, E + "old")
