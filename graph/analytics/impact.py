@@ -118,15 +118,13 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | 
 
     if supplier not in g and supplier not in known:
         raise EntityNotFound(str(supplier))
+    groups = _groups(g) if index is None else index["groups"]
+    kin = groups.get(supplier, [supplier])
+    exiting = kin if group else [supplier]
     # unless given, who covers which tower is worked out for the exiting suppliers' buyers
     # only: on a million contracts, 4 s for every buyer, 0.02 s for a supplier of one
     if index is None:
-        groups = _groups(g)
-        kin = groups.get(supplier, [supplier])
-        index = impact_index(g, buyers={b for s in (kin if group else [supplier]) if s in g for b in g[s]},
-                             groups=groups)
-    kin = index["groups"].get(supplier, [supplier])
-    exiting = kin if group else [supplier]
+        index = impact_index(g, buyers={b for s in exiting if s in g for b in g[s]}, groups=groups)
     exiting_set = set(exiting)
     supplying = {s for s in exiting if s in g and g.nodes[s].get("kind") == "supplier"}
     cover_of = index["cover"]  # every buyer of g, with who covers each of its towers
