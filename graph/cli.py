@@ -443,9 +443,19 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
     from .tables import money, render
     store = obj.store()
     who = resolve(store, supplier)
+    from .headroom import framework_headroom
     result = failure_impact(obj.project(store, "supply", include_inactive=include_inactive), who.iri, group=group)
+    headroom = framework_headroom(store, [f["iri"] for f in result["frameworks"]])
+    for f in result["frameworks"]:
+        f.update(headroom[f["iri"]])
+    names = ", ".join(s["label"] for s in result["suppliers"])
+    if result["frameworks"]:
+        stated = [m["amount"] for f in result["frameworks"] for m in f["ceilings"] if m["currency"] == "GBP"]
+        result["notes"].append(
+            f"{names} sit{'s' if len(result['suppliers']) == 1 else ''} on {len(result['frameworks'])} framework "
+            f"panel(s)" + (f" with {money(sum(stated))} of framework headroom in their stated ceilings" if stated else "")
+            + ": a ceiling is shared by the whole panel and owed to no supplier, so it is not value at risk.")
     if fmt != "json":
-        names = ", ".join(s["label"] for s in result["suppliers"])
         click.echo(f"if {names} exit: {len(result['buyers'])} buyer(s) affected; value at risk: "
                    + (", ".join(f"{money(v)} {k}" for k, v in sorted(result["value_at_risk"].items())) or "unknown"),
                    err=True)
@@ -457,9 +467,12 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
              "contracts_without_value": b["contracts_without_value"]} for b in result["buyers"]]
     rows += [{"buyer": f"(framework) {f['label']}", "contracts": 0,
               "towers_lost": [], "towers_with_alternative": [],
-              "contracts_without_value": 0} for f in result["frameworks"]]
+              "contracts_without_value": 0,
+              "framework_headroom": ", ".join(f"{money(m['amount'], m['currency'])} ceiling, shared by a panel of "
+                                              f"{f['panel']}" for m in f["ceilings"]) or None}
+             for f in result["frameworks"]]
     _emit(render(rows, ["buyer", "contracts", "towers_lost", "towers_with_alternative", "total_at_risk",
-                        "annual_at_risk", "contracts_without_value"], fmt, document=result), out)
+                        "annual_at_risk", "contracts_without_value", "framework_headroom"], fmt, document=result), out)
 
 
 @cli.command()
@@ -568,8 +581,12 @@ def ingest_ocds_command(obj: Ctx, files, out, aliases, show_report):
     progress = (lambda n: click.echo(f"\r{n:,} releases", err=True, nl=False)) if sys.stderr.isatty() else None
     result = ingest_ocds(files, out, resolver=_resolver(obj, aliases), progress=progress).to_dict()
     _ingest_report(result, show_report)
+    figures = ", ".join(f"{n} {kind}" for kind, n in sorted(result["figures"].items())) or "none"
     click.echo(f"{out}: {result['ingested']} of {result['releases']} releases ingested ({result['skipped']} "
-               f"skipped): {result['contracts']} contracts, {result['frameworks']} frameworks, "
+               f"skipped) as {result['processes']} contracting processes: {result['contracts']} contracts, "
+               f"{result['call_offs']} call-offs, {result['frameworks']} frameworks "
+               f"({result['panel_places']} panel places); money figures: {figures}; "
+               f"{result['superseded']} superseded by a later release; "
                f"{len(result['new_organisations'])} new organisations, "
                f"{len(result['resolution']['merged'])} merged, {len(result['resolution']['suggested'])} "
                f"suggested; {result['triples']} triples", err=True)
@@ -603,19 +620,19 @@ def ingest_spend_command(obj: Ctx, file, buyer, out, columns, aliases, show_repo
     store = obj.store()
     try:
         who = resolve(store, buyer)
-        buyer_iri, buyer_label, new = who.iri, who.label, False
+        buyer_iri, buyer_label = who.iri, who.label
     except EntityNotFound:
         from .ingest.resolve import normalise_org_name
-        buyer_iri, buyer_label, new = str(uri("org", normalise_org_name(buyer))), buyer, True
+        buyer_iri, buyer_label = str(uri("org", normalise_org_name(buyer))), buyer
         click.echo(f"note: {buyer!r} is not in the graph; it is added as a new public body", err=True)
     from .ingest.resolve import Resolver
     result = ingest_spend_csv(file, out, buyer_iri=buyer_iri, buyer_label=buyer_label,
-                              resolver=Resolver.from_store(store, aliases=aliases), columns=extra,
-                              new_buyer=new).to_dict()
+                              resolver=Resolver.from_store(store, aliases=aliases), columns=extra).to_dict()
     _ingest_report(result, show_report)
     click.echo(f"{out}: {result['payments']} payments (£{result['total']:,.2f}) to {result['payees']} payees in "
-               f"{result['spend_nodes']} payee-months; {result['redacted_payments']} redacted payments "
-               f"(£{result['redacted_total']:,.2f}) left out; {result['skipped_rows']} rows skipped; "
+               f"{result['spend_nodes']} payee-months; {result['redacted_payments']} payments to private "
+               f"individuals or redacted payees (£{result['redacted_total']:,.2f}) summed per month, unnamed; "
+               f"{result['skipped_rows']} rows skipped; "
                f"read as {result['encoding']}", err=True)
 
 

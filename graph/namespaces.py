@@ -20,6 +20,7 @@ class SG(DefinedNamespace):
     _fail = True
 
     AnnualValue: URIRef
+    AwardValue: URIRef
     Awarded: URIRef
     CallOff: URIRef
     Cancelled: URIRef
@@ -29,6 +30,7 @@ class SG(DefinedNamespace):
     ContractStatus: URIRef
     ContractStatusScheme: URIRef
     CorporateEvent: URIRef
+    DynamicPurchasingSystem: URIRef
     Ended: URIRef
     Expenditure: URIRef
     Framework: URIRef
@@ -40,6 +42,7 @@ class SG(DefinedNamespace):
     Live: URIRef
     LocalAuthority: URIRef
     Partnership: URIRef
+    PlaceholderValue: URIRef
     Planned: URIRef
     PoliceForce: URIRef
     ProcurementNotice: URIRef
@@ -49,37 +52,42 @@ class SG(DefinedNamespace):
     ReferenceSource: URIRef
     Saving: URIRef
     ServiceTower: URIRef
-    Spend: URIRef
     SharedServicePartnership: URIRef
     SourceDocument: URIRef
     SourcingModel: URIRef
+    Spend: URIRef
     Strategy: URIRef
     Supplier: URIRef
+    TenderEstimate: URIRef
     TotalContractValue: URIRef
     TransportBody: URIRef
     ValueKind: URIRef
     ValueKindScheme: URIRef
+    WithheldPayee: URIRef
     WriteOff: URIRef
     WriteOffValue: URIRef
     about: URIRef
     announces: URIRef
     appliesTo: URIRef
+    awardDate: URIRef
     awardedNotAfter: URIRef
     awardedNotBefore: URIRef
     buyer: URIRef
     claimedProperty: URIRef
     claimedValue: URIRef
+    classificationBasis: URIRef
     consolidatesTower: URIRef
     coversTower: URIRef
     date: URIRef
+    dateSigned: URIRef
     duration: URIRef
     endDate: URIRef
     establishedBy: URIRef
     evidence: URIRef
     extensionOption: URIRef
     memberCount: URIRef
-    month: URIRef
     mentionedIn: URIRef
+    month: URIRef
     openTo: URIRef
     organisation: URIRef
     owner: URIRef
@@ -89,6 +97,7 @@ class SG(DefinedNamespace):
     paymentCount: URIRef
     predecessor: URIRef
     procuredThrough: URIRef
+    procurementMethod: URIRef
     publishedBy: URIRef
     qualifier: URIRef
     referenceData: URIRef
@@ -99,11 +108,15 @@ class SG(DefinedNamespace):
     startYear: URIRef
     statement: URIRef
     status: URIRef
+    statusDate: URIRef
     succeededBy: URIRef
     succeeds: URIRef
     successor: URIRef
+    supersededValue: URIRef
     supplier: URIRef
+    supplierNotKnown: URIRef
     targetTower: URIRef
+    tenderDeadline: URIRef
     tower: URIRef
     transactionId: URIRef
     usesSourcingModel: URIRef

@@ -75,6 +75,10 @@ class Contract:
     def value(self, kind: str, currency: str = "GBP") -> float | None:
         """Sum of this contract's figures of one kind and currency, or None if unknown.
 
+        A contract's ``total`` is its total contract value or, where the source publishes
+        none, the value of its award to its supplier (an OCDS award with no contract
+        block). Estimates, ceilings and placeholders are never a total.
+
         >>> c = Contract("c", "C", "b", values=[(1.0, "GBP", "annual", ()), (2.0, "GBP", "total", ()),
         ...                                     (3.0, "GBP", "total", ("A notice",))])
         >>> c.value("total"), c.value("annual"), c.value("saving")
@@ -82,13 +86,17 @@ class Contract:
         >>> one = Contract("d", "D", "b", values=[(4.0, "EUR", "total", ())])
         >>> one.value("total"), one.value("total", "EUR"), one.value("annual", "EUR")
         (None, 4.0, None)
+        >>> Contract("e", "E", "b", values=[(5.0, "GBP", "award", ()), (9.0, "GBP", "estimate", ())]).value("total")
+        5.0
         """
         if not self.values:
             return None
         if len(self.values) == 1:  # most contracts: one figure, nothing to add up
             amount, cur, k, _ = self.values[0]
-            return amount if k == kind and cur == currency else None
+            return amount if cur == currency and (k == kind or (kind == "total" and k == "award")) else None
         amounts = [a for a, c, k, _ in self.values if k == kind and c == currency]
+        if not amounts and kind == "total":
+            amounts = [a for a, c, k, _ in self.values if k == "award" and c == currency]
         return sum(amounts) if amounts else None
 
 

@@ -156,7 +156,8 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
         "scope": {"buyer": _ref(buyer.iri, buyer.label) if buyer else None,
                   "include_inactive": include_inactive,
                   "betweenness": method},
-        "summary": _summary(near["buyers"], suppliers, contracts, near["data_gaps"], buyer),
+        "summary": _summary(near["buyers"], suppliers, contracts, near["data_gaps"], buyer) + _headroom(
+            near["frameworks"]),
         "buyers": near["buyers"],
         "suppliers": suppliers,
         "shared_suppliers": far["shared_suppliers"],
@@ -363,6 +364,19 @@ def _summary(buyers, suppliers, contracts, gaps, buyer) -> list[str]:
                f"date or duration; {len(gaps['disagreements'])} fact(s) are described differently by "
                f"different sources (both versions are kept).")
     return out
+
+
+def _headroom(frameworks: list[dict]) -> list[str]:
+    """A line on the frameworks: their ceilings are headroom shared by a panel, not money
+    owed, so they are summed here only as headroom and never as value at risk."""
+    if not frameworks:
+        return []
+    places = sum(len(f["suppliers"]) + f.get("more", {}).get("suppliers", 0) for f in frameworks)
+    stated = [f["ceiling"]["amount"] for f in frameworks if f["ceiling"] and f["ceiling"]["currency"] == "GBP"]
+    return [f"{len(frameworks)} framework{'s' if len(frameworks) != 1 else ''} with {places} panel "
+            f"place{'s' if places != 1 else ''}: framework headroom of {money(sum(stated))} in "
+            f"{len(stated)} stated ceiling{'s' if len(stated) != 1 else ''}, shared by each panel, owed to no "
+            f"supplier and not counted as value at risk."]
 
 
 def iter_json(report: dict):
@@ -603,7 +617,8 @@ def render_markdown(report: dict, rows: int | None = ROWS) -> str:
             + _more(group.get("more", 0)))
     L += ["", "## Framework routes", "", *lead("frameworks")]
     for f in report["frameworks"]:
-        ceiling = f" — ceiling {_fmt_money(f['ceiling'])}" if f["ceiling"] else ""
+        ceiling = f" — {money(f['ceiling']['amount'], f['ceiling']['currency'])} framework headroom (ceiling)" \
+            if f["ceiling"] else ""
         more = f.get("more", {})
         listed = {key: esc(", ".join(x["label"] for x in f[key]) or none) + _more(more.get(key, 0))
                   for key, none in (("suppliers", "not stated"), ("open_to", "not stated"), ("call_offs", "none recorded"))}
@@ -726,6 +741,7 @@ def render_html(report: dict, rows: int | None = ROWS) -> str:
                                       "£ million")))
     env = Environment(loader=PackageLoader("graph", "templates"), autoescape=select_autoescape(["html"]))
     env.filters["money"] = _fmt_money
+    env.filters["money_only"] = lambda m: money(m["amount"], m["currency"])
     env.filters["pct"] = lambda v: f"{v:.0%}"
     env.filters["more"] = _more
     report = abridge(report, rows)

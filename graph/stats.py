@@ -55,6 +55,7 @@ _GAPS = """SELECT DISTINCT ?what ?c ?label WHERE {
   { ?sub rdfs:subClassOf* sg:Contract . ?c rdf:type ?sub .
     MINUS { ?v sg:valueKind sg:TotalContractValue . ?c sg:value ?v }
     MINUS { ?v sg:valueKind sg:AnnualValue . ?c sg:value ?v }
+    MINUS { ?v sg:valueKind sg:AwardValue . ?c sg:value ?v }
     BIND("no_value" AS ?what) }
   UNION { ?sub rdfs:subClassOf* sg:Contract . ?c rdf:type ?sub .
           MINUS { ?c sg:duration ?d } MINUS { ?c sg:endDate ?d } MINUS { ?c sg:startDate ?d }

@@ -50,7 +50,7 @@ def test_validate_contract_missing_supplier_exits_1_naming_it(runner, tmp_path):
     assert result.output.splitlines()[0] == (
         "violation: Westminster end user computing and data centre services (BT) "
         "<https://w3id.org/supplier-graph/id/contract-westminster-bt>: contract has no supplier "
-        "(only a contract still in procurement or planned may lack one)")
+        "(only a contract still in procurement, planned, cancelled before award, or with sg:supplierNotKnown saying why, may lack one)")
     assert result.output.splitlines()[-1].startswith("1 problem(s) in ")
 
 

@@ -38,8 +38,10 @@ def _label(g, iri):
 def test_counts_and_summary(imported):
     out, stderr, g = imported
     assert stderr.splitlines()[-1] == (
-        f"{out}: 9 of 10 releases ingested (1 skipped): 8 contracts, 1 frameworks, 6 new organisations, "
-        f"10 merged, 1 suggested; {len(g)} triples")
+        f"{out}: 10 of 11 releases ingested (1 skipped) as 10 contracting processes: 7 contracts, 1 call-offs, "
+        f"1 frameworks (2 panel places); money figures: 2 award value, 2 contract value, 2 placeholder, "
+        f"2 tender estimate; 0 superseded by a later release; 6 new organisations, 10 merged, 1 suggested; "
+        f"{len(g)} triples")
 
 
 def test_new_organisations(imported):
@@ -87,14 +89,20 @@ def test_towers_from_cpv_codes(imported):
 def test_quirks(imported):
     _, stderr, g = imported
     assert "value Decimal('1E+9999') is not finite; recorded as unknown" in stderr
-    assert "value 0 is implausibly small" in stderr and "value 0.01 is implausibly small" in stderr
+    EPO = rdflib.Namespace("http://data.europa.eu/a4g/ontology#")
+    for ocid, amount in (("0003", 0.0), ("0004", 0.01)):  # placeholders are kept as such, never as money
+        figure = g.value(rdflib.URIRef(ID + f"ocds/ocds-b5fd17-0a1b2c3d-{ocid}/award/1"), SG.value)
+        assert g.value(figure, SG.valueKind) == SG.PlaceholderValue
+        assert float(g.value(figure, EPO.hasAmountValue)) == amount
     assert "supplier name 'Provision of Managed Print Services' looks like a project title" in stderr
-    assert "release ocds-b5fd17-0a1b2c3d-0005-award-1 (ocds-b5fd17-0a1b2c3d-0005) skipped: it names no buyer" in stderr
+    assert "ocds-b5fd17-0a1b2c3d-0005 (1 release(s)) skipped: it names no buyer or procuring entity" in stderr
     award = rdflib.URIRef(ID + "ocds/ocds-b5fd17-0a1b2c3d-0002/award/1")  # an award with no contracts array
     assert g.value(award, SG.supplier) == rdflib.URIRef(ID + "bt")
     assert g.value(award, SG.value) is None
     print_contract = rdflib.URIRef(ID + "ocds/ocds-b5fd17-0a1b2c3d-0004/award/1")
-    assert g.value(print_contract, SG.status) == SG.InProcurement and g.value(print_contract, SG.supplier) is None
+    # awarded, to a supplier the source does not name: the status stays, the supplier is unknown
+    assert g.value(print_contract, SG.status) == SG.Awarded and g.value(print_contract, SG.supplier) is None
+    assert str(g.value(print_contract, SG.supplierNotKnown)) == "the source names no supplier that is an organisation"
     assert not any("x_cf" in str(p) for p in g.predicates())  # extension fields ignored
     # an empty identifier scheme gives no identifier
     assert g.value(rdflib.URIRef(ID + "org/computacentre"), rdflib.URIRef("http://www.w3.org/ns/adms#identifier")) is None
@@ -121,8 +129,10 @@ def test_frameworks_and_call_offs(imported):
     assert (fw, rdflib.RDF.type, SG.Framework) in g
     assert {str(s) for s in g.objects(fw, SG.supplier)} == {
         ID + "org/gb-coh-02174990", ID + "org/gb-coh-01584718", ID + "org/computacentre"}
-    ceiling = g.value(fw, SG.value)
-    assert g.value(ceiling, SG.valueKind) == SG.FrameworkCeiling
+    assert str(g.value(fw, SG.classificationBasis)) == "tender.techniques.hasFrameworkAgreement"
+    estimate = g.value(fw, SG.value)  # tender.value: the buyer's estimate, not a ceiling any award stated
+    assert g.value(estimate, SG.valueKind) == SG.TenderEstimate
+    assert not list(g.subjects(SG.valueKind, SG.FrameworkCeiling))
     call_off = rdflib.URIRef(ID + "ocds/ocds-h6vhtk-04c1e9/contract/mps-laptops-2024-1")
     assert (call_off, rdflib.RDF.type, SG.CallOff) in g and g.value(call_off, SG.viaFramework) == fw
 
@@ -185,8 +195,8 @@ def test_spend_on_top_of_the_bundled_graph_and_an_import(imported, runner, tmp_p
                                  "--out", str(out), "--report"])
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines()[-1] == (
-        f"{out}: 7 payments (£6,499.99) to 4 payees in 5 payee-months; 1 redacted payments (£650.00) left out; "
-        f"0 rows skipped; read as utf-8-sig")
+        f"{out}: 7 payments (£6,499.99) to 4 payees in 6 payee-months; 1 payments to private individuals or "
+        f"redacted payees (£650.00) summed per month, unnamed; 0 rows skipped; read as utf-8-sig")
     assert f"merged: 'Computacentre Ltd' -> Computacentre Ltd <{ID}org/computacentre> (by name)" in result.stderr
     assert f"new: <{ID}org/acme-facilities>" in result.stderr
     g = rdflib.Graph().parse(out)

@@ -25,7 +25,7 @@ def test_contract_missing_its_supplier_is_named(tmp_path):
     report = _report(tmp_path, TINY.replace("sg:supplier :acme ; ", ""))
     assert [str(i) for i in report.issues] == [
         "violation: Tiny contract <http://example.org/c1>: contract has no supplier "
-        "(only a contract still in procurement or planned may lack one)"]
+        "(only a contract still in procurement, planned, cancelled before award, or with sg:supplierNotKnown saying why, may lack one)"]
 
 
 def test_money_without_kind_or_currency(tmp_path):
@@ -34,7 +34,7 @@ def test_money_without_kind_or_currency(tmp_path):
     assert sorted((i.label, i.path, i.message) for i in report.issues) == [
         ("£4m", "epo:hasCurrency", "a money value needs exactly one currency"),
         ("£4m", "sg:valueKind", "a money value needs exactly one kind: total, annual, ceiling, "
-                                "saving, write-off or expenditure"),
+                                "saving, write-off, expenditure, award, estimate or placeholder"),
     ]
 
 

@@ -173,7 +173,7 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | 
             named += f" and {len(relatives) - NOTE_NAMES:,} more"
         notes.append(f"{label(supplier)} has corporate predecessors or successors ({named}); "
                      f"include them with group=True (--group).")
-    if not buyers:
+    if not buyers and not frameworks:
         notes.append("no counted contract names this supplier; where a contract names both a company "
                      "and its successor, the successor holds it")
     return {

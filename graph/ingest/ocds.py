@@ -1,54 +1,55 @@
-"""OCDS 1.1 (Contracts Finder ``ocds-b5fd17``, Find a Tender ``ocds-h6vhtk``) into RDF.
+"""OCDS 1.1 (Contracts Finder, Find a Tender, Public Contracts Scotland, Sell2Wales...)
+into RDF: one contracting process at a time, as what it is.
 
-Reads release packages, record packages (each record's ``compiledRelease``, or its
-releases merged in date order), JSON Lines of either, bare JSON arrays of releases and
-single releases, streaming with ijson. Maps:
+The releases of one ``ocid`` are compiled into one process first (:mod:`.ocds_read`). A
+process then becomes (:func:`.ocds_fields.classify`):
 
-- parties by role: ``buyer`` (else ``procuringEntity``) to a public body, award
-  suppliers to suppliers, joined to existing entities by :mod:`.resolve`;
-- awards and contracts to ``sg:Contract`` (one per contract, or per award when an award
-  has no contracts), with value (kind total), period, status; a tender with no award to a
-  contract in procurement; a tender with ``techniques.hasFrameworkAgreement`` to a
-  ``sg:Framework`` (its awards name the framework's suppliers; its value is the ceiling);
-  ``relatedProcesses`` with relationship ``framework`` make the contracts call-offs;
-- CPV codes (tender, items) to service towers through the ontology's tower -> CPV mapping
-  (prefix match, most specific wins);
-- provenance per release: ocid, release id, date, package URI, publisher and licence.
+- a **framework** or **dynamic purchasing system** (``tender.techniques``, the
+  procurement method's words, or an award to several suppliers with one value): an
+  ``sg:Framework`` established by the buyer, its panel as ``sg:supplier``, the award
+  value as its ceiling (``sg:FrameworkCeiling``, shared by the panel and owed to none),
+  one per lot where awards name lots; no contract;
+- **contracts** or **call-offs**, one per contract, or per award where an award has no
+  contract, each with one supplier's money: the contract's value (``sg:TotalContractValue``)
+  or else the award's (``sg:AwardValue``);
+- a tender with no award yet: a contract or framework in procurement, with the tender's
+  estimate (``sg:TenderEstimate``).
 
-Publisher quirks survived: HTML entities in names, empty identifier schemes, local party
-ids, extension fields, awards without contracts, amounts of 0, implausibly small or
-non-finite (``1e9999``), and supplier "names" that are project titles (not turned into
-organisations, with a warning). A release that cannot be mapped is skipped with a warning
-naming it; the others are ingested.
+Amounts under £100 are kept as ``sg:PlaceholderValue`` and never counted. A figure a later
+release corrected stays, as ``sg:supersededValue`` with the release that gave it. Dates
+(tender deadline, award date, contract period, signature) and statuses come from the
+source, each status with the date of the release that reported it (``sg:statusDate``).
+Every organisation the output mentions carries its type and label, so the output
+validates on its own. Contact points, which name officials, are never read.
 """
 
 from __future__ import annotations
 
-import html
-import json
-import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from ..errors import InputError, ParseError
+from ..errors import InputError
 from ..namespaces import CUR, EPO, PROV, SG
-from .rdfout import TripleSink, uri
+from . import ocds_fields as F
+from .ocds_read import Process, file_kind, iter_processes, superseded
+from .ocds_towers import TowerMapper
+from .rdfout import TripleSink, slug, uri
 from .resolve import Resolver, normalise_org_name
 
-__all__ = ["ingest_ocds", "iter_releases", "TowerMapper", "IngestResult"]
+__all__ = ["ingest_ocds", "IngestResult", "TowerMapper"]
 
 ADMS = rdflib.Namespace("http://www.w3.org/ns/adms#")
-PUBLISHERS = {"ocds-b5fd17": "Contracts Finder", "ocds-h6vhtk": "Find a Tender"}
-MIN_PLAUSIBLE = 100.0  # GBP; smaller contract values are publisher placeholders
-CONTRACT_STATUS = {"active": SG.Live, "terminated": SG.Ended, "cancelled": SG.Cancelled, "pending": SG.Awarded}
-AWARD_STATUS = {"active": SG.Awarded, "pending": SG.InProcurement, "cancelled": SG.Cancelled}
-TENDER_STATUS = {"planning": SG.Planned, "planned": SG.Planned, "active": SG.InProcurement,
-                 "cancelled": SG.Cancelled}
+PUBLISHERS = {"ocds-b5fd17": "Contracts Finder", "ocds-h6vhtk": "Find a Tender", "ocds-r6ebe6": "Public Contracts Scotland",
+              "ocds-kuma6s": "Sell2Wales"}
+_KIND = {"money": None, "placeholder": SG.PlaceholderValue}
+_KIND_WORDS = {SG.FrameworkCeiling: "framework ceiling", SG.TotalContractValue: "contract value",
+               SG.AwardValue: "award value", SG.TenderEstimate: "tender estimate", SG.PlaceholderValue: "placeholder"}
 _TITLE_LIKE = re.compile(r"^(the )?(provision|supply|framework|lot\s*\d|contract for|procurement of|"
                          r"services? for|works? for|delivery of)\b", re.I)
 
@@ -56,10 +57,15 @@ _TITLE_LIKE = re.compile(r"^(the )?(provision|supply|framework|lot\s*\d|contract
 @dataclass
 class IngestResult:
     releases: int = 0
+    processes: int = 0
     ingested: int = 0
     skipped: int = 0
     contracts: int = 0
+    call_offs: int = 0
     frameworks: int = 0
+    panel_places: int = 0
+    superseded: int = 0
+    figures: dict[str, int] = field(default_factory=dict)
     towers: dict[str, int] = field(default_factory=dict)
     new_organisations: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -70,230 +76,11 @@ class IngestResult:
         return dict(self.__dict__)
 
 
-class TowerMapper:
-    """CPV code -> service tower, from the tower scheme's closeMatch/broadMatch codes.
-
-    A code matches a tower's CPV code when it starts with that code's significant digits
-    (its trailing zeros dropped); the longest match wins. Consolidated towers (which cover
-    other towers) are left out: they are one buyer's programme, not a CPV category.
-
-    >>> m = TowerMapper.from_ontology()
-    >>> [m.tower(c).rsplit("/", 1)[-1] for c in ("72514100", "72253000-3", "72700000", "64210000")]
-    ['DataCentre', 'ICTSupport', 'Network', 'Telecommunications']
-    >>> m.tower("45000000") is None
-    True
-    """
-
-    def __init__(self, prefixes: dict[str, str]):
-        self.prefixes = prefixes  # significant prefix -> tower IRI
-
-    @classmethod
-    def from_ontology(cls) -> "TowerMapper":
-        from ..store import bundled_path
-        g = rdflib.Graph().parse(bundled_path("ontology", "towers.ttl"), format="turtle")
-        prefixes: dict[str, str] = {}
-        for tower in g.subjects(RDF.type, SG.ServiceTower):
-            if (tower, SG.coversTower, None) in g:
-                continue
-            for p in (SKOS.closeMatch, SKOS.broadMatch):
-                for cpv in g.objects(tower, p):
-                    code = str(cpv).rsplit("/", 1)[-1].rstrip("0")
-                    # a closeMatch outranks a broadMatch with the same prefix
-                    if code not in prefixes or p == SKOS.closeMatch:
-                        prefixes[code] = str(tower)
-        return cls(prefixes)
-
-    def tower(self, code: str) -> str | None:
-        digits = re.sub(r"\D", "", str(code))[:8]
-        best = None
-        for prefix, tower in self.prefixes.items():
-            if digits.startswith(prefix) and (best is None or len(prefix) > len(best[0])):
-                best = (prefix, tower)
-        return best[1] if best else None
-
-
-# ----------------------------------------------------------------------------- reading
-
-def _merge_releases(releases: list[dict]) -> dict:
-    """A record's releases merged in date order: later values win; parties, awards and
-    contracts are merged by id."""
-    merged: dict = {}
-    for rel in sorted(releases, key=lambda r: str(r.get("date", ""))):
-        for key, value in rel.items():
-            if key in ("parties", "awards", "contracts") and isinstance(value, list):
-                by_id = {str(x.get("id")): x for x in merged.get(key, []) if isinstance(x, dict)}
-                for item in value:
-                    if isinstance(item, dict):
-                        by_id[str(item.get("id"))] = {**by_id.get(str(item.get("id")), {}), **item}
-                merged[key] = list(by_id.values())
-            elif key == "tender" and isinstance(value, dict):
-                merged[key] = {**merged.get(key, {}), **value}
-            else:
-                merged[key] = value
-    return merged
-
-
-def _package_meta(path: Path) -> dict:
-    """The package's uri, licence, publication date and publisher name (a streaming pass).
-
-    ijson yields numbers as Decimal, so values such as ``1e9999`` parse (and the mapping
-    records them as unknown)."""
-    import ijson
-    wanted = {"uri": "uri", "license": "license", "publishedDate": "published", "publisher.name": "publisher"}
-    meta: dict = {}
-    try:
-        with path.open("rb") as fh:
-            for prefix, event, value in ijson.parse(fh):
-                if prefix in wanted and event in ("string", "number"):
-                    meta[wanted[prefix]] = str(value)
-    except ijson.JSONError as e:
-        raise ParseError(str(path), None, None, f"not valid JSON: {str(e).splitlines()[0]}") from e
-    return meta
-
-
-def _from_document(path: Path, obj_kind: str) -> Iterator[tuple[dict, dict]]:
-    import ijson
-    meta = _package_meta(path)
-    with path.open("rb") as fh:
-        if obj_kind == "array":
-            for rel in ijson.items(fh, "item"):
-                yield rel, meta
-        elif obj_kind == "releases":
-            for rel in ijson.items(fh, "releases.item"):
-                yield rel, meta
-        elif obj_kind == "records":
-            for rec in ijson.items(fh, "records.item"):
-                yield _record(rec), meta
-        else:  # a single release
-            yield json.load(fh), meta
-
-
-def _record(rec: dict) -> dict:
-    if isinstance(rec.get("compiledRelease"), dict):
-        return rec["compiledRelease"]
-    releases = [r for r in rec.get("releases", []) if isinstance(r, dict) and r.get("ocid")]
-    if not releases:  # linked releases only: nothing to map
-        return {"ocid": rec.get("ocid"), "id": f"{rec.get('ocid')}-record"}
-    rel = _merge_releases(releases)
-    rel["id"] = f"{rec.get('ocid')}-merged"
-    return rel
-
-
-def _kind(path: Path) -> str:
-    """'jsonl', 'array', 'releases', 'records' or 'release'; raises InputError otherwise."""
-    import ijson
-    with path.open("rb") as fh:
-        head = fh.read(4096).lstrip()
-    if not head:
-        raise InputError(f"{path}: the file is empty")
-    if head[:1] == b"[":
-        return "array"
-    if head[:1] != b"{":
-        raise InputError(f"{path}: not JSON (it starts with {head[:20]!r}); OCDS files are JSON or JSON Lines")
-    with path.open("rb") as fh:
-        first = fh.readline()
-        rest = fh.read(64).strip()
-    try:
-        json.loads(first)
-        if rest.startswith(b"{"):
-            return "jsonl"
-    except ValueError:
-        pass
-    keys = set()
-    try:
-        with path.open("rb") as fh:
-            for prefix, event, value in ijson.parse(fh):
-                if prefix == "" and event == "map_key":
-                    keys.add(value)
-                    if value in ("releases", "records"):
-                        return value
-    except ijson.JSONError as e:
-        raise ParseError(str(path), None, None, f"not valid JSON: {str(e).splitlines()[0]}") from e
-    if "ocid" in keys:
-        return "release"
-    raise InputError(f"{path}: not OCDS: no 'releases', 'records' or 'ocid' at the top level "
-                     f"(found: {', '.join(sorted(keys)) or 'nothing'})")
-
-
-def iter_releases(paths: Iterable[str | Path], warn: Callable[[str], None]) -> Iterator[tuple[dict, dict, str]]:
-    """(release, package metadata, file name) for every release in every file."""
-    for p in paths:
-        path = Path(p)
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
-        kind = _kind(path)
-        if kind == "jsonl":
-            with path.open("rb") as fh:
-                for n, line in enumerate(fh, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        obj = json.loads(line, parse_constant=lambda c: float(c))
-                    except ValueError as e:
-                        warn(f"{path}:{n}: skipped a line that is not JSON ({e})")
-                        continue
-                    meta = {k: obj.get(k) for k in ("uri", "license")} | {
-                        "publisher": (obj.get("publisher") or {}).get("name")} if "releases" in obj or "records" in obj else {}
-                    if "releases" in obj:
-                        for rel in obj["releases"]:
-                            yield rel, meta, str(path)
-                    elif "records" in obj:
-                        for rec in obj["records"]:
-                            yield _record(rec), meta, str(path)
-                    else:
-                        yield obj, {}, str(path)
-        else:
-            try:
-                for rel, meta in _from_document(path, kind):
-                    yield rel, meta, str(path)
-            except Exception as e:  # ijson errors part-way through a file
-                if e.__class__.__name__ in ("JSONError", "IncompleteJSONError"):
-                    raise ParseError(str(path), None, None, f"not valid JSON: {e}") from e
-                raise
-
-
-# ----------------------------------------------------------------------------- mapping
-
-def _text(value) -> str:
-    return re.sub(r"\s+", " ", html.unescape(html.unescape(str(value or "")))).strip()
-
-
-def _amount(value, warn, where: str) -> tuple[float, str] | None:
-    if not isinstance(value, dict) or value.get("amount") is None:
-        return None
-    try:
-        amount = float(value["amount"])
-    except (TypeError, ValueError):
-        warn(f"{where}: value {value.get('amount')!r} is not a number; recorded as unknown")
-        return None
-    if not math.isfinite(amount):
-        warn(f"{where}: value {value.get('amount')!r} is not finite; recorded as unknown")
-        return None
-    if amount < MIN_PLAUSIBLE:
-        warn(f"{where}: value {amount:g} is implausibly small (a placeholder?); recorded as unknown")
-        return None
-    currency = str(value.get("currency") or "GBP").upper()
-    if not re.fullmatch(r"[A-Z]{3}", currency):
-        warn(f"{where}: currency {currency!r} is not an ISO 4217 code; value recorded as unknown")
-        return None
-    return amount, currency
-
-
-def _date(value) -> rdflib.Literal | None:
-    m = re.match(r"(\d{4}-\d{2}-\d{2})", str(value or ""))
-    return rdflib.Literal(m.group(1), datatype=XSD.date) if m else None
-
-
-def _identifier(party: dict) -> str | None:
-    ident = party.get("identifier") if isinstance(party.get("identifier"), dict) else {}
-    scheme, value = str(ident.get("scheme") or "").strip(), str(ident.get("id") or "").strip()
-    if not scheme or not value:
-        return None
-    if scheme.upper() == "GB-COH":
-        value = value.upper()
-        if value.isdigit():
-            value = value.zfill(8)
-    return f"{scheme.upper()}:{value}"
+def _lots(awards: list[dict]) -> dict[tuple, list[dict]]:
+    out: dict[tuple, list[dict]] = {}
+    for a in awards:
+        out.setdefault(tuple(sorted(str(x) for x in a.get("relatedLots") or [])), []).append(a)
+    return out
 
 
 class _Mapper:
@@ -301,7 +88,8 @@ class _Mapper:
                  warn: Callable[[str], None]):
         self.sink, self.resolver, self.towers, self.result, self.warn = sink, resolver, towers, result, warn
         self.buffer: list[tuple] = []
-        self.pending: list[tuple] = []  # new organisations, registered once their release succeeds
+        self.pending: list[tuple] = []  # new organisations, registered once their process succeeds
+        self.counts: Counter = Counter()
 
     def add(self, s, p, o) -> None:
         self.buffer.append((s, p, o))
@@ -309,51 +97,62 @@ class _Mapper:
     def commit(self) -> None:
         for triple in self.buffer:
             self.sink.add(*triple)
-        for iri, name, ident in self.pending:
-            self.result.new_organisations.append(iri)
-        self.buffer.clear()
-        self.pending.clear()
+        self.result.new_organisations.extend(iri for iri, _n, _i in self.pending)
+        for key, n in self.counts.items():
+            if key.startswith("figure:"):
+                self.result.figures[key[7:]] = self.result.figures.get(key[7:], 0) + n
+            elif key.startswith("tower:"):
+                self.result.towers[key[6:]] = self.result.towers.get(key[6:], 0) + n
+            else:
+                setattr(self.result, key, getattr(self.result, key) + n)
+        self.buffer.clear(), self.pending.clear(), self.counts.clear()
 
     def rollback(self) -> None:
         for iri, name, ident in self.pending:
             self.resolver.forget(iri, name, ident)
-        self.buffer.clear()
-        self.pending.clear()
+        self.buffer.clear(), self.pending.clear(), self.counts.clear()
 
-    def source(self, rel: dict, meta: dict, title: str) -> rdflib.URIRef:
-        ocid, rid = str(rel["ocid"]), str(rel.get("id") or rel["ocid"])
-        src = uri("ocds", ocid, rid)
-        publisher = meta.get("publisher") or PUBLISHERS.get(ocid[:11]) or "unknown publisher (no package metadata)"
-        self.add(src, RDF.type, SG.SourceDocument)
-        self.add(src, DCTERMS.title, rdflib.Literal(f"{title} (OCDS release {rid})"))
-        self.add(src, DCTERMS.publisher, rdflib.Literal(publisher))
-        self.add(src, DCTERMS.identifier, rdflib.Literal(rid))
-        self.add(src, DCTERMS.isPartOf, rdflib.Literal(ocid))
-        if rel.get("date"):
-            self.add(src, DCTERMS.date, rdflib.Literal(str(rel["date"])))
-        if meta.get("uri"):
-            self.add(src, DCTERMS.source, rdflib.Literal(str(meta["uri"])))
-        if meta.get("license"):
-            self.add(src, DCTERMS.license, rdflib.Literal(str(meta["license"])))
-        return src
+    # ------------------------------------------------------------------ sources, parties, money
 
-    def organisation(self, party: dict, kind: rdflib.URIRef, src) -> rdflib.URIRef | None:
-        name = _text(party.get("name"))
+    def sources(self, proc: Process, title: str) -> dict[str, rdflib.URIRef]:
+        """One source document per release: release id -> its IRI."""
+        out = {}
+        for rel, meta, _fname in proc.releases:
+            rid = str(rel.get("id") or proc.ocid)
+            src = out[rid] = uri("ocds", proc.ocid, rid)
+            publisher = meta.get("publisher") or PUBLISHERS.get(proc.ocid[:11]) or "unknown publisher (no package metadata)"
+            self.add(src, RDF.type, SG.SourceDocument)
+            self.add(src, DCTERMS.title, rdflib.Literal(f"{title} (OCDS release {rid})"))
+            self.add(src, DCTERMS.publisher, rdflib.Literal(F.text(publisher)))
+            self.add(src, DCTERMS.identifier, rdflib.Literal(rid))
+            self.add(src, DCTERMS.isPartOf, rdflib.Literal(proc.ocid))
+            if rel.get("date"):
+                self.add(src, DCTERMS.date, rdflib.Literal(str(rel["date"])))
+            for key, prop in (("uri", DCTERMS.source), ("license", DCTERMS.license)):
+                if meta.get(key):
+                    self.add(src, prop, rdflib.Literal(str(meta[key])))
+        return out
+
+    def organisation(self, party: dict, kind, srcs) -> rdflib.URIRef | None:
+        name = F.text(party.get("name"))
         if not name:
             return None
-        ident = _identifier(party)
+        ident = F.identifier(party)
         match = self.resolver.known(name, ident)
         if match:
             iri = rdflib.URIRef(match.iri)
-            if normalise_org_name(name) != normalise_org_name(self.resolver.labels.get(match.iri, "")):
+            known = self.resolver.labels.get(match.iri) or name
+            if normalise_org_name(name) != normalise_org_name(known):
                 self.add(iri, SKOS.altLabel, rdflib.Literal(name))
+            name = known
         else:
-            iri = uri("org", ident.replace(":", "-")) if ident else uri("org", normalise_org_name(name))
+            iri = uri("org", ident.replace(":", "-")) if ident else uri("org", normalise_org_name(name) or name)
             if str(iri) not in self.resolver.labels:
                 self.pending.append((str(iri), name, ident))
             self.resolver.add(str(iri), name, ident)
-            self.add(iri, RDF.type, kind)
-            self.add(iri, RDFS.label, rdflib.Literal(name))
+        # the output names every organisation it mentions, so it validates on its own
+        self.add(iri, RDF.type, kind)
+        self.add(iri, RDFS.label, rdflib.Literal(name))
         if ident:
             scheme, value = ident.split(":", 1)
             node = uri("identifier", scheme, value)
@@ -362,161 +161,250 @@ class _Mapper:
             self.add(node, SKOS.notation, rdflib.Literal(value))
             self.add(node, ADMS.schemaAgency, rdflib.Literal(scheme))
             self.add(iri, ADMS.identifier, node)
-        self.add(iri, SG.mentionedIn, src)
+        for src in srcs:
+            self.add(iri, SG.mentionedIn, src)
         return iri
 
-    def money(self, subject, amount: float, currency: str, kind, label: str, src) -> None:
-        node = rdflib.URIRef(f"{subject}/value")
+    def figure(self, subject, node, value, kind, label: str, src) -> bool:
+        """A money figure of ``kind`` (a placeholder if the amount is one); False if none."""
+        got = F.amount(value)
+        if got is None:
+            return False
+        if got[0] == "invalid":
+            self.warn(f"{label}: value {got[1]}; recorded as unknown")
+            return False
+        shape, number, currency = got
+        kind = _KIND[shape] or kind
         self.add(subject, SG.value, node)
+        self._money(node, number, currency, kind, label, src)
+        self.counts["figure:" + _KIND_WORDS[kind]] += 1
+        return True
+
+    def _money(self, node, number, currency, kind, label, src) -> None:
         self.add(node, RDF.type, EPO.MonetaryValue)
-        self.add(node, RDFS.label, rdflib.Literal(label))
-        self.add(node, EPO.hasAmountValue, rdflib.Literal(amount, datatype=XSD.decimal))
+        self.add(node, RDFS.label, rdflib.Literal(f"{_KIND_WORDS[kind]} of {label}"))
+        self.add(node, EPO.hasAmountValue, rdflib.Literal(number, datatype=XSD.decimal))
         self.add(node, EPO.hasCurrency, CUR[currency])
         self.add(node, SG.valueKind, kind)
         self.add(node, PROV.wasDerivedFrom, src)
 
-    def cpv_towers(self, *objects) -> set[str]:
-        found = set()
-        for obj in objects:
-            if not isinstance(obj, dict):
+    def history(self, subject, node, proc: Process, path: tuple, kind, label: str, srcs: dict) -> None:
+        """Earlier amounts of the field at ``path``, each kept as a superseded figure."""
+        currency = "GBP"
+        for n, old in enumerate(superseded(proc.versioned, path), 1):
+            got = F.amount({"amount": old.get("value"), "currency": currency})
+            src = srcs.get(str(old.get("releaseID")))
+            if got is None or got[0] == "invalid" or src is None:
                 continue
-            classes = [obj.get("classification")] + [i.get("classification") for i in obj.get("items") or []
-                                                     if isinstance(i, dict)]
-            classes += [c for i in obj.get("items") or [] if isinstance(i, dict)
-                        for c in (i.get("additionalClassifications") or [])]
-            for c in classes:
-                if isinstance(c, dict) and str(c.get("scheme", "")).upper() == "CPV" and c.get("id"):
-                    tower = self.towers.tower(str(c["id"]))
-                    if tower:
-                        found.add(tower)
-        return found
+            past = rdflib.URIRef(f"{node}/superseded/{n}")
+            self.add(subject, SG.supersededValue, past)
+            self._money(past, got[1], got[2], _KIND[got[0]] or kind,
+                        f"{label}, as first published (release {old.get('releaseID')}, {F.date(old.get('releaseDate'))})", src)
+            self.add(node, PROV.wasRevisionOf, past)
+            self.counts["superseded"] += 1
 
-    def release(self, rel: dict, meta: dict, fname: str) -> None:
-        if not isinstance(rel, dict) or not rel.get("ocid"):
-            raise ValueError("it has no ocid")
-        ocid, rid = str(rel["ocid"]), str(rel.get("id") or rel["ocid"])
-        where = f"{fname}: release {rid} ({ocid})"
+    def common(self, node, label: str, tender: dict, awards: list[dict], srcs: dict, status, as_of) -> None:
+        self.add(node, RDFS.label, rdflib.Literal(label))
+        for src in srcs.values():
+            self.add(node, PROV.wasDerivedFrom, src)
+        if status is not None:
+            self.add(node, SG.status, SG[status])
+            if as_of:
+                self.add(node, SG.statusDate, rdflib.Literal(as_of, datatype=XSD.date))
+        method = F.text(tender.get("procurementMethodDetails")) or F.text(tender.get("procurementMethod"))
+        if method:
+            self.add(node, SG.procurementMethod, rdflib.Literal(method))
+        deadline = F.date((tender.get("tenderPeriod") or {}).get("endDate") if isinstance(tender.get("tenderPeriod"), dict) else None)
+        if deadline:
+            self.add(node, SG.tenderDeadline, rdflib.Literal(deadline, datatype=XSD.date))
+        dates = sorted(d for d in (F.date(a.get("date")) for a in awards) if d)
+        if dates:
+            self.add(node, SG.awardDate, rdflib.Literal(dates[0], datatype=XSD.date))
+
+    def period(self, node, period) -> None:
+        if isinstance(period, dict):
+            for key, prop in (("startDate", SG.startDate), ("endDate", SG.endDate)):
+                d = F.date(period.get(key))
+                if d:
+                    self.add(node, prop, rdflib.Literal(d, datatype=XSD.date))
+
+    def scope(self, node, towers: set[str], description: str) -> None:
+        for t in sorted(towers):
+            self.add(node, SG.tower, rdflib.URIRef(t))
+            self.counts["tower:" + t.rsplit("/", 1)[-1]] += 1
+        if not towers:
+            self.add(node, SG.scopeDescription, rdflib.Literal(description))
+
+    # ------------------------------------------------------------------ one process
+
+    def process(self, proc: Process, fname: str) -> None:
+        rel = proc.compiled
         tender = rel.get("tender") if isinstance(rel.get("tender"), dict) else {}
-        title = _text(tender.get("title")) or ocid
-        src = self.source(rel, meta, title)
+        title = F.text(tender.get("title")) or proc.ocid
+        srcs = self.sources(proc, title)
+        latest = srcs[str(proc.releases[-1][0].get("id") or proc.ocid)]
+        as_of = F.date(rel.get("date")) or F.date(proc.releases[-1][0].get("date"))
         parties = {str(p.get("id")): p for p in rel.get("parties") or [] if isinstance(p, dict)}
 
         def party(ref) -> dict:
             ref = ref if isinstance(ref, dict) else {}
             return {**parties.get(str(ref.get("id")), {}), **{k: v for k, v in ref.items() if v}}
 
-        buyer_ref = rel.get("buyer") or next((p for p in parties.values() if "buyer" in (p.get("roles") or [])), None) \
-            or next((p for p in parties.values() if "procuringEntity" in (p.get("roles") or [])), None)
-        buyer = self.organisation(party(buyer_ref), SG.PublicBody, src) if buyer_ref else None
+        def with_role(role):
+            return next((p for p in parties.values() if role in (p.get("roles") or [])), None)
+
+        buyer_ref = rel.get("buyer") or with_role("buyer") or with_role("procuringEntity")
+        buyer = self.organisation(party(buyer_ref), SG.PublicBody, srcs.values()) if buyer_ref else None
         if buyer is None:
             raise ValueError("it names no buyer or procuring entity")
-        tender_towers = self.cpv_towers(tender)
-        titles = {normalise_org_name(t) for t in [title] + [_text(a.get("title")) for a in rel.get("awards") or []
+        titles = {normalise_org_name(t) for t in [title] + [F.text(a.get("title")) for a in rel.get("awards") or []
                                                            if isinstance(a, dict)] if t}
 
         def suppliers_of(award: dict) -> list[rdflib.URIRef]:
             out = []
             for ref in award.get("suppliers") or []:
                 p = party(ref)
-                name = _text(p.get("name"))
+                name = F.text(p.get("name"))
                 if name and (normalise_org_name(name) in titles or _TITLE_LIKE.match(name) or len(name.split()) > 10):
-                    self.warn(f"{where}: supplier name {name!r} looks like a project title; not an organisation")
+                    self.warn(f"{fname}: {proc.ocid}: supplier name {name!r} looks like a project title; "
+                              f"not an organisation")
                     continue
-                iri = self.organisation(p, SG.Supplier, src)
-                if iri is not None:
+                iri = self.organisation(p, SG.Supplier, srcs.values())
+                if iri is not None and iri not in out:
                     out.append(iri)
             return out
 
+        awards = [a for a in rel.get("awards") or [] if isinstance(a, dict) and a.get("status") != "unsuccessful"]
+        lots = _lots(awards)
+        what, why = F.classify(rel, list(lots.values()))
+        tender_towers = self.towers.of(tender)
         framework_refs = [rp for rp in rel.get("relatedProcesses") or []
                           if isinstance(rp, dict) and "framework" in (rp.get("relationship") or [])]
-        techniques = tender.get("techniques") if isinstance(tender.get("techniques"), dict) else {}
-        awards = [a for a in rel.get("awards") or [] if isinstance(a, dict)]
-
-        if techniques.get("hasFrameworkAgreement") is True:
-            fw = uri("ocds", ocid, "framework")
-            self.add(fw, RDF.type, SG.Framework)
-            self.add(fw, RDFS.label, rdflib.Literal(title))
-            self.add(fw, SG.establishedBy, buyer)
-            self.add(fw, PROV.wasDerivedFrom, src)
-            for t in tender_towers:
-                self.add(fw, SG.tower, rdflib.URIRef(t))
-            suppliers = [s for a in awards if a.get("status") != "unsuccessful" for s in suppliers_of(a)]
-            for s in suppliers:
-                self.add(fw, SG.supplier, s)
-            if not suppliers:
-                self.add(fw, SG.scopeDescription, rdflib.Literal(_text(tender.get("description")) or title))
-                self.warn(f"{where}: framework has no named supplier yet")
-            money = _amount(tender.get("value"), self.warn, where)
-            if money:
-                self.money(fw, money[0], money[1], SG.FrameworkCeiling, f"framework ceiling of {title}", src)
-            self.result.frameworks += 1
+        where = f"{fname}: {proc.ocid}"
+        if what in ("framework", "dps"):
+            for lot, group in (lots or {(): []}).items():
+                self.framework(proc, lot if len(lots) > 1 else (), group, what, why, buyer, tender, title,
+                               tender_towers, suppliers_of, srcs, latest, as_of, where)
             return
-
         made = 0
         for award in awards:
-            status = str(award.get("status") or "")
-            if status == "unsuccessful":
-                continue
             suppliers = suppliers_of(award)
             contracts = [c for c in rel.get("contracts") or []
                          if isinstance(c, dict) and str(c.get("awardID")) == str(award.get("id"))]
             for c in contracts or [None]:
-                node = uri("ocds", ocid, "contract", str(c.get("id"))) if c else uri("ocds", ocid, "award", str(award.get("id")))
-                label = _text((c or {}).get("title")) or _text(award.get("title")) or title
-                state = CONTRACT_STATUS.get(str((c or {}).get("status"))) or AWARD_STATUS.get(status) or SG.Awarded
-                if not suppliers and state not in (SG.InProcurement, SG.Planned):
-                    self.warn(f"{where}: award {award.get('id')} names no supplier; recorded as in procurement")
-                    state = SG.InProcurement
-                money = _amount((c or {}).get("value") or award.get("value"), self.warn,
-                                f"{where}: award {award.get('id')}")
-                period = (c or {}).get("period") or award.get("contractPeriod") or {}
-                self.contract(node, label, buyer, suppliers, state, money, period,
-                              tender_towers | self.cpv_towers(award, c or {}), framework_refs, ocid, src,
-                              _text(award.get("description")) or label)
+                self.contract(proc, award, c, len(contracts), suppliers, what, why, framework_refs, buyer, tender,
+                              title, tender_towers, srcs, latest, as_of, where)
                 made += 1
-        if not made and tender and not awards:
-            state = TENDER_STATUS.get(str(tender.get("status")))
-            if state is not None:
-                money = _amount(tender.get("value"), self.warn, where)
-                self.contract(uri("ocds", ocid, "tender"), title, buyer, [], state, money,
-                              tender.get("contractPeriod") or {}, tender_towers, framework_refs, ocid, src,
-                              _text(tender.get("description")) or title)
+        if made or awards:
+            return
+        status = F.TENDER_STATUS.get(str(tender.get("status")))
+        if not tender or status is None:
+            raise ValueError(f"it has no award, and its tender's status ({tender.get('status')!r}) says "
+                             f"nothing to record (a tender complete with no award published)")
+        node = uri("ocds", proc.ocid, "tender")
+        self.add(node, RDF.type, SG.CallOff if what == "call-off" or framework_refs else SG.Contract)
+        self.common(node, title, tender, [], srcs, status, as_of)
+        self.period(node, tender.get("contractPeriod"))
+        self.scope(node, tender_towers, F.text(tender.get("description")) or title)
+        if self.figure(node, rdflib.URIRef(f"{node}/estimate"), tender.get("value"), SG.TenderEstimate, title, latest):
+            self.history(node, rdflib.URIRef(f"{node}/estimate"), proc, ("tender", "value", "amount"),
+                         SG.TenderEstimate, title, srcs)
+        self.add(node, SG.buyer, buyer)
+        self.link_frameworks(node, framework_refs, [], proc.ocid, latest)
+        self.counts["contracts"] += 1
 
-    def contract(self, node, label, buyer, suppliers, state, money, period, towers, framework_refs, ocid, src,
-                 scope) -> None:
-        add = self.add
-        add(node, RDF.type, SG.CallOff if framework_refs else SG.Contract)
-        add(node, RDFS.label, rdflib.Literal(label))
-        add(node, SG.buyer, buyer)
+    def framework(self, proc, lot, group, what, why, buyer, tender, title, tender_towers, suppliers_of, srcs,
+                  latest, as_of, where) -> None:
+        node = uri("ocds", proc.ocid, "framework", *(["lot", *lot] if lot else []))
+        label = f"{title} (lot {', '.join(lot)})" if lot else title
+        self.add(node, RDF.type, SG.Framework)
+        if what == "dps":
+            self.add(node, RDF.type, SG.DynamicPurchasingSystem)
+        members = []
+        for award in group:
+            members += [s for s in suppliers_of(award) if s not in members]
+        status = None
+        if group:
+            status = F.AWARD_STATUS.get(str(group[0].get("status"))) or "Awarded"
+        else:
+            status = F.TENDER_STATUS.get(str(tender.get("status")))
+        if not members and status not in ("InProcurement", "Planned", "Cancelled"):
+            self.add(node, SG.supplierNotKnown, rdflib.Literal("the source names no supplier that is an organisation"))
+            self.warn(f"{where}: framework {status and status.lower()} names no supplier; its panel is unknown")
+        self.common(node, label, tender, group, srcs, status, as_of)
+        self.add(node, SG.classificationBasis, rdflib.Literal(why))
+        self.add(node, SG.establishedBy, buyer)
+        for s in members:
+            self.add(node, SG.supplier, s)
+        self.counts["panel_places"] += len(members)
+        towers = set(tender_towers)
+        for award in group:
+            towers |= self.towers.of(award)
+        self.scope(node, towers, F.text(tender.get("description")) or title)
+        seen = set()
+        for award in group:
+            got = F.amount(award.get("value"))
+            if got is None or got in seen:  # lots of one framework often repeat its value
+                continue
+            seen.add(got)
+            fig = rdflib.URIRef(f"{node}/ceiling/{slug(str(award.get('id')))}")
+            if self.figure(node, fig, award.get("value"), SG.FrameworkCeiling, label, latest):
+                self.history(node, fig, proc, (("awards", str(award.get("id"))), "value", "amount"),
+                             SG.FrameworkCeiling, label, srcs)
+            self.period(node, award.get("contractPeriod"))
+        if not group:
+            self.period(node, tender.get("contractPeriod"))
+        if self.figure(node, rdflib.URIRef(f"{node}/estimate"), tender.get("value"), SG.TenderEstimate, label, latest):
+            self.history(node, rdflib.URIRef(f"{node}/estimate"), proc, ("tender", "value", "amount"),
+                         SG.TenderEstimate, label, srcs)
+        self.counts["frameworks"] += 1
+
+    def contract(self, proc, award, c, siblings, suppliers, what, why, framework_refs, buyer, tender, title,
+                 tender_towers, srcs, latest, as_of, where) -> None:
+        aid = str(award.get("id"))
+        node = uri("ocds", proc.ocid, "contract", str(c.get("id"))) if c else uri("ocds", proc.ocid, "award", aid)
+        label = F.text((c or {}).get("title")) or F.text(award.get("title")) or title
+        status = F.CONTRACT_STATUS.get(str((c or {}).get("status"))) or F.AWARD_STATUS.get(str(award.get("status"))) \
+            or "Awarded"
+        if not suppliers and status not in ("InProcurement", "Planned", "Cancelled"):
+            self.add(node, SG.supplierNotKnown, rdflib.Literal("the source names no supplier that is an organisation"))
+            self.warn(f"{where}: award {aid} names no supplier that is an organisation; its supplier is unknown")
+        call_off = what == "call-off" or bool(framework_refs)
+        self.add(node, RDF.type, SG.CallOff if call_off else SG.Contract)
+        self.common(node, label, tender, [award], srcs, status, as_of)
+        if call_off and why:
+            self.add(node, SG.classificationBasis, rdflib.Literal(why))
+        self.add(node, SG.buyer, buyer)
         for s in suppliers:
-            add(node, SG.supplier, s)
-        add(node, SG.status, state)
-        add(node, PROV.wasDerivedFrom, src)
-        for t in sorted(towers):
-            add(node, SG.tower, rdflib.URIRef(t))
-            name = t.rsplit("/", 1)[-1]
-            self.result.towers[name] = self.result.towers.get(name, 0) + 1
-        if not towers:
-            add(node, SG.scopeDescription, rdflib.Literal(scope))
-        if money:
-            self.money(node, money[0], money[1], SG.TotalContractValue, f"total value of {label}", src)
-        if isinstance(period, dict):
-            for key, prop in (("startDate", SG.startDate), ("endDate", SG.endDate)):
-                d = _date(period.get(key))
-                if d is not None:
-                    add(node, prop, d)
+            self.add(node, SG.supplier, s)
+        self.scope(node, tender_towers | self.towers.of(award) | self.towers.of(c or {}),
+                   F.text(award.get("description")) or label)
+        fig = rdflib.URIRef(f"{node}/value")
+        if c and self.figure(node, fig, c.get("value"), SG.TotalContractValue, label, latest):
+            self.history(node, fig, proc, (("contracts", str(c.get("id"))), "value", "amount"),
+                         SG.TotalContractValue, label, srcs)
+        elif siblings <= 1 and self.figure(node, fig, award.get("value"), SG.AwardValue, label, latest):
+            # with several contracts under one award, the award's value belongs to none alone
+            self.history(node, fig, proc, (("awards", aid), "value", "amount"), SG.AwardValue, label, srcs)
+        self.period(node, (c or {}).get("period") or award.get("contractPeriod"))
+        if c and F.date(c.get("dateSigned")):
+            self.add(node, SG.dateSigned, rdflib.Literal(F.date(c.get("dateSigned")), datatype=XSD.date))
+        self.link_frameworks(node, framework_refs, suppliers, proc.ocid, latest)
+        self.counts["call_offs" if call_off else "contracts"] += 1
+
+    def link_frameworks(self, node, framework_refs, suppliers, ocid, src) -> None:
+        """A call-off's framework, named by the related process: its ocid gives the IRI the
+        framework's own process has, so the two join when both are imported."""
         for rp in framework_refs:
             ident = str(rp.get("identifier") or rp.get("id") or "")
             fw = uri("ocds", ident, "framework") if ident else uri("ocds", ocid, "related-framework")
-            add(node, SG.viaFramework, fw)
-            add(fw, RDF.type, SG.Framework)
-            add(fw, RDFS.label, rdflib.Literal(_text(rp.get("title")) or f"framework {ident}"))
-            add(fw, PROV.wasDerivedFrom, src)
-            for s in suppliers:  # a call-off's supplier is on the framework
-                add(fw, SG.supplier, s)
-            if not suppliers:
-                add(fw, SG.scopeDescription, rdflib.Literal(_text(rp.get("title")) or "framework"))
-        self.result.contracts += 1
+            self.add(node, SG.viaFramework, fw)
+            if suppliers:  # a call-off's supplier is on the framework's panel
+                self.add(fw, RDF.type, SG.Framework)
+                self.add(fw, RDFS.label, rdflib.Literal(F.text(rp.get("title")) or f"framework {ident}"))
+                self.add(fw, PROV.wasDerivedFrom, src)
+                for s in suppliers:
+                    self.add(fw, SG.supplier, s)
 
 
 def ingest_ocds(paths: Iterable[str | Path], out: str | Path, *, resolver: Resolver,
@@ -525,26 +413,35 @@ def ingest_ocds(paths: Iterable[str | Path], out: str | Path, *, resolver: Resol
     ParseError, writing nothing, when a file is not JSON or not OCDS."""
     result = IngestResult()
     towers = TowerMapper.from_ontology()
-    paths = list(paths)
+    paths = [Path(p) for p in paths]
+    kinds = {}
     for p in paths:  # check every file before writing anything
-        if not Path(p).is_file():
+        if not p.is_file():
             raise InputError(f"{p}: no such file")
-        _kind(Path(p))
+        kinds[p] = file_kind(p)
     with TripleSink(out, header="supplier-graph ingest ocds " + " ".join(map(str, paths))) as sink:
         mapper = _Mapper(sink, resolver, towers, result, result.warnings.append)
-        for rel, meta, fname in iter_releases(paths, result.warnings.append):
-            result.releases += 1
-            try:
-                mapper.release(rel, meta, fname)
-                mapper.commit()
-                result.ingested += 1
-            except Exception as e:  # one bad release does not stop the others
-                mapper.rollback()
-                rid = rel.get("id") if isinstance(rel, dict) else None
-                ocid = rel.get("ocid") if isinstance(rel, dict) else None
-                result.warnings.append(f"{fname}: release {rid} ({ocid}) skipped: {e}")
+        for item in iter_processes(paths, result.warnings.append, kinds):
+            if not isinstance(item, Process):
+                rel, fname = item
+                result.releases += 1
                 result.skipped += 1
-            if progress and result.releases % 1000 == 0:
+                rid = rel.get("id") if isinstance(rel, dict) else None
+                result.warnings.append(f"{fname}: release {rid} skipped: it has no ocid")
+                continue
+            result.releases += len(item.releases)
+            result.processes += 1
+            result.warnings.extend(item.warnings)
+            fname = item.releases[-1][2]
+            try:
+                mapper.process(item, fname)
+                mapper.commit()
+                result.ingested += len(item.releases)
+            except Exception as e:  # one bad process does not stop the others
+                mapper.rollback()
+                result.warnings.append(f"{fname}: {item.ocid} ({len(item.releases)} release(s)) skipped: {e}")
+                result.skipped += len(item.releases)
+            if progress and result.processes % 1000 == 0:
                 progress(result.releases)
         if result.ingested == 0:
             raise InputError(f"{', '.join(map(str, paths))}: no release could be ingested"

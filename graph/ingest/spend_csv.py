@@ -4,9 +4,14 @@ Every council words its headers differently; columns are found through an alias 
 (:data:`COLUMN_ALIASES`) that ``--column FIELD=HEADER`` extends. Encodings UTF-8, UTF-8
 with a byte-order mark and Windows-1252 are read. Payments are aggregated per payee per
 month into ``sg:Spend`` nodes: the total (``sg:value``, kind expenditure), the number of
-payments and their transaction ids. Payees that are redacted or look like private
-individuals are never turned into organisations; their payments are counted in the
-report only.
+payments and their transaction ids. The column row is found among the first lines (some
+exports open with a report title and parameters). Credit notes are negative amounts,
+netted into their month.
+
+Payees who are private individuals (a title such as "MR" or "Mrs" before the name, and no
+company suffix) or whose names are redacted are never named: their payments are summed,
+month by month, into one line paid to "payees whose names are withheld", and the import
+reports how many rows were so treated.
 """
 
 from __future__ import annotations
@@ -29,19 +34,28 @@ from ..namespaces import CUR, EPO, PROV, SG
 from .rdfout import TripleSink, uri
 from .resolve import Resolver, normalise_org_name
 
-__all__ = ["COLUMN_ALIASES", "ingest_spend_csv", "SpendResult", "parse_amount", "parse_date", "is_redacted"]
+__all__ = ["COLUMN_ALIASES", "ingest_spend_csv", "SpendResult", "parse_amount", "parse_date", "is_redacted",
+           "is_person", "withheld"]
 
 #: field -> header names seen in real councils' files (compared case- and punctuation-blind)
 COLUMN_ALIASES = {
-    "supplier": ["supplier", "supplier name", "vendor name", "vendor", "beneficiary", "payee", "payee name",
-                 "merchant name", "creditor name", "creditor", "supplier / payee"],
+    "supplier": ["supplier", "supplier name", "vendor name", "vendor", "beneficiary", "beneficiary name", "payee",
+                 "payee name", "merchant name", "creditor name", "creditor", "supplier / payee", "supplier payee",
+                 "recipient", "recipient name", "supplier details"],
     "amount": ["amount", "net amount", "net amount £", "amount £", "amount (£)", "total (excludes vat)",
-               "total excluding vat", "net value", "value", "total", "amount excl vat", "line amount"],
+               "total excluding vat", "net value", "value", "total", "amount excl vat", "line amount",
+               "nett amount", "invoice nett amount", "invoice net amount", "amount excluding vat", "net",
+               "amount paid", "payment amount", "transaction amount", "net amount excl vat", "value £"],
     "date": ["date", "paid date", "payment date", "transaction date", "date paid", "invoice date",
-             "posting date", "effective date"],
+             "posting date", "effective date", "date of payment", "payment processed date", "pay date",
+             "invoice creation date", "invoice approval date", "date of transaction"],
     "transaction": ["transaction id", "transaction number", "transaction no", "transaction ref",
-                    "payment reference", "reference", "invoice number", "document number", "doc no"],
+                    "payment reference", "reference", "invoice number", "document number", "doc no",
+                    "trans no", "trans id", "transaction", "invoice no", "voucher number", "payment number"],
 }
+#: How far down a file its column row may be: some councils' exports open with a report
+#: title, parameters and blank lines.
+HEADER_SEARCH_ROWS = 30
 _REDACTED = re.compile(r"redact|personal data|private individual|^individuals?$|name withheld|withheld|"
                        r"data protection|not disclosed|^\W*$|^x+$", re.I)
 _DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d-%b-%Y", "%d-%b-%y", "%d %b %Y",
@@ -70,8 +84,13 @@ class SpendResult:
 
 
 def _norm_header(h: str) -> str:
+    """A header as it is compared: case, ``_`` and spaces, punctuation ignored.
+
+    >>> _norm_header("Supplier_Name"), _norm_header(" PAID  DATE "), _norm_header("Amount (£)")
+    ('supplier name', 'paid date', 'amount £')
+    """
     h = (h or "").replace("\ufeff", "").replace("£", " £ ").casefold()
-    return re.sub(r"\s+", " ", re.sub(r"[^\w£/]+", " ", h)).strip()
+    return re.sub(r"\s+", " ", re.sub(r"[^0-9a-z£/]+", " ", h)).strip()
 
 
 def parse_amount(text: str) -> Decimal | None:
@@ -111,8 +130,11 @@ def parse_date(text: str) -> datetime | None:
     return None
 
 
+_PERSON = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|rev|revd|sir|dame|lady|lord|prof)\.?\s+\S", re.I)
+
+
 def is_redacted(name: str) -> bool:
-    """Payees that must not become organisations.
+    """Payees whose name the publisher withheld.
 
     >>> [is_redacted(n) for n in ("REDACTED", "Redacted - Personal Data", "Private Individual", "Acme Ltd")]
     [True, True, True, False]
@@ -120,7 +142,27 @@ def is_redacted(name: str) -> bool:
     return bool(_REDACTED.search((name or "").strip()))
 
 
-def _find_columns(header: list[str], extra: dict[str, str], path: Path) -> dict[str, int]:
+def is_person(name: str) -> bool:
+    """Payees named as private individuals: a title before the name ("MR J SMITH",
+    "Mrs A & Mr B Jones"), unless the name is a company's, with a legal suffix that
+    cleanco recognises ("Mr Mot Ltd").
+
+    >>> [is_person(n) for n in ("MR J G PATTERSON", "Mrs. Ann Lee", "Dr Foster Ltd", "Mr Mot Limited", "MRI Scans UK")]
+    [True, True, False, False, False]
+    """
+    name = (name or "").strip()
+    if not _PERSON.match(name):
+        return False
+    from cleanco import basename
+    return basename(name).strip().casefold() == re.sub(r"[.,]+$", "", name).strip().casefold()
+
+
+def withheld(name: str) -> bool:
+    """Payees never named in any output: redacted ones and private individuals."""
+    return is_redacted(name) or is_person(name)
+
+
+def _find_columns(header: list[str], extra: dict[str, str], path: Path, *, fail: bool = True) -> dict[str, int] | None:
     normal = [_norm_header(h) for h in header]
     found: dict[str, int] = {}
     for name, aliases in COLUMN_ALIASES.items():
@@ -130,6 +172,8 @@ def _find_columns(header: list[str], extra: dict[str, str], path: Path) -> dict[
                 found[name] = normal.index(w)
                 break
     missing = [n for n in ("supplier", "amount", "date") if n not in found]
+    if missing and not fail:
+        return None
     if missing:
         looked = "; ".join(f"{m}: " + ", ".join(repr(a) for a in ([extra[m]] if m in extra else COLUMN_ALIASES[m]))
                            for m in missing)
@@ -137,6 +181,21 @@ def _find_columns(header: list[str], extra: dict[str, str], path: Path) -> dict[
                          f"columns are {', '.join(repr(h) for h in header)}; name yours with "
                          f"--column {missing[0]}=HEADER")
     return found
+
+
+def _header(rows: list[list[str]], extra: dict[str, str], path: Path) -> tuple[int, dict[str, int]]:
+    """The column row (the first of the first rows whose headers name a supplier, an
+    amount and a date) and its columns; else the error for the first non-empty row."""
+    for n, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if len(row) >= 2:
+            cols = _find_columns(row, extra, path, fail=False)
+            if cols is not None:
+                return n, cols
+    first = next((r for r in rows if any(c.strip() for c in r)), None)
+    if not first or len(first) < 2:
+        raise InputError(f"{path}: not a CSV file with a header row")
+    _find_columns(first, extra, path)
+    raise AssertionError("unreachable")  # pragma: no cover - _find_columns raised
 
 
 def _open_text(path: Path) -> tuple[str, str]:
@@ -151,27 +210,44 @@ def _open_text(path: Path) -> tuple[str, str]:
     return data.decode("latin-1"), "latin-1"  # pragma: no cover - cp1252 leaves few bytes undecodable
 
 
+#: Row-level warnings listed one by one; past this they are counted.
+WARNINGS_LISTED = 20
+WITHHELD = "withheld"  # the payee key of every private individual and redacted payee
+
+
 def ingest_spend_csv(path: str | Path, out: str | Path, *, buyer_iri: str, buyer_label: str,
-                     resolver: Resolver, columns: dict[str, str] | None = None,
-                     new_buyer: bool = False) -> SpendResult:
-    """Aggregate a spend CSV into ``sg:Spend`` facts at ``out`` (Turtle, written atomically)."""
+                     resolver: Resolver, columns: dict[str, str] | None = None) -> SpendResult:
+    """Aggregate a spend CSV into ``sg:Spend`` facts at ``out`` (Turtle, written atomically).
+
+    Payees who are private individuals or whose names are redacted are never named: their
+    payments are summed into one line per month, paid to "payees whose names are withheld".
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     text, encoding = _open_text(path)
     result = SpendResult(encoding=encoding)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if not header or len(header) < 2:
-        raise InputError(f"{path}: not a CSV file with a header row")
-    cols = _find_columns(header, columns or {}, path)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    at, cols = _header(rows, columns or {}, path)
+    header = rows[at]
     result.columns = {k: header[v] for k, v in cols.items()}
+    if at:
+        result.warnings.append(f"{path}: the first {at} line(s) are a report header; columns read from line {at + 1}")
 
     totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     counts: dict[tuple[str, str], int] = defaultdict(int)
     txids: dict[tuple[str, str], list[str]] = defaultdict(list)
     names: dict[str, str] = {}
-    for n, row in enumerate(reader, 2):
+    row_warnings = 0
+
+    def row_warning(message: str) -> None:
+        nonlocal row_warnings
+        row_warnings += 1
+        if row_warnings <= WARNINGS_LISTED:
+            result.warnings.append(message)
+
+    width = len(header)
+    for n, row in enumerate(rows[at + 1:], at + 2):
         if not any(cell.strip() for cell in row):
             continue
         result.rows += 1
@@ -180,33 +256,39 @@ def ingest_spend_csv(path: str | Path, out: str | Path, *, buyer_iri: str, buyer
             amount = parse_amount(row[cols["amount"]])
             when = parse_date(row[cols["date"]])
         except IndexError:
-            result.warnings.append(f"{path}:{n}: row has too few cells; skipped")
-            result.skipped_rows += 1
-            continue
+            amount = when = None
+            name = ""
         if amount is None or when is None:
-            bad = "amount" if amount is None else "date"
-            cell = row[cols[bad]]
-            result.warnings.append(f"{path}:{n}: {bad} {cell!r} not understood; row skipped")
+            short = f" (it has {len(row)} cells, the header {width})" if len(row) != width else ""
+            if len(row) <= max(cols.values()):
+                row_warning(f"{path}:{n}: row has too few cells{short}; skipped")
+            else:
+                bad = "amount" if amount is None else "date"
+                row_warning(f"{path}:{n}: {bad} {row[cols[bad]]!r} not understood{short}; row skipped")
             result.skipped_rows += 1
             continue
-        if is_redacted(name):
+        if withheld(name):
             result.redacted_payments += 1
             result.redacted_total += float(amount)
-            continue
-        key = (normalise_org_name(name) or name.casefold(), when.strftime("%Y-%m"))
-        names.setdefault(key[0], name)
+            key = (WITHHELD, when.strftime("%Y-%m"))
+        else:
+            key = (normalise_org_name(name) or name.casefold(), when.strftime("%Y-%m"))
+            names.setdefault(key[0], name)
+            result.payments += 1
+            result.total += float(amount)
+            if "transaction" in cols and cols["transaction"] < len(row) and row[cols["transaction"]].strip():
+                txids[key].append(row[cols["transaction"]].strip())
         totals[key] += amount
         counts[key] += 1
-        if "transaction" in cols and cols["transaction"] < len(row) and row[cols["transaction"]].strip():
-            txids[key].append(row[cols["transaction"]].strip())
-        result.payments += 1
-        result.total += float(amount)
+    if row_warnings > WARNINGS_LISTED:
+        result.warnings.append(f"{path}: {row_warnings - WARNINGS_LISTED} more rows skipped for the same reasons")
     if result.payments == 0 and result.redacted_payments == 0:
         raise InputError(f"{path}: no payment row could be read"
                          + (f" ({result.warnings[-1]})" if result.warnings else ""))
 
     digest = hashlib.sha1(path.read_bytes()).hexdigest()[:16]
     buyer = rdflib.URIRef(buyer_iri)
+    local = buyer_iri.rsplit("/", 1)[-1]
     with TripleSink(out, header=f"supplier-graph ingest spend-csv {path} --buyer {buyer_label!r}") as sink:
         add = sink.add
         src = uri("spend-file", digest)
@@ -214,31 +296,39 @@ def ingest_spend_csv(path: str | Path, out: str | Path, *, buyer_iri: str, buyer
         add(src, DCTERMS.title, rdflib.Literal(f"{path.name}: payments over £500 by {buyer_label}"))
         add(src, DCTERMS.publisher, rdflib.Literal(buyer_label))
         add(src, DCTERMS.identifier, rdflib.Literal(f"sha1:{digest}"))
-        if new_buyer:
-            add(buyer, RDF.type, SG.PublicBody)
-            add(buyer, RDFS.label, rdflib.Literal(buyer_label))
+        add(buyer, RDF.type, SG.PublicBody)  # the output names whom it is about, so it validates alone
+        add(buyer, RDFS.label, rdflib.Literal(buyer_label))
         add(buyer, SG.mentionedIn, src)
         payee_iri: dict[str, rdflib.URIRef] = {}
         for key in sorted(totals):
             payee_key, month = key
-            if payee_key not in payee_iri:
-                name = names[payee_key]
-                match = resolver.known(name)
-                if match:
-                    iri = rdflib.URIRef(match.iri)
-                else:
-                    iri = uri("org", payee_key)
-                    resolver.add(str(iri), name)
-                    result.new_organisations.append(str(iri))
+            if payee_key == WITHHELD:
+                iri = payee_iri.setdefault(WITHHELD, uri("payee", local, "withheld"))
+                add(iri, RDF.type, SG.WithheldPayee)
+                add(iri, RDFS.label, rdflib.Literal(f"payees of {buyer_label} whose names are withheld"))
+                payee_name = "payees whose names are withheld"
+            else:
+                payee_name = names[payee_key]
+                if payee_key not in payee_iri:
+                    match = resolver.known(payee_name)
+                    if match:
+                        iri = rdflib.URIRef(match.iri)
+                        label = resolver.labels.get(match.iri) or payee_name
+                    else:
+                        iri, label = uri("org", payee_key), payee_name
+                        if str(iri) not in resolver.labels:
+                            result.new_organisations.append(str(iri))
+                        resolver.add(str(iri), payee_name)
                     add(iri, RDF.type, SG.Supplier)
-                    add(iri, RDFS.label, rdflib.Literal(name))
-                add(iri, SG.mentionedIn, src)
-                payee_iri[payee_key] = iri
-            node = uri("spend", buyer_iri.rsplit("/", 1)[-1], payee_key, month)
+                    add(iri, RDFS.label, rdflib.Literal(label))
+                    payee_iri[payee_key] = iri
+            iri = payee_iri[payee_key]
+            add(iri, SG.mentionedIn, src)
+            node = uri("spend", local, payee_key, month)
             add(node, RDF.type, SG.Spend)
-            add(node, RDFS.label, rdflib.Literal(f"{buyer_label} to {names[payee_key]}, {month}"))
+            add(node, RDFS.label, rdflib.Literal(f"{buyer_label} to {payee_name}, {month}"))
             add(node, SG.payer, buyer)
-            add(node, SG.payee, payee_iri[payee_key])
+            add(node, SG.payee, iri)
             add(node, SG.month, rdflib.Literal(month, datatype=XSD.gYearMonth))
             add(node, SG.paymentCount, rdflib.Literal(counts[key], datatype=XSD.integer))
             add(node, PROV.wasDerivedFrom, src)
@@ -254,10 +344,10 @@ def ingest_spend_csv(path: str | Path, out: str | Path, *, buyer_iri: str, buyer
                 add(value, SG.valueKind, SG.Expenditure)
                 add(value, PROV.wasDerivedFrom, src)
             else:
-                result.warnings.append(f"{path}: {names[payee_key]} in {month}: net total {totals[key]} is "
+                result.warnings.append(f"{path}: {payee_name} in {month}: net total {totals[key]} is "
                                        f"negative (credits exceed payments); no money figure recorded")
             result.spend_nodes += 1
-        result.payees = len(payee_iri)
+        result.payees = len([k for k in payee_iri if k != WITHHELD])
         result.triples = sink.count
     result.resolution = resolver.report()
     return result

@@ -1,0 +1,36 @@
+"""Framework headroom: what may still be bought from a framework's panel, as its ceiling
+says, beside (never inside) the money owed under contracts.
+
+A framework's ceiling is shared by every supplier on its panel and promises none of them
+anything, so :func:`framework_headroom` reports it per framework, with the size of the
+panel, for the frameworks a supplier sits on; the analyses count it nowhere else.
+"""
+
+from __future__ import annotations
+
+__all__ = ["framework_headroom"]
+
+_QUERY = """SELECT ?f ?amount ?cur (COUNT(DISTINCT ?member) AS ?panel) WHERE {
+  VALUES ?f { %s }
+  OPTIONAL { ?f sg:supplier ?member }
+  OPTIONAL { ?f sg:value ?v . ?v sg:valueKind sg:FrameworkCeiling ; epo:hasAmountValue ?amount .
+             OPTIONAL { ?v epo:hasCurrency ?c } BIND(STRAFTER(STR(?c), "currency/") AS ?cur) }
+} GROUP BY ?f ?amount ?cur"""
+
+
+def framework_headroom(store, frameworks: list[str]) -> dict[str, dict]:
+    """Each framework IRI -> ``{"panel": members, "ceilings": [{"amount", "currency",
+    "kind": "ceiling"}]}`` (no ceiling stated: an empty list)."""
+    from .namespaces import sparql_prefixes
+    out = {f: {"panel": 0, "ceilings": []} for f in frameworks}
+    if not frameworks:
+        return out
+    rows = store.select_strings(sparql_prefixes() + _QUERY % " ".join(f"<{f}>" for f in frameworks))
+    for f, amount, currency, panel in rows:
+        entry = out[f]
+        entry["panel"] = max(entry["panel"], int(panel))
+        if amount is not None:
+            entry["ceilings"].append({"amount": float(amount), "currency": currency or "GBP", "kind": "ceiling"})
+    for entry in out.values():
+        entry["ceilings"].sort(key=lambda m: (m["currency"], m["amount"]))
+    return out

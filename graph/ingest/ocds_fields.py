@@ -1,0 +1,151 @@
+"""What the fields of an OCDS release mean: money and its kind, dates, statuses,
+identifiers, and whether a process is a framework, a dynamic purchasing system, a
+call-off or a contract.
+
+Plain functions of plain JSON, so each rule can be read, and tested, on its own.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+
+__all__ = ["text", "amount", "date", "identifier", "classify", "MIN_PLAUSIBLE",
+           "CONTRACT_STATUS", "AWARD_STATUS", "TENDER_STATUS"]
+
+#: GBP. Smaller amounts are the placeholders publishers' forms require (0, 1, 3...).
+MIN_PLAUSIBLE = 100.0
+
+#: OCDS codelists -> the graph's statuses (sg: local names).
+CONTRACT_STATUS = {"active": "Live", "terminated": "Ended", "cancelled": "Cancelled", "pending": "Awarded"}
+AWARD_STATUS = {"active": "Awarded", "pending": "InProcurement", "cancelled": "Cancelled"}
+TENDER_STATUS = {"planning": "Planned", "planned": "Planned", "active": "InProcurement", "cancelled": "Cancelled",
+                 "unsuccessful": "Cancelled", "withdrawn": "Cancelled"}
+
+_FRAMEWORK_WORDS = re.compile(r"\bframework\b", re.I)
+_CALL_OFF_WORDS = re.compile(r"call[- ]?off|further competition|direct award (?:from|under|via)|mini[- ]competition|"
+                             r"\bvia\b.*\bframework\b|from a framework|under a framework", re.I)
+_DPS_WORDS = re.compile(r"dynamic purchasing system|\bDPS\b", re.I)
+
+#: org-id schemes whose ids name one organisation (https://org-id.guide); others are a
+#: publisher's local numbers and join nothing.
+_SCHEME = re.compile(r"^[A-Z]{2}-[A-Z0-9]{2,}$")
+_COH = re.compile(r"^(?:\d{8}|[A-Z]{2}\d{6}|[A-Z]{2}\d{5}R)$")
+
+
+def text(value) -> str:
+    """A name or title as a person reads it: HTML entities decoded (some publishers
+    encode them twice), whitespace collapsed.
+
+    >>> text("Ernst &amp;amp; Young\\r\\n LLP")
+    'Ernst & Young LLP'
+    """
+    return re.sub(r"\s+", " ", html.unescape(html.unescape(str(value or "")))).strip()
+
+
+def amount(value) -> tuple[str, float, str] | tuple[str, str] | None:
+    """A value object as ``("money", amount, currency)``, ``("placeholder", amount,
+    currency)``, ``("invalid", why)`` or None when there is none.
+
+    >>> amount({"amount": 109320, "currency": "GBP"})
+    ('money', 109320.0, 'GBP')
+    >>> amount({"amount": 3, "currency": "GBP"}), amount({"amount": 0})
+    (('placeholder', 3.0, 'GBP'), ('placeholder', 0.0, 'GBP'))
+    >>> amount({"amount": float("inf")})[0], amount({"amount": -5})[0], amount({"currency": "GBP"})
+    ('invalid', 'invalid', None)
+    """
+    if not isinstance(value, dict) or value.get("amount") is None:
+        return None
+    try:
+        number = float(value["amount"])
+    except (TypeError, ValueError):
+        return "invalid", f"{value.get('amount')!r} is not a number"
+    if not math.isfinite(number):
+        return "invalid", f"{value.get('amount')!r} is not finite"
+    if number < 0:
+        return "invalid", f"{number:g} is negative"
+    currency = str(value.get("currency") or "GBP").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        return "invalid", f"currency {currency!r} is not an ISO 4217 code"
+    return ("placeholder" if number < MIN_PLAUSIBLE else "money"), number, currency
+
+
+def date(value) -> str | None:
+    """The calendar date of an OCDS date-time, as the source wrote it (no time zone
+    conversion: a notice dated 2025-01-23T00:00:00Z was published on the 23rd).
+
+    >>> date("2025-01-23T00:00:00Z"), date(None), date("soon")
+    ('2025-01-23', None, None)
+    """
+    m = re.match(r"(\d{4}-\d{2}-\d{2})", str(value or ""))
+    return m.group(1) if m else None
+
+
+def identifier(party: dict) -> str | None:
+    """``SCHEME:ID`` for a party's identifier when it names one organisation, else None
+    (empty, local to the publisher, or a malformed Companies House number).
+
+    >>> identifier({"identifier": {"scheme": "GB-COH", "id": "1788577"}})
+    'GB-COH:01788577'
+    >>> identifier({"identifier": {"scheme": "gb-coh", "id": " sc123456 "}})
+    'GB-COH:SC123456'
+    >>> identifier({"identifier": {"scheme": "GB-SRS", "id": "sid4gov.cabinetoffice.gov.uk/7U7AuvS7"}})
+    'GB-SRS:sid4gov.cabinetoffice.gov.uk/7U7AuvS7'
+    >>> [identifier({"identifier": i}) for i in ({"scheme": "GB-COH", "id": "123456789"}, {"scheme": "", "id": "4"},
+    ...                                          {"scheme": "GB-COH", "id": ""}, {"id": "1"})]
+    [None, None, None, None]
+    """
+    ident = party.get("identifier") if isinstance(party.get("identifier"), dict) else {}
+    scheme = str(ident.get("scheme") or "").strip().upper()
+    value = re.sub(r"\s+", "", str(ident.get("id") or ""))
+    if not value or not _SCHEME.match(scheme):
+        return None
+    if scheme == "GB-COH":
+        value = value.upper()
+        if value.isdigit() and len(value) < 8:
+            value = value.zfill(8)
+        if not _COH.match(value) or value.strip("0") == "":
+            return None
+    return f"{scheme}:{value}"
+
+
+def classify(rel: dict, award_groups: list[list[dict]]) -> tuple[str, str]:
+    """What a compiled release describes: ``("dps" | "framework" | "call-off" |
+    "contract", why)``.
+
+    ``award_groups`` are its awards that were not unsuccessful, one list per lot. A
+    framework or DPS is said so by ``tender.techniques``; an award to several suppliers
+    with one value is a panel too, since that value is owed in full to none of them (even
+    where the procurement method calls it a call-off); otherwise the procurement method's
+    words tell a call-off, a DPS or a framework.
+
+    >>> classify({"tender": {"techniques": {"hasFrameworkAgreement": True}}}, [])
+    ('framework', 'tender.techniques.hasFrameworkAgreement')
+    >>> classify({"tender": {"procurementMethodDetails": "Call-off from a framework agreement"}}, [[{"suppliers": [1]}]])
+    ('call-off', "tender.procurementMethodDetails: 'Call-off from a framework agreement'")
+    >>> classify({"tender": {}}, [[{"suppliers": [{"id": 1}, {"id": 2}], "value": {"amount": 5e6}}]])[0]
+    'framework'
+    >>> classify({"tender": {}}, [[{"suppliers": [{"id": 1}]}]])
+    ('contract', '')
+    """
+    tender = rel.get("tender") if isinstance(rel.get("tender"), dict) else {}
+    techniques = tender.get("techniques") if isinstance(tender.get("techniques"), dict) else {}
+    if techniques.get("hasDynamicPurchasingSystem") is True:
+        return "dps", "tender.techniques.hasDynamicPurchasingSystem"
+    if techniques.get("hasFrameworkAgreement") is True:
+        return "framework", "tender.techniques.hasFrameworkAgreement"
+    for awards in award_groups:
+        for award in awards:
+            suppliers = [s for s in award.get("suppliers") or [] if isinstance(s, dict)]
+            if len(suppliers) > 1:
+                return "framework", (f"award {award.get('id')} names {len(suppliers)} suppliers with one "
+                                     f"value between them, which is owed in full to none of them")
+    method = text(tender.get("procurementMethodDetails"))
+    if method and _CALL_OFF_WORDS.search(method):
+        return "call-off", f"tender.procurementMethodDetails: {method!r}"
+    if method and _DPS_WORDS.search(method):
+        return "dps", f"tender.procurementMethodDetails: {method!r}"
+    if method and _FRAMEWORK_WORDS.search(method):
+        return "framework", f"tender.procurementMethodDetails: {method!r}"
+    return "contract", ""

@@ -1,0 +1,262 @@
+"""Reading OCDS files as contracting processes: every release of one ``ocid`` together.
+
+OCDS publishes a contracting process as a series of releases (tender, award, award
+updates, contract, amendments), each restating or correcting what came before. Counting
+each release again would add a corrected award to its first version, so the releases of
+an ``ocid`` are gathered from every input file and compiled with ``ocdsmerge`` by the
+standard's merge rules (the latest value of a field wins). The versioned release keeps
+which release said what, and when: :func:`superseded` reads the earlier values of a field
+from it.
+
+Files: release packages, record packages (a record's releases, else its compiled
+release), bare JSON arrays of releases, single releases, and JSON Lines of any of these.
+Releases are streamed (ijson) twice: once to count each ``ocid``'s releases, then to
+gather them, so a process is compiled as soon as its last release is read and memory
+holds only the processes still incomplete.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from ..errors import InputError, ParseError
+
+__all__ = ["Process", "iter_processes", "file_kind", "superseded", "merger"]
+
+_SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "ocds-release-schema-1.1.4.json"
+
+
+@dataclass
+class Process:
+    """One contracting process: its compiled release, the releases it was compiled from
+    (each with its package metadata and file), and, where there were several, the
+    versioned release that says which release gave which value."""
+
+    ocid: str
+    compiled: dict
+    releases: list[tuple[dict, dict, str]]  # (release, package metadata, file name)
+    versioned: dict | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+_MERGER = None
+
+
+def merger():
+    """The OCDS 1.1 merger, with the merge rules of the bundled release schema (never
+    fetched: ocdsmerge's default reads the schema from the web)."""
+    global _MERGER
+    if _MERGER is None:
+        import ocdsmerge
+        _MERGER = ocdsmerge.Merger(schema=str(_SCHEMA))
+    return _MERGER
+
+
+def superseded(versioned: dict | None, path: tuple) -> list[dict]:
+    """The earlier versions of one field of a versioned release: ``[{"value", "releaseID",
+    "releaseDate"}, ...]``, oldest first, the current value left out. ``path`` names
+    objects by key and array items by ``("awards", "a1")`` pairs, i.e. by their id.
+
+    >>> v = {"awards": [{"id": "a1", "value": {"amount": [
+    ...     {"releaseID": "r1", "releaseDate": "2025-01-01", "value": 10932000},
+    ...     {"releaseID": "r2", "releaseDate": "2025-02-01", "value": 109320}]}}]}
+    >>> [(x["value"], x["releaseID"]) for x in superseded(v, (("awards", "a1"), "value", "amount"))]
+    [(10932000, 'r1')]
+    """
+    node = versioned
+    for step in path:
+        if not isinstance(node, dict):
+            return []
+        if isinstance(step, tuple):
+            key, ident = step
+            node = next((x for x in node.get(key) or [] if isinstance(x, dict) and str(x.get("id")) == ident), None)
+        else:
+            node = node.get(step)
+    if not isinstance(node, list):
+        return []
+    return [v for v in node[:-1] if isinstance(v, dict) and "releaseID" in v]
+
+
+# ----------------------------------------------------------------------------- files
+
+def file_kind(path: Path) -> str:
+    """'jsonl', 'array', 'releases', 'records' or 'release'; raises InputError otherwise."""
+    import ijson
+    with path.open("rb") as fh:
+        head = fh.read(4096).lstrip()
+    if not head:
+        raise InputError(f"{path}: the file is empty")
+    if head[:1] == b"[":
+        return "array"
+    if head[:1] != b"{":
+        raise InputError(f"{path}: not JSON (it starts with {head[:20]!r}); OCDS files are JSON or JSON Lines")
+    with path.open("rb") as fh:
+        first = fh.readline()
+        rest = fh.read(64).strip()
+    try:
+        json.loads(first)
+        if rest.startswith(b"{"):
+            return "jsonl"
+    except ValueError:
+        pass
+    keys = set()
+    try:
+        with path.open("rb") as fh:
+            for prefix, event, value in ijson.parse(fh):
+                if prefix == "" and event == "map_key":
+                    keys.add(value)
+                    if value in ("releases", "records"):
+                        return value
+    except ijson.JSONError as e:
+        raise ParseError(str(path), None, None, f"not valid JSON: {str(e).splitlines()[0]}") from e
+    if "ocid" in keys:
+        return "release"
+    raise InputError(f"{path}: not OCDS: no 'releases', 'records' or 'ocid' at the top level "
+                     f"(found: {', '.join(sorted(keys)) or 'nothing'})")
+
+
+def _package_meta(path: Path) -> dict:
+    """The package's uri, licence, publication date and publisher name (a streaming pass)."""
+    import ijson
+    wanted = {"uri": "uri", "license": "license", "publishedDate": "published", "publisher.name": "publisher"}
+    meta: dict = {}
+    try:
+        with path.open("rb") as fh:
+            for prefix, event, value in ijson.parse(fh):
+                if prefix in wanted and event in ("string", "number"):
+                    meta[wanted[prefix]] = str(value)
+                elif prefix in ("releases", "records") and event == "start_array":
+                    break  # package metadata comes first in every publisher's files seen
+    except ijson.JSONError as e:
+        raise ParseError(str(path), None, None, f"not valid JSON: {str(e).splitlines()[0]}") from e
+    return meta
+
+
+def _line_meta(obj: dict) -> dict:
+    publisher = obj.get("publisher") if isinstance(obj.get("publisher"), dict) else {}
+    return {"uri": obj.get("uri"), "license": obj.get("license"), "published": obj.get("publishedDate"),
+            "publisher": publisher.get("name")}
+
+
+def _record_releases(rec: dict) -> list[dict]:
+    """A record's full releases, else its compiled release (linked releases carry no data)."""
+    full = [r for r in rec.get("releases") or [] if isinstance(r, dict) and r.get("ocid") and
+            any(k not in ("url", "date", "tag") for k in r)]
+    if full:
+        return full
+    if isinstance(rec.get("compiledRelease"), dict):
+        return [rec["compiledRelease"]]
+    return []
+
+
+def _items(path: Path, kind: str, warn: Callable[[str], None]) -> Iterator[tuple[list[dict], dict]]:
+    """(releases of one item — a release, or a record's releases —, package metadata)."""
+    import ijson
+    if kind == "jsonl":
+        with path.open("rb") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line, parse_constant=float)
+                except ValueError as e:
+                    warn(f"{path}:{n}: skipped a line that is not JSON ({e})")
+                    continue
+                if not isinstance(obj, dict):
+                    warn(f"{path}:{n}: skipped a line that is not a JSON object")
+                elif "releases" in obj:
+                    meta = _line_meta(obj)
+                    for rel in obj["releases"] or []:
+                        yield [rel], meta
+                elif "records" in obj:
+                    meta = _line_meta(obj)
+                    for rec in obj["records"] or []:
+                        yield _record_releases(rec) if isinstance(rec, dict) else [], meta
+                else:
+                    yield [obj], {}
+        return
+    meta = _package_meta(path)
+    try:
+        with path.open("rb") as fh:
+            if kind == "release":
+                yield [json.load(fh, parse_constant=float)], meta
+                return
+            prefix = {"array": "item", "releases": "releases.item", "records": "records.item"}[kind]
+            for obj in ijson.items(fh, prefix):
+                if kind == "records":
+                    yield (_record_releases(obj) if isinstance(obj, dict) else []), meta
+                else:
+                    yield [obj], meta
+    except ijson.JSONError as e:
+        raise ParseError(str(path), None, None, f"not valid JSON: {str(e).splitlines()[0]}") from e
+
+
+def _ocid(rel) -> str | None:
+    return str(rel["ocid"]) if isinstance(rel, dict) and rel.get("ocid") else None
+
+
+def iter_processes(paths: Iterable[str | Path], warn: Callable[[str], None],
+                   kinds: dict | None = None) -> Iterator[Process | tuple[dict, str]]:
+    """Every contracting process in ``paths``, its releases from every file compiled into
+    one; a release that has no ``ocid`` is yielded as ``(release, file name)`` for the
+    caller to report."""
+    paths = [Path(p) for p in paths]
+    kinds = kinds or {p: file_kind(p) for p in paths}
+    expected: Counter = Counter()
+    for p in paths:  # first pass: how many releases each process has
+        for releases, _meta in _items(p, kinds[p], lambda _w: None):
+            for rel in releases:
+                if _ocid(rel):
+                    expected[_ocid(rel)] += 1
+    pending: dict[str, list] = {}
+    for p in paths:
+        for releases, meta in _items(p, kinds[p], warn):
+            for rel in releases:
+                ocid = _ocid(rel)
+                if ocid is None:
+                    yield rel, str(p)
+                    continue
+                if expected[ocid] == 1:
+                    yield Process(ocid, rel, [(rel, meta, str(p))])
+                    continue
+                group = pending.setdefault(ocid, [])
+                group.append((rel, meta, str(p)))
+                if len(group) == expected[ocid]:
+                    del pending[ocid]
+                    yield _compile(ocid, group)
+
+
+def _compile(ocid: str, group: list[tuple[dict, dict, str]]) -> Process:
+    """The releases of one process merged by the OCDS merge rules; identical releases
+    (the same id, as when one file is given twice) count once."""
+    warnings = []
+    unique: dict = {}
+    for rel, meta, fname in group:
+        key = str(rel.get("id") or len(unique))
+        if key not in unique:
+            unique[key] = (rel, meta, fname)
+    group = list(unique.values())
+    if len(group) == 1:
+        return Process(ocid, group[0][0], group)
+    releases = []
+    for rel, meta, fname in group:
+        if not rel.get("date"):
+            warnings.append(f"{fname}: release {rel.get('id')} ({ocid}) has no date; merged as of its "
+                            f"package's publication date" if meta.get("published") else
+                            f"{fname}: release {rel.get('id')} ({ocid}) has no date; merged before the dated ones")
+            rel = {**rel, "date": meta.get("published") or ""}
+        releases.append(rel)
+    from ocdsmerge.exceptions import OCDSMergeError
+    m = merger()
+    try:
+        compiled = m.create_compiled_release(releases)
+        versioned = m.create_versioned_release(releases)
+    except OCDSMergeError as e:  # e.g. an id repeated within one release's list
+        latest = max(releases, key=lambda r: str(r.get("date")))
+        warnings.append(f"{ocid}: its releases could not be merged ({e}); the latest, {latest.get('id')}, is used")
+        return Process(ocid, latest, group, None, warnings)
+    return Process(ocid, compiled, sorted(group, key=lambda g: str(g[0].get("date") or "")), versioned, warnings)
