@@ -36,6 +36,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..errors import InputError
 from ..namespaces import CUR, EPO, PROV, SG
+from ..tables import money
 from . import ocds_fields as F
 from .ocds_read import Process, file_kind, iter_processes, superseded
 from .ocds_towers import TowerMapper
@@ -199,7 +200,8 @@ class _Mapper:
             past = rdflib.URIRef(f"{node}/superseded/{n}")
             self.add(subject, SG.supersededValue, past)
             self._money(past, got[1], got[2], _KIND[got[0]] or kind,
-                        f"{label}, as first published (release {old.get('releaseID')}, {F.date(old.get('releaseDate'))})", src)
+                        f"{label}: {money(got[1], got[2])}, superseded (release {old.get('releaseID')} of "
+                        f"{F.date(old.get('releaseDate'))})", src)
             self.add(node, PROV.wasRevisionOf, past)
             self.counts["superseded"] += 1
 

@@ -31,6 +31,7 @@ _DPS_WORDS = re.compile(r"dynamic purchasing system|\bDPS\b", re.I)
 #: org-id schemes whose ids name one organisation (https://org-id.guide); others are a
 #: publisher's local numbers and join nothing.
 _SCHEME = re.compile(r"^[A-Z]{2}-[A-Z0-9]{2,}$")
+_PARTY_ID = re.compile(r"^([A-Za-z]{2}-[A-Za-z]{3,4})-(\S+)$")
 _COH = re.compile(r"^(?:\d{8}|[A-Z]{2}\d{6}|[A-Z]{2}\d{5}R)$")
 
 
@@ -84,7 +85,8 @@ def date(value) -> str | None:
 
 def identifier(party: dict) -> str | None:
     """``SCHEME:ID`` for a party's identifier when it names one organisation, else None
-    (empty, local to the publisher, or a malformed Companies House number).
+    (empty, local to the publisher, or a malformed Companies House number). Where the
+    identifier has no scheme, a party id of the form ``GB-CFS-295556`` gives it.
 
     >>> identifier({"identifier": {"scheme": "GB-COH", "id": "1788577"}})
     'GB-COH:01788577'
@@ -92,6 +94,8 @@ def identifier(party: dict) -> str | None:
     'GB-COH:SC123456'
     >>> identifier({"identifier": {"scheme": "GB-SRS", "id": "sid4gov.cabinetoffice.gov.uk/7U7AuvS7"}})
     'GB-SRS:sid4gov.cabinetoffice.gov.uk/7U7AuvS7'
+    >>> identifier({"id": "GB-CFS-295556", "identifier": {"legalName": "Cabinet Office"}})
+    'GB-CFS:295556'
     >>> [identifier({"identifier": i}) for i in ({"scheme": "GB-COH", "id": "123456789"}, {"scheme": "", "id": "4"},
     ...                                          {"scheme": "GB-COH", "id": ""}, {"id": "1"})]
     [None, None, None, None]
@@ -99,6 +103,10 @@ def identifier(party: dict) -> str | None:
     ident = party.get("identifier") if isinstance(party.get("identifier"), dict) else {}
     scheme = str(ident.get("scheme") or "").strip().upper()
     value = re.sub(r"\s+", "", str(ident.get("id") or ""))
+    if not (scheme and value):  # publishers that name the scheme in the party's id instead
+        m = _PARTY_ID.match(str(party.get("id") or "").strip())
+        if m:
+            scheme, value = m.group(1).upper(), m.group(2)
     if not value or not _SCHEME.match(scheme):
         return None
     if scheme == "GB-COH":

@@ -2,15 +2,14 @@
 
 Order: an aliases file the user confirmed (name -> IRI); an identifier (GB-COH Companies
 House number or another org-id scheme) already in the graph; the normalised name (case,
-punctuation, HTML entities, "&"/"and", and legal suffixes such as Ltd, Limited, plc, LLP,
-UK ignored). A name that is only *close* to a known one (e.g. "Computacentre" and
+punctuation, HTML entities, "&"/"and", and legal suffixes ignored: cleanco's list of legal
+forms, then Ltd, Limited, plc, LLP, Group, UK and the like). A name that is only *close* to a known one (e.g. "Computacentre" and
 "Computacenter") is never merged: it is reported as a candidate for the aliases file.
 """
 
 from __future__ import annotations
 
 import csv
-import difflib
 import html
 import re
 import unicodedata
@@ -34,8 +33,9 @@ def normalise_org_name(name: str) -> str:
     >>> normalise_org_name("The Sopra Steria Group Ltd.")
     'sopra steria'
     """
-    text = html.unescape(html.unescape(name or ""))
-    text = unicodedata.normalize("NFKC", text).casefold().replace("&", " and ")
+    from cleanco import basename  # legal suffixes in many countries' forms ("Ltd.", "S.A.", "GmbH")
+    text = unicodedata.normalize("NFKC", html.unescape(html.unescape(name or ""))).strip()
+    text = (basename(text) or text).casefold().replace("&", " and ")
     text = re.sub(r"[^\w\s]", " ", text)
     words = text.split()
     while words and re.fullmatch(_SUFFIXES, words[-1]):
@@ -100,11 +100,11 @@ class Resolver:
             digits = re.findall(r"\d+", key)
             block = [k for k in self._blocks.get(key[:4], ())
                      if k in self.by_name and re.findall(r"\d+", k) == digits]
-            close = difflib.get_close_matches(key, block, n=1, cutoff=0.88)
+            from rapidfuzz import fuzz, process
+            close = process.extractOne(key, block, scorer=fuzz.ratio, score_cutoff=88)
             if close:
                 iri = self.by_name[close[0]]
-                score = difflib.SequenceMatcher(None, key, close[0]).ratio()
-                self.suggested[name] = (iri, self.labels.get(iri, iri), round(score, 3))
+                self.suggested[name] = (iri, self.labels.get(iri, iri), round(close[1] / 100, 3))
         return match
 
     @property
