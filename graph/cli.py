@@ -457,7 +457,8 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
             + ": a ceiling is shared by the whole panel and owed to no supplier, so it is not value at risk.")
     if fmt != "json":
         click.echo(f"if {names} exit: {len(result['buyers'])} buyer(s) affected; value at risk: "
-                   + (", ".join(f"{money(v)} {k}" for k, v in sorted(result["value_at_risk"].items())) or "unknown"),
+                   + (", ".join(f"{money(v)} {k}" for k, v in sorted(result["value_at_risk"].items()))
+                      or ("unknown" if result["buyers"] else "none (no counted contract names it)")),
                    err=True)
         for note in result["notes"]:
             click.echo(f"note: {note}", err=True)

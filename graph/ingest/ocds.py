@@ -91,6 +91,7 @@ class _Mapper:
         self.buffer: list[tuple] = []
         self.pending: list[tuple] = []  # new organisations, registered once their process succeeds
         self.counts: Counter = Counter()
+        self.where = ""  # the file and ocid being mapped, for warnings
 
     def add(self, s, p, o) -> None:
         self.buffer.append((s, p, o))
@@ -172,7 +173,7 @@ class _Mapper:
         if got is None:
             return False
         if got[0] == "invalid":
-            self.warn(f"{label}: value {got[1]}; recorded as unknown")
+            self.warn(f"{self.where}: {label}: value {got[1]}; recorded as unknown")
             return False
         shape, number, currency = got
         kind = _KIND[shape] or kind
@@ -241,6 +242,7 @@ class _Mapper:
 
     def process(self, proc: Process, fname: str) -> None:
         rel = proc.compiled
+        self.where = f"{fname}: {proc.ocid}"
         tender = rel.get("tender") if isinstance(rel.get("tender"), dict) else {}
         title = F.text(tender.get("title")) or proc.ocid
         srcs = self.sources(proc, title)

@@ -10,6 +10,7 @@ forms, then Ltd, Limited, plc, LLP, Group, UK and the like). A name that is only
 from __future__ import annotations
 
 import csv
+from functools import lru_cache
 import html
 import re
 import unicodedata
@@ -23,6 +24,7 @@ __all__ = ["normalise_org_name", "Resolver", "Match"]
 _SUFFIXES = r"(?:limited|ltd|plc|llp|lp|llc|inc|incorporated|co|company|group|holdings|uk|gb|the)"
 
 
+@lru_cache(maxsize=1 << 18)  # names repeat in every release that mentions them; cleanco is slow
 def normalise_org_name(name: str) -> str:
     """The form organisation names are matched in.
 
