@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Iterator
 
 from ..errors import InputError, ParseError
 
-__all__ = ["Process", "iter_processes", "file_kind", "superseded", "merger"]
+__all__ = ["Process", "iter_processes", "file_kind", "superseded", "merger", "release_id"]
 
 _SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "ocds-release-schema-1.1.4.json"
 
@@ -195,6 +195,35 @@ def _items(path: Path, kind: str, warn: Callable[[str], None]) -> Iterator[tuple
         raise ParseError(str(path), None, None, f"not valid JSON: {str(e).splitlines()[0]}") from e
 
 
+def release_id(rel: dict, ocid: str) -> str:
+    """A release's id; some publishers give none, so their releases are told apart by date.
+
+    >>> release_id({"id": "r1"}, "o"), release_id({"date": "2019-04-26T00:00:00Z"}, "o"), release_id({}, "o")
+    ('r1', 'o-2019-04-26T00:00:00Z', 'o')
+    """
+    if rel.get("id"):
+        return str(rel["id"])
+    return f"{ocid}-{rel['date']}" if rel.get("date") else ocid
+
+
+def _ocids(path: Path, kind: str) -> Iterator[str | None]:
+    """The ocid of every release in a file, for the first pass: for packages and arrays,
+    only the ocids are read out of the stream, not whole releases."""
+    import ijson
+    if kind in ("array", "releases"):
+        prefix = "item.ocid" if kind == "array" else "releases.item.ocid"
+        try:
+            with path.open("rb") as fh:
+                for value in ijson.items(fh, prefix):
+                    yield str(value) if value else None
+        except ijson.JSONError as e:
+            raise ParseError(str(path), None, None, f"not valid JSON: {str(e).splitlines()[0]}") from e
+        return
+    for releases, _meta in _items(path, kind, lambda _w: None):
+        for rel in releases:
+            yield _ocid(rel)
+
+
 def _ocid(rel) -> str | None:
     return str(rel["ocid"]) if isinstance(rel, dict) and rel.get("ocid") else None
 
@@ -208,10 +237,7 @@ def iter_processes(paths: Iterable[str | Path], warn: Callable[[str], None],
     kinds = kinds or {p: file_kind(p) for p in paths}
     expected: Counter = Counter()
     for p in paths:  # first pass: how many releases each process has
-        for releases, _meta in _items(p, kinds[p], lambda _w: None):
-            for rel in releases:
-                if _ocid(rel):
-                    expected[_ocid(rel)] += 1
+        expected.update(ocid for ocid in _ocids(p, kinds[p]) if ocid)
     pending: dict[str, list] = {}
     for p in paths:
         for releases, meta in _items(p, kinds[p], warn):
@@ -236,18 +262,15 @@ def _compile(ocid: str, group: list[tuple[dict, dict, str]]) -> Process:
     warnings = []
     unique: dict = {}
     for rel, meta, fname in group:
-        key = str(rel.get("id") or len(unique))
-        if key not in unique:
-            unique[key] = (rel, meta, fname)
-    group = list(unique.values())
+        unique.setdefault(release_id(rel, ocid), (rel, meta, fname))
+    group = sorted(unique.values(), key=lambda g: str(g[0].get("date") or ""))  # oldest first
     if len(group) == 1:
         return Process(ocid, group[0][0], group)
     releases = []
     for rel, meta, fname in group:
         if not rel.get("date"):
-            warnings.append(f"{fname}: release {rel.get('id')} ({ocid}) has no date; merged as of its "
-                            f"package's publication date" if meta.get("published") else
-                            f"{fname}: release {rel.get('id')} ({ocid}) has no date; merged before the dated ones")
+            when = "as of its package's publication date" if meta.get("published") else "before the dated ones"
+            warnings.append(f"{fname}: release {rel.get('id')} ({ocid}) has no date; merged {when}")
             rel = {**rel, "date": meta.get("published") or ""}
         releases.append(rel)
     from ocdsmerge.exceptions import OCDSMergeError
@@ -256,7 +279,7 @@ def _compile(ocid: str, group: list[tuple[dict, dict, str]]) -> Process:
         compiled = m.create_compiled_release(releases)
         versioned = m.create_versioned_release(releases)
     except OCDSMergeError as e:  # e.g. an id repeated within one release's list
-        latest = max(releases, key=lambda r: str(r.get("date")))
-        warnings.append(f"{ocid}: its releases could not be merged ({e}); the latest, {latest.get('id')}, is used")
-        return Process(ocid, latest, group, None, warnings)
-    return Process(ocid, compiled, sorted(group, key=lambda g: str(g[0].get("date") or "")), versioned, warnings)
+        warnings.append(f"{ocid}: its releases could not be merged ({e}); the latest, "
+                        f"{group[-1][0].get('id')}, is used")
+        return Process(ocid, group[-1][0], group, None, warnings)
+    return Process(ocid, compiled, group, versioned, warnings)

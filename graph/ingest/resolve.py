@@ -10,12 +10,14 @@ forms, then Ltd, Limited, plc, LLP, Group, UK and the like). A name that is only
 from __future__ import annotations
 
 import csv
-from functools import lru_cache
 import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+
+from cleanco import basename  # legal forms in many countries' spellings ("Ltd.", "S.A.", "GmbH")
 
 from ..errors import InputError
 
@@ -35,7 +37,6 @@ def normalise_org_name(name: str) -> str:
     >>> normalise_org_name("The Sopra Steria Group Ltd.")
     'sopra steria'
     """
-    from cleanco import basename  # legal suffixes in many countries' forms ("Ltd.", "S.A.", "GmbH")
     text = unicodedata.normalize("NFKC", html.unescape(html.unescape(name or ""))).strip()
     text = (basename(text) or text).casefold().replace("&", " and ")
     text = re.sub(r"[^\w\s]", " ", text)

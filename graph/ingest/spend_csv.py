@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import rdflib
+from cleanco import basename
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from ..errors import InputError
@@ -153,7 +154,6 @@ def is_person(name: str) -> bool:
     name = (name or "").strip()
     if not _PERSON.match(name):
         return False
-    from cleanco import basename
     return basename(name).strip().casefold() == re.sub(r"[.,]+$", "", name).strip().casefold()
 
 
