@@ -49,7 +49,9 @@ class SG(DefinedNamespace):
     Programme: URIRef
     PublicBody: URIRef
     PublicBodyGroup: URIRef
+    Quote: URIRef
     ReferenceSource: URIRef
+    ReportedValue: URIRef
     Saving: URIRef
     ServiceTower: URIRef
     SharedServicePartnership: URIRef
@@ -80,11 +82,13 @@ class SG(DefinedNamespace):
     coversTower: URIRef
     date: URIRef
     dateSigned: URIRef
+    dueToEndWithin: URIRef
     duration: URIRef
     endDate: URIRef
     establishedBy: URIRef
     evidence: URIRef
     extensionOption: URIRef
+    frameworkOf: URIRef
     memberCount: URIRef
     mentionedIn: URIRef
     month: URIRef
@@ -100,10 +104,13 @@ class SG(DefinedNamespace):
     procurementMethod: URIRef
     publishedBy: URIRef
     qualifier: URIRef
+    quotedText: URIRef
     referenceData: URIRef
     relatesTo: URIRef
+    role: URIRef
     scopeDescription: URIRef
     sourceFile: URIRef
+    speaker: URIRef
     startDate: URIRef
     startYear: URIRef
     statement: URIRef

@@ -19,15 +19,15 @@ def test_validate_bundled_exits_0(runner):
 
 def test_validate_deleted_dot_exits_2_with_location(runner, tmp_path):
     text = DATA.read_text(encoding="utf-8")
-    # delete the '.' that ends the ITPro source document's statement (line 30)
+    # delete the '.' that ends the ITPro source document's statement (line 32)
     target = 'sg:sourceFile "sources/000_98bfd41a7c934bdc.txt" .'
-    assert text.splitlines()[29].strip() == target
+    assert text.splitlines()[31].strip() == target
     bad = tmp_path / "triples.ttl"
     bad.write_text(text.replace(target, target[:-2], 1), encoding="utf-8")
     result = runner.invoke(cli, ["validate", str(bad)])
     assert result.exit_code == 2
-    # rdflib notices on the next statement, at line 32
-    assert result.stderr.startswith(f"error: {bad}:32:")
+    # rdflib notices on the next statement, at line 34
+    assert result.stderr.startswith(f"error: {bad}:34:")
     assert "expected '.'" in result.stderr
 
 

@@ -86,6 +86,18 @@ def test_the_two_articles_disagree_on_servers_versus_services(sparql):
     by_pub = {r["pub"]: r["statement"] for r in rows if "350" in r["statement"]}
     assert "350 servers" in by_pub["ITPro"]
     assert "350 services" in by_pub["TechWeekEurope"]
+    # the contract itself takes neither side: each version stays with its source
+    assert objects(sparql, "contract-bromley-bt-desktop", "sg:scopeDescription") == set()
+
+
+def test_bromley_award_dated_between_its_framework_and_a_reference_report(sparql):
+    # the framework "was set up in 2014"; PublicTechnology reported the award on 10 Feb 2016
+    assert {str(d) for d in objects(sparql, "contract-bromley-bt-desktop", "sg:awardedNotBefore")} == {"2014"}
+    assert {str(d) for d in objects(sparql, "contract-bromley-bt-desktop", "sg:awardedNotAfter")} == {"2016-02-10"}
+    row = one(sparql, """SELECT ?ref WHERE { ?c sg:about :contract-bromley-bt-desktop ;
+        sg:claimedProperty sg:awardedNotAfter ; sg:referenceData ?ref ; prov:wasDerivedFrom ?src .
+        ?src a sg:ReferenceSource ; dcterms:issued "2016-02-10"^^xsd:date }""")
+    assert row["ref"] is True
 
 
 # -- [001] BT's £200m communications framework
@@ -97,6 +109,12 @@ def test_communications_framework_ceiling_is_up_to_200m(sparql):
 def test_communications_framework_was_agreed_with_the_tri_borough(sparql):
     assert objects(sparql, "framework-bt-communications", "sg:establishedBy") == {ID + "tri-borough"}
     assert objects(sparql, "framework-bt-communications", "sg:supplier") == {ID + "bt"}
+
+
+def test_both_bt_frameworks_are_the_tri_boroughs(sparql):
+    # "Bromley Council is one of the boroughs to have taken advantage of previous frameworks"
+    for f in ("framework-pan-london", "framework-bt-communications"):
+        assert objects(sparql, f, "sg:frameworkOf") == {ID + "tri-borough"}
 
 
 def test_communications_framework_is_open_to(sparql):
@@ -178,18 +196,42 @@ def test_met_tower_suppliers(sparql, tower, suppliers):
 
 
 def test_met_tower_contracts_awarded_2015_to_2017_end_dates_unknown(sparql):
-    rows = sparql("""SELECT ?c ?from ?to WHERE { ?c sg:buyer :met ; sg:status sg:Live ;
-        sg:awardedNotBefore ?from ; sg:awardedNotAfter ?to }""")
+    rows = sparql("""SELECT ?c (MIN(STR(?from)) AS ?lo) (MIN(STR(?to)) AS ?hi) WHERE { ?c sg:buyer :met ;
+        sg:status sg:Live ; sg:awardedNotBefore ?from ; sg:awardedNotAfter ?to } GROUP BY ?c""")
     assert len(rows) == 6
-    assert {(str(r["from"]), str(r["to"])) for r in rows} == {("2015", "2017")}
+    assert {(str(r["lo"]), str(r["hi"])) for r in rows} == {("2015", "2016-02-24"), ("2015", "2017")}
     assert sparql("SELECT ?c WHERE { ?c sg:buyer :met ; sg:endDate ?d }") == []
+
+
+def test_met_towers_live_on_20_november_2019_due_to_end_within_three_years(sparql):
+    # "These contracts are due to terminate over the next three years" (Pegasus article,
+    # published at theregister.com/2019/11/20/...)
+    rows = sparql("""SELECT ?c ?on ?within WHERE { ?c sg:buyer :met ; sg:status sg:Live ;
+        sg:statusDate ?on ; sg:dueToEndWithin ?within }""")
+    assert len(rows) == 6
+    assert {(str(r["on"]), str(r["within"])) for r in rows} == {("2019-11-20", "P3Y")}
+    issued = sparql("SELECT ?d WHERE { :src-register-met-pegasus dcterms:issued ?d }")
+    assert [str(r["d"]) for r in issued] == ["2019-11-20"]
+
+
+def test_network_and_applications_awarded_after_the_csc_article(sparql):
+    # "Contracts for the network and the applications' 'towers' are still to be awarded."
+    # on 24 February 2016
+    for c in ("contract-met-network-bt", "contract-met-application-support-accenture"):
+        assert {str(d) for d in objects(sparql, c, "sg:awardedNotBefore")} == {"2015", "2016-02-24"}
+
+
+def test_euc_and_hosting_were_handed_to_csc_by_the_csc_articles_date(sparql):
+    for c in ("contract-met-end-user-services", "contract-met-hosting"):
+        assert {str(d) for d in objects(sparql, c, "sg:awardedNotAfter")} == {"2017", "2016-02-24"}
 
 
 def test_infrastructure_tower_contract_is_in_procurement_600m_five_years(sparql):
     c = "contract-met-infrastructure"
     assert objects(sparql, c, "sg:status") == {SG + "InProcurement"}
     assert objects(sparql, c, "sg:supplier") == set()
-    assert figures(sparql, c) == {("total", 600_000_000.0, "GBP")}
+    # a tower still in procurement has an estimate, not a contract value
+    assert figures(sparql, c) == {("estimate", 600_000_000.0, "GBP")}
     assert {str(d) for d in objects(sparql, c, "sg:duration")} == {"P5Y"}
     assert objects(sparql, "notice-met-infrastructure", "sg:announces") == {ID + c}
 
@@ -203,11 +245,20 @@ def test_pegasus_consolidates_six_towers_into_two(sparql):
 
 def test_northrop_grumman_999_system_cancelled_at_90m(sparql):
     assert objects(sparql, "contract-met-command-control", "sg:status") == {SG + "Cancelled"}
-    assert figures(sparql, "contract-met-command-control") == {("total", 90_000_000.0, "GBP")}
+    # "its £90m command-and-control system": the system's figure, not the contract's value
+    assert figures(sparql, "contract-met-command-control") == {("reported", 90_000_000.0, "GBP")}
+    assert {str(d) for d in objects(sparql, "contract-met-command-control", "sg:statusDate")} == {"2019-11-20"}
 
 
 def test_project_cull_spend_is_expenditure_not_contract_value(sparql):
     assert figures(sparql, "met-project-cull") == {("expenditure", 100_000_000.0, "GBP")}
+
+
+def test_project_cull_has_no_start_year_the_article_gives_none(sparql):
+    # "In 2016 it admitted to spending £100m": 2016 is when it admitted it
+    assert objects(sparql, "met-project-cull", "sg:startYear") == set()
+    rows = sparql("SELECT ?s WHERE { ?c sg:about :met-project-cull ; sg:statement ?s }")
+    assert [str(r["s"]).startswith("In 2016 the Met admitted") for r in rows] == [True]
 
 
 # -- [004] CSC
@@ -265,6 +316,35 @@ def test_csc_to_dxc_lineage_is_reference_data(sparql):
     row = one(sparql, """SELECT ?ref WHERE { ?e sg:predecessor :csc ; sg:successor :dxc ;
         sg:referenceData ?ref ; prov:wasDerivedFrom ?src . ?src a sg:ReferenceSource }""")
     assert row["ref"] is True
+    # no seed article says CSC became DXC: the succession itself is marked as reference data
+    claim = one(sparql, """SELECT ?ref WHERE { ?c sg:about :csc ; sg:claimedProperty sg:succeededBy ;
+        sg:claimedValue :dxc ; sg:referenceData ?ref ; prov:wasDerivedFrom/a sg:ReferenceSource }""")
+    assert claim["ref"] is True
+
+
+# -- people quoted
+
+@pytest.mark.parametrize("person, role, org, quotes", [
+    ("stephen-carr", "councillor, leader of Bromley Council", "bromley", 2),
+    ("ian-dalton", "president of global government and health at BT Global Services", "bt-global-services", 1),
+    ("colm-oneill", "managing director of major and public sector at BT", "bt", 1),
+    ("neil-reddin", "councillor, Bromley Council's Portfolio Holder for Resources", "bromley", 2),
+    ("paul-jobbins", "Managed Services Director for SunGard", "sungard", 1),
+    ("dale-peters", "at TechMarketView", "techmarketview", 2),
+    ("craig-mackey", "deputy commissioner of the Met Police", "met", 1),
+])
+def test_people_quoted_with_role_organisation_and_their_words(sparql, person, role, org, quotes):
+    assert {str(r) for r in objects(sparql, person, "sg:role")} == {role}
+    assert objects(sparql, person, "org:memberOf") == {ID + org}
+    rows = sparql(f"SELECT ?q WHERE {{ ?q a sg:Quote ; sg:speaker :{person} ; sg:quotedText ?t }}")
+    assert len(rows) == quotes
+
+
+def test_the_dates_of_the_sources_come_from_their_addresses(sparql):
+    rows = sparql("SELECT ?s ?d WHERE { ?s a sg:SourceDocument ; dcterms:issued ?d }")
+    assert {(str(r["s"])[len(ID):], str(r["d"])) for r in rows} == {
+        ("src-register-met-pegasus", "2019-11-20"), ("src-register-met-csc", "2016-02-24"),
+        ("src-conhome-bromley-lewisham", "2010-11"), ("src-ref-publictechnology-bromley-bt", "2016-02-10")}
 
 
 # -- what the graph must not say

@@ -43,3 +43,12 @@ def test_reference_data_comes_only_from_reference_sources(sparql):
     rows = sparql("""SELECT ?x WHERE { ?x sg:referenceData true ;
         prov:wasDerivedFrom|sg:mentionedIn ?s FILTER NOT EXISTS { ?s a sg:ReferenceSource } }""")
     assert rows == []
+
+
+def test_every_quote_is_verbatim_in_its_source(sparql):
+    rows = sparql("""SELECT ?q ?text ?file WHERE { ?q a sg:Quote ; sg:quotedText ?text ;
+        prov:wasDerivedFrom/sg:sourceFile ?file }""")
+    assert len(rows) == 10
+    missing = [r["q"] for r in rows
+               if _norm(r["text"]) not in _norm((ROOT / "data" / r["file"]).read_text(encoding="utf-8"))]
+    assert missing == []

@@ -34,7 +34,7 @@ def test_money_without_kind_or_currency(tmp_path):
     assert sorted((i.label, i.path, i.message) for i in report.issues) == [
         ("£4m", "epo:hasCurrency", "a money value needs exactly one currency"),
         ("£4m", "sg:valueKind", "a money value needs exactly one kind: total, annual, ceiling, "
-                                "saving, write-off, expenditure, award, estimate or placeholder"),
+                                "saving, write-off, expenditure, award, estimate, placeholder or reported"),
     ]
 
 
