@@ -24,7 +24,8 @@ PAGES = {
                  ["validate", "validate tests/fixtures/rdf/contract-without-supplier.ttl",
                   "validate tests/fixtures/rdf/missing-dot.ttl"]),
     "stats": ("Entities by kind (subclasses included), contracts by status, the sources and how many entities "
-              "cite each, and the data gaps: contracts with no known value, date or tower.",
+              "cite each, and the data gaps: contracts with no known value, end or tower. An end is known as the "
+              "`timeline` knows it: stated, derived from a duration, or bounded by a source.",
               ["stats"]),
     "show": ("One entity: its kinds, other names, attributes, relations in both directions (each with the "
              "other side's label and numbered sources), money figures, claims, evidence quotes and sources. "
@@ -57,16 +58,31 @@ PAGES = {
               "and the documents that state it.",
               ["paths Lewisham Westminster -k 1", "paths Bromley Atlantis"]),
     "impact": ("What fails if a supplier exits: the buyers affected, the towers each is left without (no other "
-               "supplier of that buyer covers them), value at risk by kind, and the frameworks the supplier offers. "
+               "supplier of that buyer covers them), value at risk by kind, until when each buyer's dependency lasts "
+               "(the latest end of its contracts with the supplier, as `timeline` places it), and the frameworks "
+               "the supplier sits on, with their ceilings as framework headroom. "
                "`--group` takes its corporate predecessors and successors with it.",
-               ["impact BT", "impact CSC --group --format json"]),
-    "report": ("The supplier-dependency report. `--format md|json|html`; `--buyer NAME` narrows it to one body; "
+               ["--as-of 2021-06-01 impact BT", "--as-of 2021-06-01 impact CSC --group --format json"]),
+    "report": ("The supplier-dependency report, statuses as of `--as-of` (default today), with the cliff edge: what "
+               "ends in each year, the buyer–tower pairs left without a contract, and concentration over time. "
+               "`--format md|json|html`; `--buyer NAME` narrows it to one body; "
                "`--out FILE` writes it atomically. The JSON follows [the report schema](../report-schema.md) and "
                "lists everything; Markdown and HTML show at most `--rows N` items in each listing (default 100: "
                "the buyers with the most counted contracts, the most central suppliers, the first of the rest) "
                "and say how many more there are, so that a national report stays readable; `--rows 0` shows "
                "everything.",
-               ["report --buyer Lewisham", 'report --buyer "the Met" --rows 3']),
+               ["--as-of 2021-06-01 report --buyer Lewisham", '--as-of 2021-06-01 report --buyer "the Met" --rows 3']),
+    "timeline": ("Contracts and frameworks by end date. Each end has its basis: `stated` (a source gives the date, "
+                 "e.g. OCDS `contractPeriod.endDate`), `derived` (a dated start or award plus the stated duration, "
+                 "the rule shown, never more precise than its inputs: a year plus five years is a year) or "
+                 "`bounded` (a source says the contract is due to end within a period of its own date). Each "
+                 "status is worked out as of the global `--as-of DATE` (default today) and shown beside the "
+                 "status a source reported on its own date where they differ. `--from`/`--to` keep what may "
+                 "end in that window; `--buyer`, `--supplier`, `--tower` narrow it; `--format table|csv|json` "
+                 "(JSON is `{\"as_of\", \"rows\"}`).",
+                 ['--as-of 2021-06-01 timeline --buyer "the Met"',
+                  "--as-of 2021-06-01 timeline --supplier SunGard --format json",
+                  "--as-of 2021-13-01 timeline"]),
     "viz": ("An interactive graph page: the whole graph, or one of `--focus NAME --depth N`, `--path A B`, "
             "`--impact SUPPLIER`, `--tower TOWER`. Self-contained (vis-network inlined), works from file:// "
             "with no connection; names from the data are only ever inserted as text.",

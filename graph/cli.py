@@ -251,7 +251,7 @@ def build(obj: Ctx, out):
     Example: supplier-graph build --out build
     """
     from .site import build as run_build
-    result = run_build(out, obj.data)
+    result = run_build(out, obj.data, as_of=obj.as_of)
     for name in result["files"]:
         click.echo(f"{out}/{name}")
     report = result["report"]
@@ -469,6 +469,11 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
     headroom = framework_headroom(store, [f["iri"] for f in result["frameworks"]])
     for f in result["frameworks"]:
         f.update(headroom[f["iri"]])
+    from .timeline import read_dates, until
+    result["as_of"] = obj.as_of.isoformat()
+    dated = {d.iri: d for d in read_dates(store)}
+    for b in result["buyers"]:
+        b["until"] = until([dated[c["iri"]] for c in b["contracts"] if c["iri"] in dated], obj.as_of)
     names = ", ".join(s["label"] for s in result["suppliers"])
     if result["frameworks"]:
         stated = [m["amount"] for f in result["frameworks"] for m in f["ceilings"] if m["currency"] == "GBP"]
@@ -486,15 +491,21 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
     rows = [{"buyer": b["label"], "contracts": len(b["contracts"]), "towers_lost": b["towers_lost"],
              "towers_with_alternative": b["towers_with_alternative"],
              "total_at_risk": b["value_at_risk"].get("total"), "annual_at_risk": b["value_at_risk"].get("annual"),
-             "contracts_without_value": b["contracts_without_value"]} for b in result["buyers"]]
+             "contracts_without_value": b["contracts_without_value"],
+             "depends_until": b["until"]["text"]} for b in result["buyers"]]
     rows += [{"buyer": f"(framework) {f['label']}", "contracts": 0,
               "towers_lost": [], "towers_with_alternative": [],
               "contracts_without_value": 0,
               "framework_headroom": ", ".join(f"{money(m['amount'], m['currency'])} ceiling, shared by a panel of "
                                               f"{f['panel']}" for m in f["ceilings"]) or None}
              for f in result["frameworks"]]
-    _emit(render(rows, ["buyer", "contracts", "towers_lost", "towers_with_alternative", "total_at_risk",
-                        "annual_at_risk", "contracts_without_value", "framework_headroom"], fmt, document=result), out)
+    text = render(rows, ["buyer", "contracts", "towers_lost", "towers_with_alternative", "total_at_risk",
+                         "annual_at_risk", "contracts_without_value", "depends_until", "framework_headroom"], fmt,
+                  document=result)
+    if fmt == "table":
+        text += f"\nstatuses as of {obj.as_of.isoformat()}; 'depends until' is the latest end of the buyer's contracts " \
+                f"with it (see `timeline`).\n"
+    _emit(text, out)
 
 
 @cli.command()
@@ -505,14 +516,14 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
 @click.option("--tower", default=None, help="Keep the contracts covering this service tower.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="Output format.")
-@click.option("--out", "-o", type=click.Path(dir_okay=False), default=None, help="Write to this file (atomically).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write to this file (atomically).")
 @click.pass_obj
 def timeline(obj: Ctx, from_, to, buyer, supplier, tower, fmt, out):
     """Contracts and frameworks by end date: when each ends, on what basis (stated,
     derived from a start and a duration, or bounded by a source), and its status as of
     --as-of.
 
-    Example: supplier-graph --as-of 2020-01-01 timeline --buyer "the Met"
+    Example: supplier-graph timeline --buyer "the Met" --from 2021-01-01
     """
     from .lookup import resolve
     from .tables import render
@@ -566,7 +577,8 @@ def _timeline_row(r: dict) -> dict:
 @click.pass_obj
 def report(obj: Ctx, fmt, buyer, include_inactive, rows, out):
     """The supplier-dependency report: summary, buyers, suppliers, shared suppliers,
-    contracts by status, framework routes, data gaps and sources.
+    contracts by status, the cliff edge (what ends when), framework routes, data gaps and
+    sources; statuses as of --as-of.
 
     Example: supplier-graph report --format html --out report.html
     """
@@ -575,7 +587,7 @@ def report(obj: Ctx, fmt, buyer, include_inactive, rows, out):
     from .report import build_report, iter_json, render_html, render_markdown
     store = obj.store()
     data = build_report(store, buyer=resolve(store, buyer) if buyer else None, include_inactive=include_inactive,
-                        keep=obj.kept)
+                        keep=obj.kept, as_of=obj.as_of)
     obj.kept.append(data)
     if fmt == "json":
         _emit(iter_json(data), out)

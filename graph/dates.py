@@ -43,7 +43,7 @@ class Partial:
         """This date moved by ``d`` (``sign`` -1: back), at the same precision.
 
         >>> str(Partial(2016).plus(parse_duration("P5Y"))), str(Partial(2016, 2, 29).plus(parse_duration("P1Y")))
-        ('2016', '2017-02-28')
+        ('2021', '2017-02-28')
         >>> str(Partial(2019, 11, 20).plus(parse_duration("P3Y"))), str(Partial(2020, 11).plus(parse_duration("P18M")))
         ('2022-11-20', '2022-05')
         """

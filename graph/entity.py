@@ -4,6 +4,7 @@ figures, the claims made about it, and the sources behind each (``supplier-graph
 
 from __future__ import annotations
 
+from .dates import say_duration
 from .lookup import Entity, iri_ref, labels
 from .namespaces import PREFIXES, sparql_prefixes
 from .store import Store
@@ -12,6 +13,7 @@ from .tables import ROWS, money
 __all__ = ["describe", "format_description", "INVERSE_LABELS"]
 
 SG = PREFIXES["sg"]
+_DURATION = "http://www.w3.org/2001/XMLSchema#duration"
 _HIDDEN = {  # shown in their own sections, or noise in a listing
     "http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
     "http://www.w3.org/2004/02/skos/core#altLabel", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
@@ -27,11 +29,11 @@ INVERSE_LABELS = {
     "partOfProgramme": "includes", "procuredThrough": "procured", "announces": "announced by",
     "consolidatesTower": "consolidated by", "targetTower": "target of", "coversTower": "covered by",
     "usesSourcingModel": "used by", "claimedValue": "claimed in",
-    "hasMember": "member of", "unitOf": "has unit",
+    "hasMember": "member of", "unitOf": "has unit", "memberOf": "people", "frameworkOf": "frameworks",
 }
 
 _OUT = """SELECT ?p ?o WHERE { %(e)s ?p ?o }"""
-_IN = """SELECT ?s ?p WHERE { ?s ?p %(e)s . FILTER NOT EXISTS { ?s a sg:Claim }
+_IN = """SELECT ?s ?p WHERE { ?s ?p %(e)s . FILTER NOT EXISTS { ?s a sg:Claim } FILTER NOT EXISTS { ?s a sg:Quote }
          FILTER NOT EXISTS { ?s a epo:MonetaryValue } FILTER(?p NOT IN (sg:mentionedIn, prov:wasDerivedFrom)) }"""
 _SOURCES = """SELECT ?x ?src ?title ?publisher ?ref WHERE {
   VALUES ?x { %(xs)s }
@@ -45,6 +47,9 @@ _FIGURES = """SELECT ?v ?amount ?currency ?kind ?qualifier ?applies WHERE {
   OPTIONAL { ?v sg:qualifier ?qualifier } OPTIONAL { ?v sg:appliesTo ?applies }
 }"""
 _CLAIMS = """SELECT ?c ?statement WHERE { ?c sg:about %(e)s ; sg:statement ?statement }"""
+_QUOTES = """SELECT ?q ?text ?speaker ?role WHERE { ?q sg:quotedText ?text ; sg:speaker ?sp .
+  { ?q sg:about %(e)s } UNION { ?q sg:speaker %(e)s }
+  ?sp rdfs:label ?speaker OPTIONAL { ?sp sg:role ?role } }"""
 _TYPES = """SELECT ?t ?label WHERE { %(e)s a ?t . OPTIONAL { ?t rdfs:label ?label } }"""
 _ALT = """SELECT ?alt WHERE { %(e)s skos:altLabel ?alt }"""
 _PROPLABELS = """SELECT ?p ?label WHERE { VALUES ?p { %(ps)s } ?p rdfs:label ?label }"""
@@ -71,6 +76,7 @@ def describe(store: Store, entity: Entity) -> dict:
     in_rows = _q(store, _IN, e=e)
     figures = _q(store, _FIGURES, e=e)
     claims = _q(store, _CLAIMS, e=e)
+    quotes = _q(store, _QUOTES, e=e)
 
     others = {str(r["o"]) for r in out_rows if r["o"].__class__.__name__ == "URIRef"}
     others |= {str(r["s"]) for r in in_rows}
@@ -81,7 +87,7 @@ def describe(store: Store, entity: Entity) -> dict:
                _q(store, _PROPLABELS, ps=" ".join(iri_ref(p) for p in props))} if props else {}
 
     holders = {entity.iri} | {str(r["s"]) for r in in_rows} | {str(r["v"]) for r in figures} \
-        | {str(r["c"]) for r in claims}
+        | {str(r["c"]) for r in claims} | {str(r["q"]) for r in quotes}
     src_rows = _q(store, _SOURCES, xs=" ".join(iri_ref(h) for h in sorted(holders)))
     sources: dict[str, dict] = {}
     cited: dict[str, list[str]] = {}
@@ -136,12 +142,15 @@ def describe(store: Store, entity: Entity) -> dict:
                      "sources": cited.get(str(r["v"]), [])})
     cls = [{"iri": str(r["c"]), "statement": str(r["statement"]), "sources": cited.get(str(r["c"]), [])}
            for r in sorted(claims, key=lambda r: str(r["c"]))]
+    said = [{"iri": str(r["q"]), "text": str(r["text"]), "speaker": str(r["speaker"]),
+             "role": str(r["role"]) if r.get("role") is not None else None, "sources": cited.get(str(r["q"]), [])}
+            for r in sorted(quotes, key=lambda r: str(r["q"]))]
     evidence = sorted(str(r["o"]) for r in _q(store, "SELECT ?o WHERE { %(e)s sg:evidence ?o }", e=e))
     used = {s for lst in cited.values() for s in lst}
     return {
         "iri": entity.iri, "label": entity.label, "kinds": kinds, "alt_labels": alt,
         "attributes": attributes, "relations": relations, "figures": figs, "claims": cls,
-        "evidence": evidence,
+        "quotes": said, "evidence": evidence,
         "own_sources": cited.get(entity.iri, []),
         "sources": [sources[s] for s in sorted(used, key=lambda s: (sources[s]["title"] or s))],
     }
@@ -194,7 +203,8 @@ def format_description(d: dict, rows: int | None = ROWS) -> str:
     if attrs:
         lines.append("")
         for a in attrs:
-            lines.append(f"  {a['name']}: {a['value']}")
+            value = say_duration(a["value"]) if a.get("datatype") == _DURATION else a["value"]
+            lines.append(f"  {a['name']}: {value}")
     groups: dict[str, list[dict]] = {}
     for r in d["relations"]:
         groups.setdefault(r["relation"], []).append(r)
@@ -214,17 +224,26 @@ def format_description(d: dict, rows: int | None = ROWS) -> str:
         lines += more(d["figures"])
     if d["claims"]:
         lines.append("")
-        lines.append("claims:")
+        lines.append("claims (in paraphrase):")
         for c in listed(d["claims"]):
             lines.append(f"  {c['statement']}{refs(c['sources'])}")
         lines += more(d["claims"])
+    quotes = d.get("quotes", [])
+    if quotes:
+        lines.append("")
+        lines.append("quotes (verbatim):")
+        for q in listed(quotes):
+            who = q["speaker"] + (f", {q['role']}" if q["role"] else "")
+            lines.append(f"  \u201c{q['text']}\u201d \u2014 {who}{refs(q['sources'])}")
+        lines += more(quotes)
     if d["evidence"]:
         lines.append("")
         lines.append("evidence:")
         for q in listed(d["evidence"]):
             lines.append(f"  \u201c{q}\u201d{refs(d['own_sources'])}")
         lines += more(d["evidence"])
-    abridged = any(rows and len(x) > rows for x in [*groups.values(), d["figures"], d["claims"], d["evidence"]])
+    abridged = any(rows and len(x) > rows for x in [*groups.values(), d["figures"], d["claims"], quotes,
+                                                     d["evidence"]])
     sources = [s for s in d["sources"] if s["iri"] in cited] if abridged else d["sources"]
     if sources:
         lines.append("")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import os
+from datetime import date
 from pathlib import Path
 from typing import Iterable
 
@@ -69,8 +70,9 @@ td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
 """
 
 
-def build(out: str | os.PathLike, data: Iterable[str | os.PathLike] | None = None) -> dict:
-    """Validate ``data`` (default: the bundled graph) and write every output to ``out``.
+def build(out: str | os.PathLike, data: Iterable[str | os.PathLike] | None = None, as_of=None) -> dict:
+    """Validate ``data`` (default: the bundled graph) and write every output to ``out``,
+    statuses as of ``as_of`` (a date; default today).
 
     Returns a summary: the validation report, and the files written (relative names).
     The build finishes even when validation finds problems; the caller decides the exit.
@@ -99,7 +101,11 @@ def build(out: str | os.PathLike, data: Iterable[str | os.PathLike] | None = Non
     from .projection import project, snapshot
     from .report import build_report, render_html, render_json, render_markdown
     snap = snapshot(store)
-    report_data = build_report(store, snap=snap)
+    report_data = build_report(store, snap=snap, as_of=as_of)
+    from .timeline import timeline
+    put("timeline.json", json.dumps(timeline(store, as_of=date.fromisoformat(report_data["as_of"])), indent=2,
+                                    ensure_ascii=False) + "\n",
+        "contracts and frameworks by end date, each end with its basis (JSON)")
     put("report.html", render_html(report_data), "the supplier-dependency report (HTML, with charts)")
     put("report.md", render_markdown(report_data), "the supplier-dependency report (Markdown)")
     put("report.json", render_json(report_data), "the supplier-dependency report (JSON, schema v1)")

@@ -28,7 +28,7 @@ from .namespaces import PREFIXES
 from .sparql import library_text
 from .store import Store
 
-__all__ = ["Dated", "read_dates", "timeline", "STATUSES"]
+__all__ = ["Dated", "read_dates", "timeline", "until", "STATUSES"]
 
 SG = PREFIXES["sg"]
 _REPORTED = {SG + "Awarded": "awarded", SG + "Live": "live", SG + "Ended": "ended", SG + "Cancelled": "cancelled",
@@ -121,12 +121,13 @@ def read_dates(store: Store) -> list[Dated]:
         if iri in seen:  # a second label or status: the first row stands
             continue
         d = seen[iri] = Dated(iri, str(r["label"]), str(r["isFramework"]).lower() == "true")
-        d.buyers = str(r.get("buyers") or "").split()
-        d.suppliers = str(r.get("suppliers") or "").split()
-        d.towers = str(r.get("towers") or "").split()
+        # sorted: SPARQL leaves GROUP_CONCAT's order to the engine
+        d.buyers = sorted(str(r.get("buyers") or "").split())
+        d.suppliers = sorted(str(r.get("suppliers") or "").split())
+        d.towers = sorted(str(r.get("towers") or "").split())
         for packed in str(r.get("values") or "").split():
-            amount, kind, cur = packed.split("|")
-            d.values.append((float(amount), cur or "GBP", kind))
+            amount, kind, cur, _ = packed.split("|")
+            d.values.append((float(amount), cur, kind))  # "" where the figure names no currency
         d.sources = sorted(unquote(s) for s in str(r.get("sources") or "").split())
         d.reported = _REPORTED.get(str(r["status"])) if r.get("status") is not None else None
         d.reported_on = parse_date(str(r["statusDate"])) if r.get("statusDate") is not None else None
@@ -212,3 +213,30 @@ def timeline(store: Store, *, as_of: date, start: date | None = None, end: date 
             "source": d.sources,
         })
     return {"as_of": as_of.isoformat(), "rows": rows}
+
+
+def until(contracts: list[Dated], as_of: date) -> dict:
+    """Until when a dependency on these contracts lasts: the latest of their ends, as plain
+    data (``text``, ``latest``, ``basis``, ``contracts_without_end``). Unknown if any of
+    them has no known end, since that one may run longest.
+
+    >>> a = Dated("a", "A", False, end=Window(Partial(2020), Partial(2021)), end_basis="derived")
+    >>> b = Dated("b", "B", False, end=Window.at(Partial(2024, 3, 31)), end_basis="stated")
+    >>> until([a, b], date(2022, 1, 1))["text"], until([a, Dated("c", "C", False)], date(2022, 1, 1))["text"]
+    ('31 Mar 2024 (stated)', 'unknown: 1 contract has no known end; the others end by 2021')
+    """
+    open_ended = [d for d in contracts if not d.end.hi]
+    ends = [d for d in contracts if d.end.hi]
+    last = max(ends, key=lambda d: d.end.latest(), default=None)
+    if not contracts:
+        text = "no contract"
+    elif open_ended:
+        n = len(open_ended)
+        text = f"unknown: {n} contract{'s' if n != 1 else ''} ha{'ve' if n != 1 else 's'} no known end" + (
+            f"; the others end by {last.end.hi.say()}" if last else "")
+    else:
+        text = f"{last.end.say()} ({last.end_basis})"
+    return {"text": text, "latest": last.end.latest().isoformat() if last and not open_ended else None,
+            "basis": last.end_basis if last and not open_ended else None,
+            "contracts_without_end": len(open_ended),
+            "ended": bool(contracts) and not open_ended and last.end.latest() < as_of}

@@ -13,7 +13,7 @@ def test_build_writes_every_file(runner, tmp_path):
     assert names == ["graph.jsonld", "graph.nt", "graph.ttl", "graphs", "index.html",
                      "projection-network.gexf", "projection-network.graphml",
                      "projection-supply.gexf", "projection-supply.graphml",
-                     "report.html", "report.json", "report.md", "stats.json", "stats.txt",
+                     "report.html", "report.json", "report.md", "stats.json", "stats.txt", "timeline.json",
                      "validation.json", "validation.txt"]
     page = (tmp_path / "site" / "index.html").read_text()
     for name in names:
@@ -45,5 +45,5 @@ def test_two_builds_are_byte_identical(tmp_path):
     build(tmp_path / "a")
     build(tmp_path / "b")
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
-    assert len(files) == 29
+    assert len(files) == 30
     assert [f for f in files if (tmp_path / "a" / f).read_bytes() != (tmp_path / "b" / f).read_bytes()] == []

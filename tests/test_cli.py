@@ -74,7 +74,7 @@ def test_show_aliases_are_one_entity(runner):
     assert len(outputs) == 1
     out = outputs.pop()
     assert out.startswith("Metropolitan Police Service\n  <https://w3id.org/supplier-graph/id/met>\n  a police force\n")
-    assert "  Met network services contract (BT)  [2]\n" in out
+    assert "  Met network services contract (BT)  [2, 3]\n" in out
 
 
 def test_show_json_carries_iri_label_and_sourced_figures(runner):
@@ -85,7 +85,8 @@ def test_show_json_carries_iri_label_and_sourced_figures(runner):
     assert d["iri"] == "https://w3id.org/supplier-graph/id/contract-bromley-bt-desktop"
     assert [(f["amount"], f["currency"], f["kind"]) for f in d["figures"]] == [(9_000_000.0, "GBP", "total")]
     assert len(d["figures"][0]["sources"]) == 2
-    assert {s["publisher"] for s in d["sources"]} == {"ITPro", "TechWeekEurope"}
+    # the two articles, and the reference source that dates the award
+    assert {s["publisher"] for s in d["sources"]} == {"ITPro", "TechWeekEurope", "PublicTechnology"}
 
 
 def test_show_ambiguous_exits_2_with_candidates(runner):
@@ -120,8 +121,8 @@ def test_stats_counts(runner, tiny_path):
 
 
 #: Contracts whose gaps are worked out by hand: k1 (a call-off, typed by the subclass only)
-#: has an annual value, a start year and a tower; k2's only figure is a saving, so it has no
-#: known value, nor a date or tower; k3 has a total and an end date, two labels and no
+#: has an annual value, a start year (but no duration, so no known end) and a tower; k2's only
+#: figure is a saving, so it has no known value, nor an end or tower; k3 has a total and an end date, two labels and no
 #: tower; a blank-node contract is not listed.
 GAPS = """
 @prefix : <http://example.org/> .
@@ -144,7 +145,8 @@ def test_stats_gaps_and_statuses(tmp_path, engine):
     from graph.stats import graph_stats
     st = graph_stats(store_of(tmp_path, GAPS, engine))
     gaps = {k: [(c["iri"].rsplit("/", 1)[1], c["label"]) for c in v] for k, v in st["gaps"].items()}
-    assert gaps == {"no_value": [("k2", "k2")], "no_date": [("k2", "k2")], "no_tower": [("k2", "k2"), ("k3", "k3")]}
+    assert gaps == {"no_value": [("k2", "k2")], "no_date": [("k1", "k1"), ("k2", "k2")],
+                    "no_tower": [("k2", "k2"), ("k3", "k3")]}
     assert (st["counts"]["contracts"], st["counts"]["call-offs"]) == (4, 1)
     assert st["contracts_by_status"] == {"live": 2, "unknown": 2}
 
@@ -153,18 +155,18 @@ def test_stats_bundled_table(runner):
     result = runner.invoke(cli, ["stats"])
     assert result.exit_code == 0
     assert "  contracts                16\n" in result.output
-    assert "contracts with no known value (total or annual): 10\n" in result.output
+    assert "contracts with no known value (total, award or annual): 12\n" in result.output
 
 
 def test_stats_table_abridges_its_listings(runner):
-    # 7 sources citing 18, 16, 20, 2, 29, 35 and 25 entities; gaps of 10, 5 and 3 contracts
+    # 8 sources, the two behind the most entities citing 33 and 39; gaps of 12, 6 and 3 contracts
     out = runner.invoke(cli, ["stats", "--rows", "2"]).output
-    assert "sources (entities citing each): the 2 behind the most entities, of 7\n" \
-           "    29  London cops seeking" in out
-    assert "\n    35  Met Police hands £250m" in out and "    25  The 32 London" not in out
-    assert "(total or annual): 10\n  Bromley ICT support contract (SunGard)\n" \
-           "  Hammersmith and Fulham end user computing and data centre services (BT)\n  …and 8 more\n" in out
-    assert "duration: 5\n" in out and "  …and 3 more\n" in out and out.endswith("  …and 1 more\n")
+    assert "sources (entities citing each): the 2 behind the most entities, of 8\n" \
+           "    33  London cops seeking" in out
+    assert "\n    39  Met Police hands £250m" in out and "    25  The 32 London" not in out
+    assert "(total, award or annual): 12\n  Bromley ICT support contract (SunGard)\n" \
+           "  Hammersmith and Fulham end user computing and data centre services (BT)\n  …and 10 more\n" in out
+    assert "(stated, derived or bounded): 6\n" in out and "  …and 4 more\n" in out and out.endswith("  …and 1 more\n")
     assert runner.invoke(cli, ["stats", "--rows", "0"]).output == runner.invoke(cli, ["stats"]).output
     refused = runner.invoke(cli, ["stats", "--format", "json", "--rows", "2"])
     assert refused.exit_code == 2 and "JSON always lists everything" in refused.output
@@ -177,7 +179,7 @@ def test_show_abridges_long_relations(runner):
     assert full.count("(BT)  [") == 7 and "…and" not in full
     assert "  Hammersmith and Fulham end user computing and data centre services (BT)  [2]\n  …and 5 more\n" in short
     assert short.count("(BT)  [") == 2
-    assert "sources (the 2 cited above, of 3):\n  [1] BT Agrees" in short and "[3] London cops" not in short
+    assert "sources (the 2 cited above, of 4):\n  [1] BT Agrees" in short and "[3] London cops" not in short
     assert runner.invoke(cli, ["show", "BT", "--rows", "0"]).output == full
     refused = runner.invoke(cli, ["show", "BT", "--format", "json", "--rows", "2"])
     assert refused.exit_code == 2 and "JSON always lists everything" in refused.output

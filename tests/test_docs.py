@@ -72,3 +72,9 @@ def test_documented_example_still_holds(args, expected, code, monkeypatch):
 def test_docs_pages_exist():
     for name in ("ontology.md", "report-schema.md", "sparql-server.md", "README.md"):
         assert (DOCS / name).is_file()
+
+
+def test_readme_counts_the_named_queries_query_list_shows(runner):
+    listed = runner.invoke(cli, ["query", "--list"]).output.strip().splitlines()
+    claimed = re.findall(r"(?:shows the|All) (\d+) named queries", README)
+    assert len(claimed) == 2 and {int(n) for n in claimed} == {len(listed)}

@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import date
 
 import jsonschema
 import pytest
@@ -150,7 +151,7 @@ def test_json_encodes_a_shared_impact_once_with_the_same_bytes(monkeypatch):
 
 
 def test_bar_chart_draws_each_value_to_scale_and_escapes_names():
-    from graph.report import _svg_bar
+    from graph.report_render import _svg_bar
     svg = _svg_bar(["BT", "<b>Evil & Co</b>"], [5, 2], "Buyers per supplier", "number of buyers")
     widths = [float(w) for w in re.findall(r'<rect [^>]*width="([\d.]+)"', svg)]
     assert len(widths) == 2 and widths[0] == pytest.approx(2.5 * widths[1])
@@ -181,7 +182,7 @@ def test_markdown_footnotes_resolve(report):
 
 def test_markdown_and_html_abridge_long_listings_and_say_how_many_more(report, tmp_path):
     # the bundled report's buyers hold 2, 1, 1, 1, 9 and 1 counted contracts; 7 suppliers;
-    # 4 awarded and 9 live contracts; 10 with no known value, 9 with no date, 3 no tower;
+    # 4 awarded and 9 live contracts; 12 with no known value, 6 with no known end, 3 no tower;
     # 3 facts that sources describe differently
     md = render_markdown(report, rows=2)
     assert "Abridged: each listing shows at most 2 items" in md
@@ -193,7 +194,7 @@ def test_markdown_and_html_abridge_long_listings_and_say_how_many_more(report, t
     status = dict(re.findall(r"^- \*\*(\w[\w ]*)\*\*: (.*)$", md, re.M))
     assert status["live"].endswith("…and 7 more") and status["live"].count(";") == 1
     assert status["awarded"].endswith("…and 2 more") and not status["planned"].endswith("more")
-    assert re.search(r"^- No known value: [^;]+ …and 8 more$", md, re.M)
+    assert re.search(r"^- No known value: [^;]+ …and 10 more$", md, re.M)
     assert re.search(r"^- No service tower: .+ …and 1 more$", md, re.M)
     assert "- …and 1 more fact described differently by different sources." in md
     # the sources listed are those the shown rows cite, under the JSON report's numbers
@@ -204,19 +205,20 @@ def test_markdown_and_html_abridge_long_listings_and_say_how_many_more(report, t
     one = render_markdown(report, rows=1)  # the Met's first contract, one framework, one disagreement
     assert "The 3 sources cited above, of 5." in one
     assert set(re.findall(r"\[\^(\d+)\](?!:)", one)) == set(re.findall(r"^\[\^(\d+)\]:", one, re.M))
-    # the longest listing holds 10 (no known value): from 10 rows, the full rendering as before
-    assert render_markdown(report, rows=10) == render_markdown(report, rows=None)
-    assert "Abridged" not in render_markdown(report, rows=10)
-    assert re.search(r"^- No known value: .+ …and 1 more$", render_markdown(report, rows=9), re.M)
+    # the longest listing holds 12 (no known value): from 12 rows, the full rendering as before
+    assert render_markdown(report, rows=12) == render_markdown(report, rows=None)
+    assert "Abridged" not in render_markdown(report, rows=12)
+    assert re.search(r"^- No known value: .+ …and 1 more$", render_markdown(report, rows=11), re.M)
 
     out = tmp_path / "short.html"
     out.write_text(render_html(report, rows=2))
     with open_page(out) as (page, requests, errors, dialogs):
         assert errors == [] and [r for r in requests if not r.startswith("file://")] == []
-        assert page.locator("h3").all_inner_texts() == ["London Borough of Bromley", "Metropolitan Police Service"]
+        assert page.locator("h3").all_inner_texts() == ["London Borough of Bromley", "Metropolitan Police Service",
+                                                         "Concentration over time"]
         assert page.locator("#buyers ~ table").first.locator("tbody tr").count() == 2
         assert page.locator("text=…and 7 more contracts.").count() == 1
-        assert page.locator("svg").count() == 2  # the charts are of every supplier
+        assert page.locator("svg").count() == 4  # the charts are of every supplier and every year
         listed = page.locator("#sources ~ ol li")
         shown = {int(v): t for v, t in zip(listed.evaluate_all("els => els.map(e => e.value)"),
                                            listed.all_inner_texts())}
@@ -310,8 +312,9 @@ def test_html_renders_offline_in_chromium(tmp_path, runner):
     with open_page(out) as (page, requests, errors, dialogs):
         assert [r for r in requests if not r.startswith("file://")] == []
         assert errors == []
-        assert page.locator("svg").count() == 2
-        assert page.locator("h3").count() == 6  # one per buyer
+        assert page.locator("svg").count() == 4  # suppliers: buyers and value; the cliff edge: count and value
+        assert page.locator("h3").count() == 7  # one per buyer, and concentration over time
+        assert page.locator("#as-of").inner_text() == date.today().isoformat()
         assert page.title() == "Supplier-dependency report"
         png = tmp_path / "report.png"
         page.screenshot(path=str(png), full_page=True)
@@ -328,3 +331,24 @@ def test_the_command_line_leaves_what_a_report_was_built_from_to_the_process_end
     # inside a longer-lived process (this test runner) each command's context frees its own
     assert cli_module._KEPT is None and cli_module.Ctx((), None, None).kept == []
     assert cli_module.Ctx((), None, None).kept is not cli_module.Ctx((), None, None).kept
+
+
+def test_json_states_its_as_of_date_and_places_each_end(runner):
+    result = runner.invoke(cli, ["--as-of", "2020-06-01", "report", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["as_of"] == data["timeline"]["as_of"] == "2020-06-01"
+    periods = {p["period"]: p for p in data["timeline"]["periods"]}
+    # by the latest date each may end: the SunGard pair by Nov 2015, Bromley-BT and the
+    # Met's end user services in 2021, the Met's other five towers in 2022, Sopra Steria 2026
+    assert {k: len(p["contracts"]) for k, p in periods.items()} == {"2015": 2, "2021": 2, "2022": 5, "2026": 1}
+    assert periods["2021"]["value"] == [{"amount": 164_000_000.0, "currency": "GBP", "kind": "total"}]
+    assert "Metropolitan Police Service loses 5 towers by the end of 2022: Application support services, " \
+           "Data centre services, Hosting services, Network services, Service integration and management." \
+           in periods["2022"]["flags"]
+    euc = next(c for group in data["contracts_by_status"] for c in group["contracts"]
+               if c["label"].startswith("Met end user computing"))
+    assert (euc["status"], euc["status_as_of"], euc["end"]["text"]) == ("live", "may have ended", "2020 to 24 Feb 2021")
+    # every buyer-tower market with dated contracts has one supplier: no HHI of 10,000
+    assert all(y["hhi"] is None and y["note"] == "single supplier"
+               for m in data["timeline"]["concentration"] for y in m["years"])

@@ -188,7 +188,7 @@ _PACKED = {"projection-contracts": 2, "projection-values": 3, "projection-suppli
 
 def _unpack(text: str, width: int):
     def number(token):
-        if "|" in token:  # the timeline's "amount|kind|currency"
+        if "|" in token:  # the timeline's "amount|kind|currency|figure"
             amount, rest = token.split("|", 1)
             return f"{number(amount)}|{rest}"
         try:
