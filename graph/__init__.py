@@ -20,6 +20,7 @@ __all__ = [
     "concentration", "failure_impact", "build_report", "render_json", "render_markdown", "render_html",
     "graph_html", "whole_view", "focus_view", "path_view", "impact_view", "tower_view",
     "notebook_display", "ingest_ocds", "ingest_spend_csv", "Resolver", "default_data_paths",
+    "contract_timeline", "read_dates",
     "GraphError", "ParseError", "InputError", "QueryError", "EntityNotFound", "AmbiguousName",
     "UnsupportedFormat", "ValidationError",
 ]
@@ -35,7 +36,7 @@ _WHERE = {
     "graph_html": "visualise", "whole_view": "visualise", "focus_view": "visualise", "path_view": "visualise",
     "impact_view": "visualise", "tower_view": "visualise", "notebook_display": "visualise",
     "ingest_ocds": "ingest.ocds", "ingest_spend_csv": "ingest.spend_csv", "Resolver": "ingest.resolve",
-    "validate": "validation", "validate_graph": "validation",
+    "validate": "validation", "validate_graph": "validation", "read_dates": "timeline",
     "resolve": "lookup", "describe": "entity", "graph_stats": "stats",
     "serialise_rdf": "export", "build": "site",
     **{name: "errors" for name in ("GraphError", "ParseError", "InputError", "QueryError",
@@ -44,12 +45,19 @@ _WHERE = {
 }
 
 
+#: Names that differ from the function's own (``graph.timeline`` is the module).
+_RENAMED = {"contract_timeline": ("timeline", "timeline")}
+
+
 def __getattr__(name: str):
-    try:
-        module = _WHERE[name]
-    except KeyError:
-        raise AttributeError(f"module 'graph' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    if name in _RENAMED:
+        module, attr = _RENAMED[name]
+    else:
+        try:
+            module, attr = _WHERE[name], name
+        except KeyError:
+            raise AttributeError(f"module 'graph' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f".{module}", __name__), attr)
     globals()[name] = value
     return value
 

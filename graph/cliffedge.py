@@ -66,7 +66,7 @@ def cliff_edge(items: list[Dated], *, as_of: date, label=lambda iri: iri, succes
         for d in ending:
             v = d.value()
             if v and v[2] in _COUNTED:
-                values[(v[2] if v[2] != "award" else "total", v[1])] += v[0]
+                values[(v[2], v[1])] += v[0]
         left = []
         for d in ending:
             for b in d.buyers:
