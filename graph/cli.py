@@ -465,13 +465,16 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
     store = obj.store()
     who = resolve(store, supplier)
     from .headroom import framework_headroom
-    result = failure_impact(obj.project(store, "supply", include_inactive=include_inactive), who.iri, group=group)
+    from .projection import snapshot
+    snap = snapshot(store)
+    result = failure_impact(obj.project(store, "supply", snap=snap, include_inactive=include_inactive), who.iri,
+                            group=group)
     headroom = framework_headroom(store, [f["iri"] for f in result["frameworks"]])
     for f in result["frameworks"]:
         f.update(headroom[f["iri"]])
     from .timeline import read_dates, until
     result["as_of"] = obj.as_of.isoformat()
-    dated = {d.iri: d for d in read_dates(store)}
+    dated = {d.iri: d for d in read_dates(store, snap)}
     for b in result["buyers"]:
         b["until"] = until([dated[c["iri"]] for c in b["contracts"] if c["iri"] in dated], obj.as_of)
     names = ", ".join(s["label"] for s in result["suppliers"])

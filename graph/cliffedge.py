@@ -28,14 +28,6 @@ def _end_year(d: Dated) -> int | None:
     return last.year if last else None
 
 
-def _runs_past(d: Dated, year: int) -> bool | None:
-    """Whether ``d`` runs past the end of ``year``: True, False, or None if its end is unknown."""
-    last = d.end.latest()
-    if last is None:
-        return None
-    return last > date(year, 12, 31)
-
-
 def _suppliers(d: Dated, successor: dict[str, str]) -> list[str]:
     """A contract's suppliers, a predecessor left out where its successor is named too
     (CSC and DXC Technology on one contract, from two articles, are one supplier)."""
@@ -53,11 +45,19 @@ def cliff_edge(items: list[Dated], *, as_of: date, label=lambda iri: iri, succes
     by_year: dict[int, list[Dated]] = defaultdict(list)
     for d in dated:
         by_year[_end_year(d)].append(d)
-    holders: dict[tuple[str, str], list[Dated]] = defaultdict(list)  # (buyer, tower) -> contracts
+    # per buyer-tower market: the latest day any of its contracts may end, and whether one
+    # has no known end (so may run on): a contract ending in a year leaves its buyer without
+    # the tower if no other runs past that year
+    last_day: dict[tuple[str, str], date] = {}
+    open_ended: set[tuple[str, str]] = set()
     for d in contracts:
+        latest = d.end.latest()
         for b in d.buyers:
             for t in d.towers:
-                holders[(b, t)].append(d)
+                if latest is None:
+                    open_ended.add((b, t))
+                elif latest > last_day.get((b, t), date.min):
+                    last_day[(b, t)] = latest
 
     periods = []
     for year in sorted(by_year):
@@ -67,13 +67,16 @@ def cliff_edge(items: list[Dated], *, as_of: date, label=lambda iri: iri, succes
             v = d.value()
             if v and v[2] in _COUNTED:
                 values[(v[2], v[1])] += v[0]
-        left = []
+        left, seen = [], set()
+        year_end = date(year, 12, 31)
         for d in ending:
             for b in d.buyers:
                 for t in d.towers:
-                    others = [o for o in holders[(b, t)] if o is not d and _runs_past(o, year) is not False]
-                    if not others and (b, t) not in {(x["buyer"]["iri"], x["tower"]["iri"]) for x in left}:
-                        left.append({"buyer": {"iri": b, "label": label(b)}, "tower": {"iri": t, "label": label(t)}})
+                    market = (b, t)
+                    if market in seen or market in open_ended or last_day[market] > year_end:
+                        continue
+                    seen.add(market)
+                    left.append({"buyer": {"iri": b, "label": label(b)}, "tower": {"iri": t, "label": label(t)}})
         flags = []
         lost = defaultdict(list)
         for x in left:
@@ -91,9 +94,8 @@ def cliff_edge(items: list[Dated], *, as_of: date, label=lambda iri: iri, succes
                              f"{', '.join(sorted(label(b) for b in buyers))}.")
         periods.append({
             "period": str(year),
-            "contracts": [{"iri": d.iri, "label": d.label, "end": d.end.say(), "end_basis": d.end_basis,
-                           "earliest_year": d.end.earliest().year if d.end.lo else None,
-                           "status": d.status(as_of)} for d in ending],
+            "contracts": [{"iri": d.iri, "label": d.label, "end": d.end.say(), "end_basis": d.end_basis}
+                          for d in ending],
             "value": [{"amount": a, "currency": cur, "kind": k} for (k, cur), a in sorted(values.items())],
             "left_without": left,
             "flags": flags,
@@ -104,13 +106,15 @@ def cliff_edge(items: list[Dated], *, as_of: date, label=lambda iri: iri, succes
             "concentration": market_hhi_by_year(contracts, label=label, successor=successor)}
 
 
-def market_hhi_by_year(contracts: list[Dated], *, label=lambda iri: iri, successor: dict | None = None) -> list[dict]:
-    """The HHI of each buyer–tower market in each year that its dated contracts may run in.
+def market_hhi_by_year(contracts: list[Dated], *, label=lambda iri: iri, successor: dict | None = None) -> dict:
+    """The HHI of each buyer–tower market in each year its dated contracts may run in.
 
     A contract may be running in a year from the year its start (or award) may be earliest
     to the year its end may be latest. Shares are by value where every running contract has
     one, else by number of contracts, one supplier's contracts together. One supplier in a
-    market is not a market: "single supplier", not 10,000."""
+    market is not a market: "single supplier", not 10,000. Years that read the same run
+    together (``{"from", "to", "hhi", "note"}``); only the markets with more than one
+    supplier in some year are listed, the others counted."""
     successor = successor or {}
     markets: dict[tuple[str, str], list[Dated]] = defaultdict(list)
     for d in contracts:
@@ -119,28 +123,42 @@ def market_hhi_by_year(contracts: list[Dated], *, label=lambda iri: iri, success
         for b in d.buyers:
             for t in d.towers:
                 markets[(b, t)].append(d)
-    out = []
-    for (b, t), ds in sorted(markets.items(), key=lambda kv: (label(kv[0][0]), label(kv[0][1]))):
-        first = min(d.start.earliest().year for d in ds)
-        last = max(d.end.latest().year for d in ds)
-        years = []
-        for y in range(first, last + 1):
-            running = [d for d in ds if d.start.earliest().year <= y <= d.end.latest().year]
-            shares: dict[str, float] = defaultdict(float)
-            valued = all(d.value() and d.value()[2] in _COUNTED for d in running)
-            for d in running:
-                weight = d.value()[0] if valued else 1.0
-                named = _suppliers(d, successor) or ["(supplier not known)"]
-                for s in named:
-                    shares[s] += weight / len(named)
-            total = sum(shares.values())
-            if not running:
-                years.append({"year": y, "contracts": 0, "hhi": None, "note": "no contract"})
-            elif len(shares) == 1:
-                years.append({"year": y, "contracts": len(running), "hhi": None, "note": "single supplier"})
+    listed = []
+    for (b, t), ds in markets.items():
+        spans = [(d.start.earliest().year, d.end.latest().year, _weight(d), _suppliers(d, successor)) for d in ds]
+        if len({s for *_, named in spans for s in named} or {None}) < 2:
+            continue  # one supplier throughout (or none known): no year can have two
+        runs: list[dict] = []
+        for y in range(min(x[0] for x in spans), max(x[1] for x in spans) + 1):
+            running = [x for x in spans if x[0] <= y <= x[1]]
+            hhi, note = _hhi(running)
+            if runs and runs[-1]["hhi"] == hhi and runs[-1]["note"] == note and runs[-1]["to"] == y - 1:
+                runs[-1]["to"] = y
             else:
-                hhi = sum((v / total * 100) ** 2 for v in shares.values())
-                years.append({"year": y, "contracts": len(running), "hhi": round(hhi, 1),
-                              "note": "by value" if valued else "by number of contracts"})
-        out.append({"buyer": {"iri": b, "label": label(b)}, "tower": {"iri": t, "label": label(t)}, "years": years})
-    return out
+                runs.append({"from": y, "to": y, "hhi": hhi, "note": note})
+        listed.append({"buyer": {"iri": b, "label": label(b)}, "tower": {"iri": t, "label": label(t)}, "years": runs})
+    listed.sort(key=lambda m: (m["buyer"]["label"], m["tower"]["label"]))
+    return {"markets": len(markets), "single_supplier_throughout": len(markets) - len(listed), "several": listed}
+
+
+def _weight(d: Dated) -> float | None:
+    v = d.value()
+    return v[0] if v and v[2] in _COUNTED else None
+
+
+def _hhi(running: list[tuple]) -> tuple[float | None, str]:
+    """HHI and how it was counted, of the (start year, end year, value, suppliers) running."""
+    if not running:
+        return None, "no contract"
+    valued = all(w is not None for _, _, w, _ in running)
+    shares: dict[str, float] = defaultdict(float)
+    for _, _, w, named in running:
+        named = named or ["(supplier not known)"]
+        for s in named:
+            shares[s] += (w if valued else 1.0) / len(named)
+    if len(shares) == 1:
+        return None, "single supplier"
+    total = sum(shares.values())
+    if not total:
+        return None, "no known value"
+    return round(sum((v / total * 100) ** 2 for v in shares.values()), 1), "by value" if valued else "by number of contracts"

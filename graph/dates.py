@@ -12,13 +12,14 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 __all__ = ["Partial", "Window", "Duration", "parse_date", "parse_duration", "say_duration"]
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Partial:
     """A date known to the year, the month or the day."""
 
@@ -47,18 +48,7 @@ class Partial:
         >>> str(Partial(2019, 11, 20).plus(parse_duration("P3Y"))), str(Partial(2020, 11).plus(parse_duration("P18M")))
         ('2022-11-20', '2022-05')
         """
-        if self.month is None:
-            return Partial(self.year + sign * (d.years + d.months // 12))
-        months = self.year * 12 + self.month - 1 + sign * (d.years * 12 + d.months)
-        year, month = divmod(months, 12)
-        if self.day is None:
-            return Partial(year, month + 1)
-        day = min(self.day, calendar.monthrange(year, month + 1)[1])
-        if d.days:
-            from datetime import timedelta
-            moved = date(year, month + 1, day) + timedelta(days=sign * d.days)
-            return Partial(moved.year, moved.month, moved.day)
-        return Partial(year, month + 1, day)
+        return _moved(self, d, sign)
 
     def __str__(self) -> str:
         """ISO 8601 at its precision: ``2016``, ``2016-02``, ``2016-02-24``."""
@@ -71,6 +61,25 @@ class Partial:
         return (f"{self.day} " if self.day else "") + f"{_MONTHS[self.month - 1]} {self.year}"
 
 
+# Remembered: a national graph moves the same few hundred dates by the same few durations,
+# and parses the same few hundred date strings, for every one of its contracts.
+@lru_cache(maxsize=4096)
+def _moved(p: Partial, d: "Duration", sign: int) -> Partial:
+    if p.month is None:
+        return Partial(p.year + sign * (d.years + d.months // 12))
+    months = p.year * 12 + p.month - 1 + sign * (d.years * 12 + d.months)
+    year, month = divmod(months, 12)
+    if p.day is None:
+        return Partial(year, month + 1)
+    day = min(p.day, calendar.monthrange(year, month + 1)[1])
+    if d.days:
+        from datetime import timedelta
+        moved = date(year, month + 1, day) + timedelta(days=sign * d.days)
+        return Partial(moved.year, moved.month, moved.day)
+    return Partial(year, month + 1, day)
+
+
+@lru_cache(maxsize=4096)
 def parse_date(text: str | None) -> Partial | None:
     """A date from an xsd:date, xsd:dateTime, xsd:gYearMonth or xsd:gYear lexical form.
 
@@ -91,13 +100,14 @@ def parse_date(text: str | None) -> Partial | None:
     return p
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Duration:
     years: int = 0
     months: int = 0
     days: int = 0
 
 
+@lru_cache(maxsize=1024)
 def parse_duration(text: str | None) -> Duration | None:
     """An xsd:duration of years, months, weeks and days (``P5Y``, ``P1Y6M``, ``P90D``).
 
@@ -111,6 +121,7 @@ def parse_duration(text: str | None) -> Duration | None:
     return Duration(y, mo, d + 7 * w)
 
 
+@lru_cache(maxsize=1024)
 def say_duration(text: str | None) -> str:
     """An xsd:duration as people read it: ``P5Y`` is "5 years", ``P1Y6M`` "1 year 6 months".
 
@@ -125,7 +136,7 @@ def say_duration(text: str | None) -> str:
     return " ".join(parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Window:
     """A date known to lie between ``lo`` and ``hi`` (either may be unknown)."""
 
@@ -181,11 +192,14 @@ class Window:
             return f"not before {self.lo.say()}"
         return "unknown"
 
-    def to_dict(self) -> dict | None:
-        """JSON: the window's bounds as the source's precision gives them, and as days."""
+    def to_dict(self, days: bool = True) -> dict | None:
+        """JSON: the window's bounds as the source's precision gives them, and (``days``) as
+        the earliest and latest days they allow."""
         if not self.known:
             return None
-        return {"text": self.say(), "earliest": str(self.lo) if self.lo else None,
-                "latest": str(self.hi) if self.hi else None,
-                "earliest_day": self.earliest().isoformat() if self.lo else None,
-                "latest_day": self.latest().isoformat() if self.hi else None}
+        out = {"text": self.say(), "earliest": str(self.lo) if self.lo else None,
+               "latest": str(self.hi) if self.hi else None}
+        if days:
+            out["earliest_day"] = self.earliest().isoformat() if self.lo else None
+            out["latest_day"] = self.latest().isoformat() if self.hi else None
+        return out

@@ -132,8 +132,10 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
         network = in_background(_supplier_side, g, snap, contracts, scope,
                                 fork=g.number_of_edges() >= BACKGROUND_EDGES)
         as_of = as_of or date.today()
-        dated = {d.iri: d for d in read_dates(store)}
+        dated = {d.iri: d for d in read_dates(store, snap)}
         near = _buyer_side(store, g, snap, contracts, sources, buyer, dated, as_of)
+        in_scope = [d for d in dated.values() if not d.framework and (not buyer or buyer.iri in d.buyers)]
+        cliff = cliff_edge(in_scope, as_of=as_of, label=snap.label, successor=getattr(snap, "successor", {}))
         far = network.result()
         method, scores = between.result()
     finally:
@@ -162,9 +164,6 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
     ]
 
     suppliers = far["suppliers"]
-    in_scope = [d for d in dated.values() if not buyer or buyer.iri in d.buyers]
-    cliff = cliff_edge([d for d in in_scope if not d.framework], as_of=as_of, label=snap.label,
-                       successor=getattr(snap, "successor", {}))
     counted = [dated[c.iri] for c in contracts if c.iri in dated and (not buyer or c.buyer == buyer.iri)]
     caveats.append(f"Statuses are as the sources reported them, each on its own date; the timeline gives each "
                    f"contract's status as of {as_of.isoformat()}, worked out from its dates. Counted contracts "
@@ -364,7 +363,7 @@ def _when(d, as_of: date) -> dict:
     """A contract row's end, its basis, and its status as of ``as_of``."""
     if d is None:
         return {"end": None, "end_basis": None, "end_rule": None, "status_as_of": "unknown"}
-    return {"end": d.end.to_dict(), "end_basis": d.end_basis, "end_rule": d.end_rule,
+    return {"end": d.end.to_dict(days=False), "end_basis": d.end_basis, "end_rule": d.end_rule,
             "status_as_of": d.status(as_of)}
 
 

@@ -138,22 +138,16 @@ def when(c: dict, as_of: str) -> str:
     return f"{end} \u2014 {c.get('status_as_of') or 'unknown'} as of {as_of}"
 
 
-def _runs(years: list[dict]) -> str:
-    """A market's HHI by year, consecutive years that read the same run together:
-    "2015–2019: single supplier; 2020: HHI 5,000 (by value)".
+def _runs(runs: list[dict]) -> str:
+    """A market's HHI over the years, for people: "2015–2019: single supplier; 2020: HHI 5,000
+    (by value)".
 
-    >>> _runs([{"year": 2015, "hhi": None, "note": "single supplier"}, {"year": 2016, "hhi": None,
-    ...        "note": "single supplier"}, {"year": 2017, "hhi": 5000.0, "note": "by value"}])
+    >>> _runs([{"from": 2015, "to": 2016, "hhi": None, "note": "single supplier"},
+    ...        {"from": 2017, "to": 2017, "hhi": 5000.0, "note": "by value"}])
     '2015–2016: single supplier; 2017: HHI 5,000 (by value)'
     """
-    out: list[list] = []
-    for y in years:
-        text = f"HHI {y['hhi']:,.0f} ({y['note']})" if y["hhi"] is not None else y["note"]
-        if out and out[-1][2] == text and out[-1][1] == y["year"] - 1:
-            out[-1][1] = y["year"]
-        else:
-            out.append([y["year"], y["year"], text])
-    return "; ".join((f"{a}" if a == b else f"{a}\u2013{b}") + f": {t}" for a, b, t in out)
+    return "; ".join((f"{r['from']}" if r["from"] == r["to"] else f"{r['from']}\u2013{r['to']}") + ": "
+                     + (f"HHI {r['hhi']:,.0f} ({r['note']})" if r["hhi"] is not None else r["note"]) for r in runs)
 
 
 def cliff_lines(cliff: dict, rows: int | None = ROWS) -> list[str]:
@@ -178,16 +172,16 @@ def cliff_lines(cliff: dict, rows: int | None = ROWS) -> list[str]:
                   + "; ".join(c["label"] for c in (cliff["unknown_end"][:rows] if rows else cliff["unknown_end"]))
                   + _more(len(cliff["unknown_end"]) - (min(rows, len(cliff["unknown_end"])) if rows else
                                                        len(cliff["unknown_end"]))) + "."]
-    markets = [m for m in cliff["concentration"] if any(y["hhi"] is not None for y in m["years"])]
+    conc = cliff["concentration"]
     L += ["", "Concentration over time (HHI of each buyer–tower market, from the contracts that may be running "
               "each year):", ""]
-    if not markets:
-        L.append(f"- every one of the {len(cliff['concentration'])} dated buyer–tower markets has a single "
-                 f"supplier in every year it has a contract.")
-    shown = markets[:rows] if rows else markets
+    if conc["single_supplier_throughout"]:
+        L.append(f"- {conc['single_supplier_throughout']:,} of the {conc['markets']:,} dated buyer–tower markets "
+                 f"have a single supplier in every year they have a contract.")
+    shown = conc["several"][:rows] if rows else conc["several"]
     L += [f"- {m['buyer']['label']} · {m['tower']['label']}: {_runs(m['years'])}" for m in shown]
-    if len(shown) < len(markets):
-        L.append(f"- …and {len(markets) - len(shown):,} more markets.")
+    if len(shown) < len(conc["several"]):
+        L.append(f"- …and {len(conc['several']) - len(shown):,} more markets.")
     return L
 
 

@@ -44,7 +44,7 @@ def _dates(text: str | None) -> list[Partial]:
     return [p for p in (parse_date(t) for t in (text or "").split()) if p]
 
 
-@dataclass
+@dataclass(slots=True)
 class Dated:
     """One contract or framework with what is known of its dates."""
 
@@ -113,33 +113,67 @@ class Dated:
         return "unknown"
 
 
-def read_dates(store: Store) -> list[Dated]:
-    """Every contract and framework with its dates, ends derived (one SPARQL query)."""
-    seen: dict[str, Dated] = {}
-    for r in store.select(library_text("timeline", getattr(store, "engine", None))).rows:
-        iri = str(r["item"])
-        if iri in seen:  # a second label or status: the first row stands
-            continue
-        d = seen[iri] = Dated(iri, str(r["label"]), str(r["isFramework"]).lower() == "true")
-        # sorted: SPARQL leaves GROUP_CONCAT's order to the engine
-        d.buyers = sorted(str(r.get("buyers") or "").split())
-        d.suppliers = sorted(str(r.get("suppliers") or "").split())
-        d.towers = sorted(str(r.get("towers") or "").split())
-        for packed in str(r.get("values") or "").split():
-            amount, kind, cur, _ = packed.split("|")
-            d.values.append((float(amount), cur, kind))  # "" where the figure names no currency
-        d.sources = sorted(unquote(s) for s in str(r.get("sources") or "").split())
-        d.reported = _REPORTED.get(str(r["status"])) if r.get("status") is not None else None
-        d.reported_on = parse_date(str(r["statusDate"])) if r.get("statusDate") is not None else None
-        d.duration = str(r["duration"]) if r.get("duration") is not None else None
-        d.extensions = str(r.get("extensions") or "").split()
-        _derive(d, r)
-    return list(seen.values())
+def read_dates(store: Store, snap=None) -> list[Dated]:
+    """Every contract and framework with its dates, ends derived.
+
+    The contracts come from the projection's snapshot (``snap``, read if not given: the
+    report has it already); their dates from one grouped query, one row per date value
+    rather than per contract; the frameworks, which are few, from one more."""
+    from .projection import snapshot
+    snap = snap if snap is not None else snapshot(store)
+    # facet -> holder -> its values: one dict per kind of date rather than one per contract
+    facets: dict[str, dict[str, list[str]]] = {}
+    for r in store.select(library_text("timeline-dates", store.engine)).rows:
+        bucket, value = facets.setdefault(str(r["facet"]), {}), str(r["value"])
+        for h in str(r["holders"]).split():
+            held = bucket.get(h)
+            if held is None:
+                bucket[h] = [value]
+            else:
+                held.append(value)
+    out = []
+    for c in snap.contracts.values():  # the snapshot's lists are sorted and are not changed here
+        d = Dated(c.iri, c.label, False, buyers=[c.buyer], suppliers=c.suppliers, towers=c.towers,
+                  values=c.values, sources=c.sources, reported=c.status)
+        out.append(_dated(d, facets))
+    frameworks = []
+    for r in store.select(library_text("timeline-frameworks", store.engine)).rows:
+        d = Dated(str(r["item"]), str(r["label"]), True,
+                  buyers=sorted(str(r.get("buyers") or "").split()),
+                  suppliers=sorted(str(r.get("suppliers") or "").split()),
+                  towers=sorted(str(r.get("towers") or "").split()),
+                  sources=sorted(unquote(t) for t in str(r.get("sources") or "").split()),
+                  reported=_REPORTED.get(str(r["status"])) if r.get("status") is not None else None)
+        for packed in sorted(set(str(r.get("ceilings") or "").split())):  # each figure once
+            amount, cur, _ = packed.split("|", 2)
+            d.values.append((float(amount), cur, "ceiling"))
+        frameworks.append(_dated(d, facets))
+    return out + sorted(frameworks, key=lambda d: d.iri)
+
+
+_JOINED = ("awardedNotBefore", "awardedNotAfter")  # every value counts; of the others, the first
+
+
+def _dated(d: Dated, facets: dict[str, dict[str, list[str]]]) -> Dated:
+    """``d`` with its dates (from ``facets``: each kind of date's values by holder) and its
+    end derived."""
+    facts = {}
+    for facet, bucket in facets.items():
+        held = bucket.get(d.iri)
+        if held is not None:
+            facts[facet] = held
+    if facts:
+        d.reported_on = parse_date(min(facts["statusDate"])) if "statusDate" in facts else None
+        d.duration = min(facts["duration"]) if "duration" in facts else None
+        d.extensions = sorted(facts.get("extension", []))
+        facts = {k: " ".join(v) if k in _JOINED else min(v) for k, v in facts.items()}
+    _derive(d, facts)
+    return d
 
 
 def _derive(d: Dated, r) -> None:
     """Start and end windows, with their basis and rule."""
-    get = lambda k: str(r[k]) if r.get(k) is not None else None  # noqa: E731
+    get = r.get
     stated = parse_date(get("start")) or parse_date(get("startYear"))
     if stated:
         d.start, d.start_basis = Window.at(stated), "stated"
@@ -171,14 +205,15 @@ def _derive(d: Dated, r) -> None:
 
 def timeline(store: Store, *, as_of: date, start: date | None = None, end: date | None = None,
              buyer: str | None = None, supplier: str | None = None, tower: str | None = None,
-             dated: list[Dated] | None = None) -> dict:
+             snap=None) -> dict:
     """Contracts and frameworks by end date, as plain data: ``{"as_of", "rows"}``.
 
     ``start``/``end`` keep those whose end may fall between them (an unknown end then
     leaves a contract out); ``buyer``, ``supplier``, ``tower`` are IRIs to keep. Rows with
     an unknown end come last."""
-    from .lookup import labels
-    items = dated if dated is not None else read_dates(store)
+    from .projection import snapshot
+    snap = snap if snap is not None else snapshot(store)
+    items = read_dates(store, snap)
     keep = []
     for d in items:
         if buyer and buyer not in d.buyers or supplier and supplier not in d.suppliers \
@@ -191,8 +226,8 @@ def timeline(store: Store, *, as_of: date, start: date | None = None, end: date 
                 continue
         keep.append(d)
     keep.sort(key=lambda d: (d.end.earliest() or d.end.latest() or date.max, d.end.latest() or date.max, d.label))
-    names = labels(store, sorted({i for d in keep for i in d.buyers + d.suppliers + d.towers}))
-    ref = lambda i: {"iri": i, "label": names.get(i, i)}  # noqa: E731
+    name = snap.label
+    ref = lambda i: {"iri": i, "label": name(i)}  # noqa: E731
     rows = []
     for d in keep:
         value = d.value()
@@ -201,7 +236,7 @@ def timeline(store: Store, *, as_of: date, start: date | None = None, end: date 
         rows.append({
             "contract": d.iri, "label": d.label, "kind": "framework" if d.framework else "contract",
             "buyer": ref(d.buyers[0]) if d.buyers else None, "buyers": [ref(b) for b in d.buyers],
-            "suppliers": [ref(s) for s in d.suppliers], "towers": [names.get(t, t) for t in d.towers],
+            "suppliers": [ref(s) for s in d.suppliers], "towers": [name(t) for t in d.towers],
             "start": d.start.to_dict(), "start_basis": d.start_basis,
             "end": d.end.to_dict(), "end_basis": d.end_basis, "end_rule": d.end_rule,
             "duration": d.duration, "extension_options": d.extensions,
@@ -210,7 +245,7 @@ def timeline(store: Store, *, as_of: date, start: date | None = None, end: date 
             "reported_status": {"status": d.reported, "on": str(d.reported_on) if d.reported_on else None}
             if d.reported else None,
             "value": {"amount": value[0], "currency": value[1], "kind": value[2]} if value else None,
-            "source": d.sources,
+            "source": sorted(d.sources),
         })
     return {"as_of": as_of.isoformat(), "rows": rows}
 

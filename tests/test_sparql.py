@@ -183,7 +183,8 @@ def test_timeout_in_memory(runner):
 #: The projection's grouped queries pack lists into one string; SPARQL leaves the order of
 #: GROUP_CONCAT open, and engines write a decimal's string form differently (4000000.0, 4000000).
 _PACKED = {"projection-contracts": 2, "projection-values": 3, "projection-suppliers": 1,
-           "projection-facets": 1, "projection-sources": 1, "timeline": 1}
+           "projection-facets": 1, "projection-sources": 1, "timeline-dates": 1,
+           "timeline-frameworks": 1}
 
 
 def _unpack(text: str, width: int):
