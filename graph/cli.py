@@ -560,8 +560,9 @@ def _timeline_row(r: dict) -> dict:
     status = r["status"]
     if rep and rep["status"] != status:
         status += f" (reported {rep['status']}" + (f" on {rep['on']})" if rep["on"] else ")")
+    from .dates import say_duration
     basis = (f"{r['end_basis']} ({r['end_rule']})" if r["end_basis"] != "stated" else "stated") \
-        if r["end_basis"] else "end unknown"
+        if r["end_basis"] else "end unknown" + (f" (lasts {say_duration(r['duration'])})" if r["duration"] else "")
     return {"end": r["end"]["text"] if r["end"] else "unknown", "label": r["label"],
             "buyer": ", ".join(b["label"] for b in r["buyers"]) or "not stated",
             "towers": ", ".join(r["towers"]) or "—",

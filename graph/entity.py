@@ -46,7 +46,8 @@ _FIGURES = """SELECT ?v ?amount ?currency ?kind ?qualifier ?applies WHERE {
   OPTIONAL { ?v epo:hasCurrency ?currency } OPTIONAL { ?v sg:valueKind/skos:notation ?kind }
   OPTIONAL { ?v sg:qualifier ?qualifier } OPTIONAL { ?v sg:appliesTo ?applies }
 }"""
-_CLAIMS = """SELECT ?c ?statement WHERE { ?c sg:about %(e)s ; sg:statement ?statement }"""
+_CLAIMS = """SELECT ?c ?statement ?prop ?val WHERE { ?c sg:about %(e)s ; sg:statement ?statement .
+  OPTIONAL { ?c sg:claimedProperty ?prop } OPTIONAL { ?c sg:claimedValue ?val } }"""
 _QUOTES = """SELECT ?q ?text ?speaker ?role WHERE { ?q sg:quotedText ?text ; sg:speaker ?sp .
   { ?q sg:about %(e)s } UNION { ?q sg:speaker %(e)s }
   ?sp rdfs:label ?speaker OPTIONAL { ?sp sg:role ?role } }"""
@@ -107,13 +108,19 @@ def describe(store: Store, entity: Entity) -> dict:
     def plabel(p: str) -> str:
         return plabels.get(p) or _short(p)
 
+    # a relation a claim states (CSC succeeded by DXC, as reference data) cites the claim's
+    # sources, not those of the entity it is about
+    claimed: dict[tuple[str, str], list[str]] = {}
+    for r in claims:
+        if r.get("prop") is not None and r.get("val") is not None:
+            claimed.setdefault((str(r["prop"]), str(r["val"])), []).extend(cited.get(str(r["c"]), []))
     attributes, relations = [], []
     for r in sorted(out_rows, key=lambda r: (plabel(str(r["p"])), str(r["o"]))):
         p, o = str(r["p"]), r["o"]
         if o.__class__.__name__ == "URIRef":
             relations.append({"direction": "out", "property": p, "relation": plabel(p),
                               "iri": str(o), "label": names.get(str(o), str(o)),
-                              "sources": cited.get(entity.iri, [])})
+                              "sources": sorted(set(claimed.get((p, str(o)), []))) or cited.get(entity.iri, [])})
         else:
             attributes.append({"property": p, "name": plabel(p), "value": str(o),
                                "datatype": str(o.datatype) if getattr(o, "datatype", None) else None})
@@ -141,7 +148,7 @@ def describe(store: Store, entity: Entity) -> dict:
                      "applies_to": names.get(str(r["applies"])) if r.get("applies") is not None else None,
                      "sources": cited.get(str(r["v"]), [])})
     cls = [{"iri": str(r["c"]), "statement": str(r["statement"]), "sources": cited.get(str(r["c"]), [])}
-           for r in sorted(claims, key=lambda r: str(r["c"]))]
+           for r in sorted({str(r["c"]): r for r in claims}.values(), key=lambda r: str(r["c"]))]
     said = [{"iri": str(r["q"]), "text": str(r["text"]), "speaker": str(r["speaker"]),
              "role": str(r["role"]) if r.get("role") is not None else None, "sources": cited.get(str(r["q"]), [])}
             for r in sorted(quotes, key=lambda r: str(r["q"]))]

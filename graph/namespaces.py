@@ -89,6 +89,7 @@ class SG(DefinedNamespace):
     evidence: URIRef
     extensionOption: URIRef
     frameworkOf: URIRef
+    maxExtentDate: URIRef
     memberCount: URIRef
     mentionedIn: URIRef
     month: URIRef

@@ -65,6 +65,7 @@ class Dated:
     end_rule: str | None = None
     duration: str | None = None
     extensions: list[str] = field(default_factory=list)
+    max_extent: Partial | None = None      # the date it cannot be extended beyond, where stated
 
     def value(self) -> tuple[float, str, str] | None:
         """The figure a timeline shows: a contract's total (else its award, else its annual
@@ -78,8 +79,11 @@ class Dated:
         return None
 
     def end_with_options(self) -> Window | None:
-        """The latest end if every extension option is taken (the longest one, since a
-        source lists options as alternatives or as one period), or None without options."""
+        """The latest end if every extension option is taken: the date it cannot be extended
+        beyond, where stated, else the end plus the longest option (a source lists options as
+        alternatives or as one period); None without either."""
+        if self.max_extent is not None:
+            return Window(self.end.lo or self.max_extent, self.max_extent)
         longest = max((parse_duration(e) for e in self.extensions if parse_duration(e)),
                       key=lambda d: d.years * 372 + d.months * 31 + d.days, default=None)
         if longest is None or not self.end.hi:
@@ -166,6 +170,7 @@ def _dated(d: Dated, facets: dict[str, dict[str, list[str]]]) -> Dated:
         d.reported_on = parse_date(min(facts["statusDate"])) if "statusDate" in facts else None
         d.duration = min(facts["duration"]) if "duration" in facts else None
         d.extensions = sorted(facts.get("extension", []))
+        d.max_extent = parse_date(min(facts["maxExtent"])) if "maxExtent" in facts else None
         facts = {k: " ".join(v) if k in _JOINED else min(v) for k, v in facts.items()}
     _derive(d, facts)
     return d

@@ -322,3 +322,31 @@ def test_commands_import_only_what_they_need(args, absent):
             f"print(code, sorted(m for m in {absent!r} if m in sys.modules), file=sys.stderr)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stderr.splitlines()[-1] == "0 []"
+
+
+@pytest.mark.parametrize("name, shown", [
+    # the six Met towers: live on the Pegasus article's date, due to end within three years
+    ("Met network services contract (BT)", ["status reported on: 2019-11-20", "due to end within: 3 years",
+                                            "\u201cThese contracts are due to terminate over the next three years\u201d"]),
+    # a tower in procurement has an estimate, not a contract value; the 999 system's £90m is the system's
+    ("Met Infrastructure Services tower contract (Pegasus)", ["  £600m estimate  [1]"]),
+    ("Met command-and-control system for 999 calls (Northrop Grumman)", ["  £90m reported  [1]"]),
+    # the succession no article states cites the reference source, and says so
+    ("CSC", ["succeeded by:\n  DXC Technology  [1]\n",
+             "[1] DXC Technology formed by the merger of CSC and the Enterprise Services business of Hewlett "
+             "Packard Enterprise, April 2017 \u2014 DXC Technology (corporate filings) (reference data)"]),
+    ("Pan-London procurement framework (BT)", ["one of the frameworks of:\n  Tri-borough partnership  [1, 2]\n"]),
+    # each article's own account of the scale of the Bromley contract, each with its source
+    ("Bromley desktop and data centre services contract (BT)", [
+        "claims (in paraphrase):", "BT will deliver desktop services to more than 2,000 staff and look after more "
+        "than 350 servers.  [2]", "BT provides desktop services for 2,000 staff and manages 350 services.  [1]",
+        "awarded not after: 2016-02-10", "quotes (verbatim):"]),
+    ("Craig Mackey", ["role: deputy commissioner of the Met Police", "\u201cnot without risk\u201d \u2014 Craig Mackey"]),
+])
+def test_show_makes_each_correction_visible_with_its_source(runner, name, shown):
+    result = runner.invoke(cli, ["show", name])
+    assert result.exit_code == 0, result.stderr
+    for text in shown:
+        assert text in result.output
+    assert "scope: desktop services for Bromley Council staff and looking after its servers" not in result.output
+    assert "start year: 2016" not in runner.invoke(cli, ["show", "Met 'project cull' strategy"]).output

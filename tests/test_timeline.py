@@ -149,3 +149,25 @@ def test_real_ocds_end_is_stated_and_the_status_turns_on_it(runner, tmp_path):
     assert before["end"]["earliest"] == before["end"]["latest"] == "2028-02-28"
     assert before["end_basis"] == "stated" and before["start"]["earliest"] == "2025-02-28"
     assert (before["status"], after["status"]) == ("live", "ended")
+
+
+def test_a_tenders_planned_length_in_days_is_kept_without_inventing_an_end(runner, tmp_path):
+    # Public Contracts Scotland: tender.lots[0].contractPeriod.durationInDays 1080 on the
+    # plain tender, 1440 on every lot of the framework; no start, so no end
+    out = tmp_path / "pcs.ttl"
+    result = runner.invoke(cli, ["ingest", "ocds", str(REAL / "pcs-scotland_three-tenders_releases_array.json"),
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    rows = _rows(runner, "--data", str(out), "timeline")["rows"]
+    assert sorted((r["kind"], r["duration"]) for r in rows) == [
+        ("contract", "P1080D"), ("framework", "P1440D"), ("framework", "P1440D")]
+    assert all(r["end"] is None and r["status"] == "unknown" for r in rows)
+
+
+def test_the_latest_extension_is_the_stated_max_extent_else_the_longest_option():
+    from graph.timeline import Dated
+    d = Dated("c", "C", False, end=Window.at(Partial(2026, 3, 31)), extensions=["P1Y", "P2Y"])
+    assert d.end_with_options().say() == "31 Mar 2026 to 31 Mar 2028"
+    d.max_extent = Partial(2027, 3, 31)
+    assert d.end_with_options().say() == "31 Mar 2026 to 31 Mar 2027"
+    assert Dated("e", "E", False, end=Window.at(Partial(2026))).end_with_options() is None

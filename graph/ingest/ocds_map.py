@@ -6,6 +6,7 @@ whole process has mapped, so a process that fails leaves nothing behind.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -54,6 +55,18 @@ class IngestResult:
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
+
+
+def _planned_period(tender: dict, lot: tuple = ()) -> dict | None:
+    """The contract period a tender plans: its own, else its lot's (``lot``: the lot ids of
+    one framework), else the one every lot that gives a period shares."""
+    if isinstance(tender.get("contractPeriod"), dict):
+        return tender["contractPeriod"]
+    lots = [x for x in tender.get("lots") or [] if isinstance(x, dict) and isinstance(x.get("contractPeriod"), dict)]
+    if lot:
+        lots = [x for x in lots if str(x.get("id")) in lot] or lots
+    periods = {json.dumps(x["contractPeriod"], sort_keys=True) for x in lots}
+    return json.loads(periods.pop()) if len(periods) == 1 else None
 
 
 def _lots(awards: list[dict]) -> dict[tuple, list[dict]]:
@@ -211,11 +224,16 @@ class Mapper:
             self.add(node, SG.awardDate, rdflib.Literal(dates[0], datatype=XSD.date))
 
     def period(self, node, period) -> None:
+        """An OCDS period: its start and end dates, the date it cannot be extended beyond,
+        and its length in days where no end is given."""
         if isinstance(period, dict):
-            for key, prop in (("startDate", SG.startDate), ("endDate", SG.endDate)):
+            for key, prop in (("startDate", SG.startDate), ("endDate", SG.endDate), ("maxExtentDate", SG.maxExtentDate)):
                 d = F.date(period.get(key))
                 if d:
                     self.add(node, prop, rdflib.Literal(d, datatype=XSD.date))
+            days = period.get("durationInDays")
+            if isinstance(days, (int, float)) and days > 0 and float(days).is_integer() and not F.date(period.get("endDate")):
+                self.add(node, SG.duration, rdflib.Literal(f"P{int(days)}D", datatype=XSD.duration))
 
     def scope(self, node, towers: set[str], description: str) -> None:
         for t in sorted(towers):
@@ -298,7 +316,7 @@ class Mapper:
         node = uri("ocds", p.proc.ocid, "tender")
         self.add(node, RDF.type, SG.CallOff if p.call_off else SG.Contract)
         self.common(node, p.title, p, [], status)
-        self.period(node, p.tender.get("contractPeriod"))
+        self.period(node, _planned_period(p.tender))
         self.scope(node, p.tender_towers, F.text(p.tender.get("description")) or p.title)
         self.figure(node, rdflib.URIRef(f"{node}/estimate"), p.tender.get("value"), SG.TenderEstimate, p.title, p,
                     ("tender", "value", "amount"))
@@ -343,7 +361,7 @@ class Mapper:
                         SG.FrameworkCeiling, label, p, (("awards", str(award.get("id"))), "value", "amount"))
             self.period(node, award.get("contractPeriod"))
         if not group:
-            self.period(node, p.tender.get("contractPeriod"))
+            self.period(node, _planned_period(p.tender, lot))
         self.figure(node, rdflib.URIRef(f"{node}/estimate"), p.tender.get("value"), SG.TenderEstimate, label, p,
                     ("tender", "value", "amount"))
         self.counts["frameworks"] += 1
