@@ -226,8 +226,8 @@ def timeline(store: Store, *, as_of: date, start: date | None = None, end: date 
             continue
         if start or end:
             lo, hi = d.end.earliest(), d.end.latest()
-            if not d.end.known or (start and hi and hi < start) or (end and lo and lo > end) \
-                    or (start and not hi) or (end and not lo):
+            # a window open at one side may end anywhere on that side of its known bound
+            if not d.end.known or (start and hi and hi < start) or (end and lo and lo > end):
                 continue
         keep.append(d)
     keep.sort(key=lambda d: (d.end.earliest() or d.end.latest() or date.max, d.end.latest() or date.max, d.label))

@@ -110,7 +110,9 @@ def test_timeline_filters(runner):
     doc = _rows(runner, "timeline", "--from", "2021-01-01", "--to", "2021-12-31", "--buyer", "the Met")
     assert [r["contract"][len(ID):] for r in doc["rows"]] == [
         "contract-met-application-support-accenture", "contract-met-datacentre-keysource",
-        "contract-met-network-bt", "contract-met-siam-atos", "contract-met-end-user-services", "contract-met-hosting"]
+        "contract-met-network-bt", "contract-met-siam-atos", "contract-met-end-user-services", "contract-met-hosting",
+        # "by 24 Feb 2026", from an award of unknown earliest date: it may have ended in 2021
+        "contract-met-sopra-steria"]
     assert {r["contract"] for r in _rows(runner, "timeline", "--supplier", "SunGard")["rows"]} == {
         ID + "contract-bromley-sungard", ID + "contract-lewisham-sungard"}
     assert [r["label"] for r in _rows(runner, "timeline", "--tower", "Hosting services")["rows"]] == [
@@ -171,3 +173,10 @@ def test_the_latest_extension_is_the_stated_max_extent_else_the_longest_option()
     d.max_extent = Partial(2027, 3, 31)
     assert d.end_with_options().say() == "31 Mar 2026 to 31 Mar 2027"
     assert Dated("e", "E", False, end=Window.at(Partial(2026))).end_with_options() is None
+
+
+def test_a_window_open_at_one_side_is_kept_where_it_may_end(runner):
+    # the SunGard contracts end "by Nov 2015": not from 2016, but before 2016
+    assert _rows(runner, "timeline", "--supplier", "SunGard", "--from", "2016-01-01")["rows"] == []
+    assert len(_rows(runner, "timeline", "--supplier", "SunGard", "--to", "2016-01-01")["rows"]) == 2
+    assert len(_rows(runner, "timeline", "--supplier", "SunGard", "--to", "2010-12-31")["rows"]) == 2
