@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from .errors import GraphError
+from .errors import GraphError, InputError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -56,6 +56,28 @@ class Ctx:
         g = project(None, view, snap=snap, **options)
         self.kept += [snap, g]
         return g
+
+
+def resolve(store, name: str, kind: str | None = None):
+    """:func:`graph.lookup.resolve`, saying on stderr what else the name matched where an
+    organisation won; with ``kind`` ("buyer" or "supplier"), an entity of another kind is a
+    usage error (exit 2) that says what it is and what to ask instead."""
+    from .lookup import resolve as find
+    entity = find(store, name)
+    if entity.also:
+        others = "; ".join(f"{label} <{iri}>" for label, iri in entity.also[:5])
+        click.echo(f"note: {name!r} is taken as the organisation {entity.label}; it also matches: {others}", err=True)
+    if kind is not None:
+        from .lookup import kind_of
+        found = kind_of(store, entity.iri)
+        if kind not in found:
+            what = " and ".join(sorted(found)) or "neither a buyer nor a supplier"
+            hint = {"buyer": f'supplier-graph report --buyer "{entity.label}"',
+                    "supplier": f'supplier-graph impact "{entity.label}"'}
+            ask = next((hint[k] for k in ("supplier", "buyer") if k in found), f'supplier-graph show "{entity.label}"')
+            raise InputError(f"{name!r} is {entity.label}, {('a ' + what) if found else what}, not a {kind}; "
+                             f"try: {ask}")
+    return entity
 
 
 def _notice(message: str) -> None:
@@ -196,7 +218,6 @@ def show(obj: Ctx, name, fmt, rows):
     """
     rows = shown_rows(fmt, rows, "text")
     from .entity import describe, format_description
-    from .lookup import resolve
     store = obj.store()
     result = describe(store, resolve(store, name))
     if fmt == "json":
@@ -433,7 +454,6 @@ def paths(obj: Ctx, a, b, k, view, include_inactive, fmt, out):
     Example: supplier-graph paths "Bromley Council" "the Met"
     """
     from .analytics.paths import explained_paths
-    from .lookup import resolve
     from .tables import render
     store = obj.store()
     source, target = resolve(store, a), resolve(store, b)
@@ -460,10 +480,9 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
     Example: supplier-graph impact DXC --group
     """
     from .analytics.impact import failure_impact
-    from .lookup import resolve
     from .tables import money, render
     store = obj.store()
-    who = resolve(store, supplier)
+    who = resolve(store, supplier, "supplier")
     from .headroom import framework_headroom
     from .projection import snapshot
     snap = snapshot(store)
@@ -528,7 +547,6 @@ def timeline(obj: Ctx, from_, to, buyer, supplier, tower, fmt, out):
 
     Example: supplier-graph timeline --buyer "the Met" --from 2021-01-01
     """
-    from .lookup import resolve
     from .tables import render
     from .timeline import timeline as build
     store = obj.store()
@@ -587,10 +605,9 @@ def report(obj: Ctx, fmt, buyer, include_inactive, rows, out):
     Example: supplier-graph report --format html --out report.html
     """
     rows = shown_rows(fmt, rows, "md and html reports")
-    from .lookup import resolve
     from .report import build_report, iter_json, render_html, render_markdown
     store = obj.store()
-    data = build_report(store, buyer=resolve(store, buyer) if buyer else None, include_inactive=include_inactive,
+    data = build_report(store, buyer=resolve(store, buyer, "buyer") if buyer else None, include_inactive=include_inactive,
                         keep=obj.kept, as_of=obj.as_of)
     obj.kept.append(data)
     if fmt == "json":
@@ -617,7 +634,6 @@ def viz(obj: Ctx, out, focus, depth, path_, impact, no_group, tower):
     Example: supplier-graph viz --impact DXC --out dxc.html
     """
     from . import visualise
-    from .lookup import resolve
     chosen = [x for x in (focus, path_, impact, tower) if x]
     if len(chosen) > 1:
         raise click.UsageError("choose one of --focus, --path, --impact, --tower")
@@ -706,7 +722,6 @@ def ingest_spend_command(obj: Ctx, file, buyer, out, columns, aliases, show_repo
     from .errors import EntityNotFound
     from .ingest.rdfout import uri
     from .ingest.spend_csv import COLUMN_ALIASES, ingest_spend_csv
-    from .lookup import resolve
     extra = {}
     for c in columns:
         name, sep, header = c.partition("=")

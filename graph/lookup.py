@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import AmbiguousName, EntityNotFound
 from .namespaces import PREFIXES, sparql_prefixes
@@ -71,10 +71,12 @@ _MINOR = "\x00minor"  # index key holding figures and claims, left out of partia
 
 @dataclass(frozen=True)
 class Entity:
-    """A resolved entity: its IRI and its preferred label."""
+    """A resolved entity: its IRI and its preferred label; ``also``, the (label, IRI) of the
+    things the name matched too, where an organisation won over things named after it."""
 
     iri: str
     label: str
+    also: tuple = field(default=(), compare=False)
 
 
 _NON_WORD = re.compile(r"[^\w£$]+")
@@ -243,17 +245,46 @@ def resolve(store: Store, name: str) -> Entity:
         iri = next(iter(exact))
         return Entity(iri, labels(store, [iri])[iri])
     if len(exact) > 1:
-        found = labels(store, sorted(exact))
-        raise AmbiguousName(name, sorted(((l, i) for i, l in found.items()), key=lambda c: c[0].lower()))
+        return _one_of(store, name, set(exact))
 
     partial = _partial(index, key)
     if len(partial) == 1:
         iri = partial.pop()
         return Entity(iri, labels(store, [iri])[iri])
     if partial:
-        found = labels(store, sorted(partial))
-        raise AmbiguousName(name, sorted(((l, i) for i, l in found.items()), key=lambda c: c[0].lower()))
+        return _one_of(store, name, partial)
     raise EntityNotFound(name, _suggest(_whole_index(store), key))
+
+
+_KIND = """SELECT ?kind WHERE {
+  { %(e)s a ?t . ?t rdfs:subClassOf* sg:Supplier . BIND("supplier" AS ?kind) }
+  UNION { ?c sg:supplier %(e)s . BIND("supplier" AS ?kind) }
+  UNION { %(e)s a ?t . ?t rdfs:subClassOf* ?b . FILTER(?b IN (sg:PublicBody, sg:PublicBodyGroup)) BIND("buyer" AS ?kind) }
+  UNION { ?c sg:buyer %(e)s . BIND("buyer" AS ?kind) }
+} LIMIT 4"""
+
+
+def kind_of(store: Store, iri: str) -> set[str]:
+    """Whether ``iri`` is a buyer (a public body, or named as a contract's buyer), a supplier
+    (likewise), both, or neither."""
+    return {str(r["kind"]) for r in store.select(sparql_prefixes() + _KIND % {"e": iri_ref(iri)}).rows}
+
+
+_ORGANISATIONS = """SELECT DISTINCT ?s WHERE { VALUES ?s { %s } ?s a ?t . ?t rdfs:subClassOf* org:Organization }"""
+
+
+def _one_of(store: Store, name: str, iris: set[str]) -> Entity:
+    """The one organisation among the things ``name`` matches (Hammersmith and Fulham
+    council, not the contract named after it), with the others in ``also``; ambiguous if
+    none or several are organisations."""
+    found = labels(store, sorted(iris))
+    candidates = sorted(((l, i) for i, l in found.items()), key=lambda c: c[0].lower())
+    rows = store.select(sparql_prefixes() + _ORGANISATIONS % " ".join(iri_ref(i) for i in sorted(iris))).rows
+    orgs = {str(r["s"]) for r in rows}
+    if len(orgs) == 1:
+        (iri,) = orgs
+        return Entity(iri, found[iri], also=tuple(c for c in candidates if c[1] != iri))
+    raise AmbiguousName(name, candidates)
 
 
 # The schema's classes in FILTER NOT EXISTS as a FILTER, not VALUES: with VALUES, Oxigraph

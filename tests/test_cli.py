@@ -90,12 +90,29 @@ def test_show_json_carries_iri_label_and_sourced_figures(runner):
 
 
 def test_show_ambiguous_exits_2_with_candidates(runner):
-    result = runner.invoke(cli, ["show", "Sopra"])
+    result = runner.invoke(cli, ["show", "Bromley and"])
     assert result.exit_code == 2
-    assert result.stderr == (
-        "error: 'Sopra' matches 2 entities; use one of these names or IRIs:\n"
-        "  Met 10-year outsourcing deal (Sopra Steria)  <https://w3id.org/supplier-graph/id/contract-met-sopra-steria>\n"
-        "  Sopra Steria  <https://w3id.org/supplier-graph/id/sopra-steria>\n")
+    assert result.stderr.startswith(
+        "error: 'Bromley and' matches 4 entities; use one of these names or IRIs:\n"
+        "  Bromley and Bexley joint tender of SEN transport  <https://w3id.org/supplier-graph/id/bromley-bexley-sen-transport>\n")
+
+
+@pytest.mark.parametrize("command", [["show", "Sopra"], ["impact", "Sopra"], ["paths", "Sopra", "the Met"],
+                                     ["report", "--buyer", "Hammersmith", "--format", "json"]])
+def test_the_organisation_wins_and_the_others_are_offered(runner, command):
+    result = runner.invoke(cli, command)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("note: '") and "is taken as the organisation" in result.stderr
+
+
+@pytest.mark.parametrize("command, message", [
+    (["impact", "the Met"], "error: 'the Met' is Metropolitan Police Service, a buyer, not a supplier; "
+                            "try: supplier-graph report --buyer \"Metropolitan Police Service\"\n"),
+    (["report", "--buyer", "BT"], "error: 'BT' is BT, a supplier, not a buyer; try: supplier-graph impact \"BT\"\n"),
+])
+def test_a_question_about_the_wrong_kind_of_entity_exits_2_saying_so(runner, command, message):
+    result = runner.invoke(cli, command)
+    assert (result.exit_code, result.stderr) == (2, message)
 
 
 def test_show_unknown_exits_2_with_suggestion(runner):

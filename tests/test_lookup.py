@@ -48,9 +48,22 @@ def test_ids_and_iris(store, name):
 
 
 def test_ambiguous_name_lists_candidates(store):
+    # three partnerships and a source, none of them the one organisation among the matches
     with pytest.raises(AmbiguousName) as e:
-        resolve(store, "Sopra")
-    assert [iri for _, iri in e.value.candidates] == [ID + "contract-met-sopra-steria", ID + "sopra-steria"]
+        resolve(store, "Bromley and")
+    assert [iri for _, iri in e.value.candidates] == [
+        ID + "bromley-bexley-sen-transport", ID + "bromley-greenwich-fraud", ID + "bromley-lewisham-ict",
+        ID + "src-conhome-bromley-lewisham"]
+
+
+@pytest.mark.parametrize("name, org, others", [
+    ("Sopra", "sopra-steria", ["contract-met-sopra-steria"]),
+    ("Hammersmith", "hammersmith-fulham", ["contract-hammersmith-fulham-bt"]),
+])
+def test_an_organisation_wins_over_things_named_after_it(store, name, org, others):
+    found = resolve(store, name)
+    assert found.iri == ID + org
+    assert [iri for _, iri in found.also] == [ID + o for o in others]
 
 
 def test_unknown_name_suggests(store):
