@@ -355,7 +355,7 @@ def _emit(content, out: str | None) -> None:
         sys.stdout.flush()
 
 
-def analysis_options(formats=("table", "json", "csv"), default="table", view=True):
+def analysis_options(formats=("table", "json", "csv"), default="table", view=True, view_default="supply"):
     def wrap(f):
         f = click.option("--out", type=click.Path(dir_okay=False), help="Write to this file (atomically).")(f)
         f = click.option("--format", "fmt", type=click.Choice(list(formats)), default=default,
@@ -363,7 +363,7 @@ def analysis_options(formats=("table", "json", "csv"), default="table", view=Tru
         f = click.option("--include-inactive", is_flag=True,
                          help="Count cancelled and ended contracts too.")(f)
         if view:
-            f = click.option("--view", type=click.Choice(["supply", "network", "towers"]), default="supply",
+            f = click.option("--view", type=click.Choice(["supply", "network", "towers"]), default=view_default,
                              show_default=True, help="Projection: buyer-supplier (supply); with frameworks, "
                              "partnerships and lineage (network); buyer-tower-supplier (towers).")(f)
         return f
@@ -445,7 +445,7 @@ def shared(obj: Ctx, include_inactive, fmt, out, top):
 @click.argument("a")
 @click.argument("b")
 @click.option("-k", "k", type=click.IntRange(min=1), default=3, show_default=True, help="How many paths.")
-@analysis_options(default="table")
+@analysis_options(default="table", view_default="network")
 @click.pass_obj
 def paths(obj: Ctx, a, b, k, view, include_inactive, fmt, out):
     """The shortest explained paths between two entities, each hop with its relation
@@ -457,7 +457,7 @@ def paths(obj: Ctx, a, b, k, view, include_inactive, fmt, out):
     from .tables import render
     store = obj.store()
     source, target = resolve(store, a), resolve(store, b)
-    g = obj.project(store, "network" if view == "supply" else view, include_inactive=include_inactive)
+    g = obj.project(store, view, include_inactive=include_inactive)
     result = explained_paths(g, source.iri, target.iri, k=k)
     if not result:
         click.echo(f"no path between {source.label} and {target.label}", err=True)
@@ -479,40 +479,23 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
 
     Example: supplier-graph impact DXC --group
     """
-    from .analytics.impact import failure_impact
+    from .failure import summary_line, supplier_failure
+    from .projection import snapshot
     from .tables import money, render
     store = obj.store()
     who = resolve(store, supplier, "supplier")
-    from .headroom import framework_headroom
-    from .projection import snapshot
     snap = snapshot(store)
-    result = failure_impact(obj.project(store, "supply", snap=snap, include_inactive=include_inactive), who.iri,
-                            group=group)
-    headroom = framework_headroom(store, [f["iri"] for f in result["frameworks"]])
-    for f in result["frameworks"]:
-        f.update(headroom[f["iri"]])
-    from .timeline import read_dates, until
-    result["as_of"] = obj.as_of.isoformat()
-    dated = {d.iri: d for d in read_dates(store, snap)}
-    for b in result["buyers"]:
-        b["until"] = until([dated[c["iri"]] for c in b["contracts"] if c["iri"] in dated], obj.as_of)
-    names = ", ".join(s["label"] for s in result["suppliers"])
-    if result["frameworks"]:
-        stated = [m["amount"] for f in result["frameworks"] for m in f["ceilings"] if m["currency"] == "GBP"]
-        result["notes"].append(
-            f"{names} sit{'s' if len(result['suppliers']) == 1 else ''} on {len(result['frameworks'])} framework "
-            f"panel(s)" + (f" with {money(sum(stated))} of framework headroom in their stated ceilings" if stated else "")
-            + ": a ceiling is shared by the whole panel and owed to no supplier, so it is not value at risk.")
-    if fmt != "json":
-        click.echo(f"if {names} exit: {len(result['buyers'])} buyer(s) affected; value at risk: "
-                   + (", ".join(f"{money(v)} {k}" for k, v in sorted(result["value_at_risk"].items()))
-                      or ("unknown" if result["buyers"] else "none (no counted contract names it)")),
-                   err=True)
-        for note in result["notes"]:
-            click.echo(f"note: {note}", err=True)
+    g = obj.project(store, "supply", snap=snap, include_inactive=include_inactive)
+    result = supplier_failure(store, g, snap, who.iri, group=group, as_of=obj.as_of)
+    # for people, money as money; CSV keeps the numbers, and the answer's summary goes to
+    # stdout above a table, to stderr beside CSV, whose stdout is data only
+    fig = (lambda v: money(v) if v is not None else None) if fmt == "table" else (lambda v: v)
+    head = "\n".join([summary_line(result)] + [f"note: {n}" for n in result["notes"]]) + "\n"
+    if fmt == "csv":
+        click.echo(head, err=True, nl=False)
     rows = [{"buyer": b["label"], "contracts": len(b["contracts"]), "towers_lost": b["towers_lost"],
              "towers_with_alternative": b["towers_with_alternative"],
-             "total_at_risk": b["value_at_risk"].get("total"), "annual_at_risk": b["value_at_risk"].get("annual"),
+             "total_at_risk": fig(b["value_at_risk"].get("total")), "annual_at_risk": fig(b["value_at_risk"].get("annual")),
              "contracts_without_value": b["contracts_without_value"],
              "depends_until": b["until"]["text"]} for b in result["buyers"]]
     rows += [{"buyer": f"(framework) {f['label']}", "contracts": 0,
@@ -525,7 +508,7 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
                          "annual_at_risk", "contracts_without_value", "depends_until", "framework_headroom"], fmt,
                   document=result)
     if fmt == "table":
-        text += f"\nstatuses as of {obj.as_of.isoformat()}; 'depends until' is the latest end of the buyer's contracts " \
+        text = head + text + f"\nstatuses as of {obj.as_of.isoformat()}; 'depends until' is the latest end of the buyer's contracts " \
                 f"with it (see `timeline`).\n"
     _emit(text, out)
 

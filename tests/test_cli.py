@@ -1,6 +1,7 @@
 """The command line: exact messages and exit codes a user and a script rely on."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -317,7 +318,20 @@ def test_impact_command(runner):
     assert [s["label"] for s in data["suppliers"]] == ["CSC", "DXC Technology", "HPE Enterprise Services"]
     assert data["value_at_risk"] == {"total": 250000000.0}
     plain = runner.invoke(cli, ["impact", "CSC"])
-    assert "note: CSC has corporate predecessors or successors" in plain.stderr
+    assert "note: CSC has corporate predecessors or successors" in plain.stdout
+
+
+def test_impact_answers_on_stdout_money_as_money_and_csv_stays_data(runner):
+    # the Met's two CSC deals: £155m and £95m
+    table = runner.invoke(cli, ["impact", "DXC", "--group"])
+    assert table.exit_code == 0 and table.stderr == ""
+    assert table.stdout.startswith("if CSC, DXC Technology, HPE Enterprise Services exit: 1 buyer affected; "
+                                   "value at risk: £250m total\n")
+    assert re.search(r"^Metropolitan Police Service\s+2\s+End user services; Hosting services\s+£250m\s", table.stdout,
+                     re.M)
+    csv = runner.invoke(cli, ["impact", "DXC", "--group", "--format", "csv"])
+    assert csv.stdout.splitlines()[0].startswith("buyer,contracts,towers_lost")
+    assert ",250000000," in csv.stdout and csv.stderr.startswith("if CSC, DXC Technology")
 
 
 def test_export_graphml_does_not_change_and_parses(runner, tmp_path):
@@ -367,3 +381,16 @@ def test_show_makes_each_correction_visible_with_its_source(runner, name, shown)
         assert text in result.output
     assert "scope: desktop services for Bromley Council staff and looking after its servers" not in result.output
     assert "start year: 2016" not in runner.invoke(cli, ["show", "Met 'project cull' strategy"]).output
+
+
+def test_paths_honours_view_supply(runner):
+    # network: through the London boroughs group; supply: only buyer-supplier hops, so
+    # Lewisham - SunGard - Bromley - BT - Westminster
+    def hops(*extra):
+        result = runner.invoke(cli, ["paths", "Lewisham", "Westminster", "-k", "1", "--format", "json", *extra])
+        assert result.exit_code == 0, result.stderr
+        return [(h["from"]["label"], h["to"]["label"]) for h in json.loads(result.stdout)["paths"][0]["hops"]]
+    assert hops() == hops("--view", "network") == [("London Borough of Lewisham", "London boroughs"),
+                                                   ("London boroughs", "Westminster City Council")]
+    assert [b for _, b in hops("--view", "supply")] == ["SunGard Public Sector Ltd", "London Borough of Bromley",
+                                                       "BT", "Westminster City Council"]

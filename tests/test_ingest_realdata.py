@@ -68,7 +68,7 @@ def test_a_panel_is_one_framework_with_its_members_and_ceiling(runner, tmp_path)
     assert impact["value_at_risk"] == {} and impact["buyers"] == []
     assert [(f["panel"], f["ceilings"]) for f in impact["frameworks"]] == [
         (45, [{"amount": 20_000_000.0, "currency": "GBP", "kind": "ceiling"}])]
-    assert any("sits on 1 framework panel(s) with £20m of framework headroom" in n and "not value at risk" in n
+    assert any("sits on 1 framework panel with £20m of framework headroom" in n and "not value at risk" in n
                for n in impact["notes"])
     report = _json(runner, "--data", str(out), "report", "--format", "json")
     assert report["suppliers"] == [] and report["summary"][-1].startswith(
