@@ -384,8 +384,11 @@ def centrality(obj: Ctx, view, include_inactive, fmt, out, top):
     rows = result["nodes"][:top] if top else result["nodes"]
     if fmt != "json":
         click.echo(f"betweenness: {result['betweenness_method']}", err=True)
-    _emit(render(rows, ["rank", "label", "kind", "degree", "betweenness", "pagerank", "eigenvector"], fmt,
-                 document={**result, "nodes": rows}), out)
+    text = render(rows, ["rank", "label", "kind", "degree", "betweenness", "pagerank", "eigenvector"], fmt,
+                  document={**result, "nodes": rows})
+    if fmt == "table":
+        text += "\nrank: by PageRank, 1 the highest.\n"
+    _emit(text, out)
 
 
 def _centrality(obj: Ctx, store, view: str, include_inactive: bool) -> dict:

@@ -206,14 +206,15 @@ def render_markdown(report: dict, rows: int | None = ROWS) -> str:
             L += ["", f"…and {b['more_contracts']:,} more contracts."]
         cc = b["concentration"]
         if cc:
-            L += ["", f"Concentration ({cc['basis']}): HHI {cc['hhi']:,.0f}, {cc['band']}; largest share "
-                      f"{cc['top1_share']:.0%}."]
+            L += ["", "Concentration: a single contract, not a market." if cc["hhi"] is None else
+                  f"Concentration ({cc['basis']}): HHI {cc['hhi']:,.0f}, {cc['band']}; largest share "
+                  f"{cc['top1_share']:.0%}."]
         if b["single_points_of_failure"]:
             L += ["", "Single points of failure: " + "; ".join(
                 f"{esc(p['tower'])} ({esc(p['supplier']['label'])})" for p in b["single_points_of_failure"]) + "."]
         L.append("")
     L += ["## Suppliers", "", *lead("suppliers"),
-          "| rank | supplier | buyers | contracts | towers | known value | if it failed |", "|---|---|---|---|---|---|---|"]
+          "| rank (PageRank) | supplier | buyers | contracts | towers | known value | if it failed |", "|---|---|---|---|---|---|---|"]
     for s in report["suppliers"]:
         imp = s["impact"]
         lost = "; ".join(f"{t['buyer']['label']}: {', '.join(t['towers'])}" for t in imp["towers_lost"]) or "no tower left uncovered"

@@ -330,7 +330,9 @@ def test_concentration_by_hand(supply):
     assert north["single_supplier_towers"] == ["End user services", "Network services"]
     assert (south["basis"], south["hhi"], south["single_supplier_towers"]) == ("number of contracts", 5000.0, [])
     assert south["towers"][0]["hhi"] == 5000.0
-    assert (east["hhi"], east["single_supplier_towers"]) == (10000.0, ["Data centre services"])
+    # East holds one contract: not a market, so no HHI (10,000 would call it the most concentrated)
+    assert (east["hhi"], east["band"], east["single_supplier_towers"]) == (None, "single contract",
+                                                                           ["Data centre services"])
     assert north["band"].startswith("highly concentrated")
 
 

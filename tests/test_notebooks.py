@@ -42,3 +42,12 @@ def test_notebooks_use_only_the_public_api():
         used = set(re.findall(r"graph\.(\w+)", text))
         assert used <= set(graph.__all__), f"{path.name}: {sorted(used - set(graph.__all__))}"
         assert "from graph." not in text and "import graph." not in text
+
+
+def test_the_concentration_chart_renders_once():
+    path = ROOT / "notebooks" / "02-supplier-dependency.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=180, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and "plt.subplots" in c.source]
+    assert sum("image/png" in o.get("data", {}) for o in cell.outputs) == 1

@@ -44,7 +44,7 @@ def band(index: float) -> str:
     return "moderate (between 1,000 and 1,800)"
 
 
-def _shares(weights: dict, labels: dict, basis: str, with_weight: bool = True) -> dict:
+def _shares(weights: dict, labels: dict, basis: str, with_weight: bool = True, contracts: int = 2) -> dict:
     total = sum(weights.values())
     shares = {s: w / total for s, w in weights.items()} if total else {}
     if with_weight:
@@ -52,8 +52,9 @@ def _shares(weights: dict, labels: dict, basis: str, with_weight: bool = True) -
     else:
         rows = [{"iri": s, "label": labels[s], "share": round(v, 6)} for s, v in shares.items()]
     rows.sort(key=lambda r: (-r["share"], r["label"]))
-    index = hhi(shares.values())
-    return {"basis": basis, "suppliers": rows, "hhi": index, "band": band(index),
+    # one contract is not a market: its 10,000 would read as the most concentrated there is
+    index = hhi(shares.values()) if contracts > 1 else None
+    return {"basis": basis, "suppliers": rows, "hhi": index, "band": band(index) if contracts > 1 else "single contract",
             "top1_share": rows[0]["share"] if rows else 0.0, "supplier_count": len(rows)}
 
 
@@ -68,7 +69,7 @@ def _measure(items: list[tuple], labels: dict, with_weight: bool = True) -> dict
         seen.add((s, iri))
         weights[s] += total if by_value else 1.0
     return _shares(dict(weights), labels, "known total value (GBP)" if by_value else "number of contracts",
-                   with_weight)
+                   with_weight, contracts=len({iri for _, iri, _ in items}))
 
 
 def concentration(g: nx.Graph, *, weights: bool = True) -> list[dict]:
@@ -101,6 +102,11 @@ def concentration(g: nx.Graph, *, weights: bool = True) -> list[dict]:
     >>> r = concentration(g)[0]
     >>> r["basis"], [s["share"] for s in r["suppliers"]], r["hhi"], r["single_supplier_towers"]
     ('known total value (GBP)', [0.75, 0.25], 6250.0, ['Hosting', 'Network'])
+
+    One contract is not a market: no HHI, and the band says why.
+
+    >>> (r["towers"][0]["hhi"], r["towers"][0]["band"])
+    (None, 'single contract')
     """
     labels = {n: d.get("label", str(n)) for n, d in g.nodes(data=True)}
     out = []
