@@ -337,6 +337,16 @@ def serve(obj: Ctx, host, port, timeout):
               announce=lambda msg: click.echo(msg, err=True))
 
 
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _page_out(out: str | None, default: str) -> str | None:
+    """Where an HTML page goes: ``out``, else stdout, except that a page is never poured
+    into a terminal: there it is written to ``default`` in the current folder."""
+    return out if out or not _stdout_is_terminal() else default
+
+
 def _emit(content, out: str | None) -> None:
     """Write ``content`` to ``out`` (atomically) or to stdout. ``content`` is text, or an
     iterable of UTF-8 byte chunks written as they come, so a national report is never
@@ -600,7 +610,7 @@ def report(obj: Ctx, fmt, buyer, include_inactive, rows, out):
         _emit(iter_json(data), out)
     else:
         render = {"md": render_markdown, "html": render_html}[fmt]
-        _emit(render(data, rows), out)
+        _emit(render(data, rows), _page_out(out, "supplier-graph-report.html") if fmt == "html" else out)
 
 
 @cli.command()
@@ -634,7 +644,7 @@ def viz(obj: Ctx, out, focus, depth, path_, impact, no_group, tower):
         page = visualise.tower_view(store, resolve(store, tower).iri)
     else:
         page = visualise.whole_view(store)
-    _emit(page, out)
+    _emit(page, _page_out(out, "supplier-graph-viz.html"))
 
 
 @cli.group()

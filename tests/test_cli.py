@@ -394,3 +394,15 @@ def test_paths_honours_view_supply(runner):
                                                    ("London boroughs", "Westminster City Council")]
     assert [b for _, b in hops("--view", "supply")] == ["SunGard Public Sector Ltd", "London Borough of Bromley",
                                                        "BT", "Westminster City Council"]
+
+
+@pytest.mark.parametrize("command, name", [(["viz"], "supplier-graph-viz.html"),
+                                           (["report", "--format", "html"], "supplier-graph-report.html")])
+def test_a_page_is_never_poured_into_a_terminal(runner, tmp_path, monkeypatch, command, name):
+    import graph.cli
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(graph.cli, "_stdout_is_terminal", lambda: True)
+    result = runner.invoke(cli, command)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "" and result.stderr == f"wrote {name}\n"
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith("<!doctype html>")
