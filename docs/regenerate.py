@@ -32,6 +32,11 @@ PAGES = {
              "NAME is a label, an alias, a local id or an IRI, in any case. An ambiguous name lists the "
              "candidates; an unknown one gets suggestions (both exit 2).",
              ["show MPS", "show Keysorce"]),
+    "sources": ("The sources: each document with its publisher, its date of publication (where its text or its "
+                "address gives one) and how many entities cite it. With NAME, what one source says: every entity it "
+                "supports, with the evidence quoted from this source only (where its text is bundled), its figures, "
+                "its claims (in paraphrase) and the quotes it prints (verbatim).",
+                ["sources", 'sources "Bromley Council pays BT"']),
     "query": ("Run a named query (`query --list`), a `.rq` file, SPARQL text or `-` for stdin. `--param NAME=VALUE` "
               "binds a parameter, resolving entity names. `--format table|csv|tsv|json` for SELECT/ASK "
               "(json is SPARQL 1.1 Query Results JSON), `turtle|nt|jsonld` for CONSTRUCT/DESCRIBE. "

@@ -527,6 +527,34 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
 
 
 @cli.command()
+@click.argument("name", required=False)
+@format_option(["text", "json"], "text")
+@click.pass_obj
+def sources(obj: Ctx, name, fmt):
+    """The sources, with their publishers, dates and how many entities cite each; with
+    NAME (a title, its label or an IRI), everything one source says: the facts it
+    supports with its own words as evidence, its figures, its claims (in paraphrase) and
+    the quotes it prints (verbatim).
+
+    Example: supplier-graph sources "Met Police hands £250m to CSC"
+    """
+    from .sources import format_source, list_sources, source_facts
+    store = obj.store()
+    if name is None:
+        listed = list_sources(store)
+        if fmt == "json":
+            click.echo(json.dumps(listed, indent=2, ensure_ascii=False))
+            return
+        for s in listed:
+            when = s["issued"] or "date not known"
+            tag = "  [reference data]" if s["reference_data"] else ""
+            click.echo(f"{s['facts']:>4}  {s['title']} \u2014 {s['publisher'] or 'publisher unknown'} ({when}){tag}")
+        return
+    d = source_facts(store, resolve(store, name))
+    click.echo(json.dumps(d, indent=2, ensure_ascii=False) if fmt == "json" else format_source(d), nl=fmt == "json")
+
+
+@cli.command()
 @_date_option("--from", "from_", "Keep what may end on or after this date.")
 @_date_option("--to", "to", "Keep what may end on or before this date.")
 @click.option("--buyer", default=None, help="Keep the contracts of this buyer (a name, alias or IRI).")
