@@ -14,14 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from .analytics.centrality import BACKGROUND_EDGES, EarlyBetweenness, centrality
+from .analytics.centrality import EarlyBetweenness, centrality
 from .analytics.concentration import concentration
 from .analytics.impact import failure_impact, impact_index
 from .analytics.shared import top_shared_pairs
 from .cliffedge import cliff_edge
 from .lookup import Entity
 from .namespaces import sparql_prefixes
-from .parallel import in_background
 from .projection import load_contracts, project, snapshot, supply_edges
 from .report_json import iter_json, render_json
 from .report_render import abridge, render_html, render_markdown
@@ -98,26 +97,20 @@ class _Sources:
 
 
 def build_report(store: Store, *, buyer: Entity | None = None, include_inactive: bool = False,
-                 snap=None, keep: list | None = None, as_of: date | None = None) -> dict:
+                 snap=None, as_of: date | None = None) -> dict:
     """The report as plain data (see the module docstring and the JSON Schema).
 
     Statuses are given as of ``as_of`` (default today) beside those the sources reported,
     and the timeline section places each contract's end (:mod:`graph.timeline`).
 
-    ``snap`` (:func:`graph.projection.snapshot`) reuses a projection the caller has read.
-    ``keep``: a list that receives the snapshot and the projection the report was built
-    from, for a caller that would rather not pay for freeing them now (a process about
-    to end: a few seconds on a national graph)."""
+    ``snap`` (:func:`graph.projection.snapshot`) reuses a projection the caller has read."""
     pre = sparql_prefixes()
-    # the supplier side (betweenness, centrality, failure impact) holds Python's lock for
-    # seconds on a national graph: another core computes it while this one puts together
-    # the rest. Betweenness, the longest part, needs only the edge list: it starts before
-    # the projection is built, in an interpreter of its own (a forked child would have the
-    # projection's pages copied as they are written); from a kept snapshot, as soon as
-    # the edges are read, before the contracts. The kept edges count as the report does by
-    # default (cancelled and ended contracts left out).
+    # betweenness, the longest part of the supplier side, needs only the edge list: on a
+    # large graph another interpreter computes it from there while this one builds the rest;
+    # from a kept snapshot it starts as soon as the edges are read, before the contracts.
+    # The kept edges count as the report does by default (cancelled and ended contracts left out).
     early = EarlyBetweenness(wanted=not include_inactive)
-    between = network = None
+    between = None
     try:
         snap = snap or snapshot(store, on_edges=early)
         contracts, snap = load_contracts(store, include_inactive=include_inactive, snap=snap)
@@ -125,25 +118,19 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
         between = early.job(nodes, edges)
         cited = _select_soon(store, pre + _SOURCES)  # Oxigraph answers it while the projection is built
         g = project(None, "supply", include_inactive=include_inactive, snap=snap, listing=False)
-        if keep is not None:
-            keep += [snap, g]
         scope = buyer.iri if buyer else None
         sources = _Sources(cited())
-        network = in_background(_supplier_side, g, snap, contracts, scope,
-                                fork=g.number_of_edges() >= BACKGROUND_EDGES)
         as_of = as_of or date.today()
         dated = {d.iri: d for d in read_dates(store, snap)}
         near = _buyer_side(store, g, snap, contracts, sources, buyer, dated, as_of)
         in_scope = [d for d in dated.values() if not d.framework and (not buyer or buyer.iri in d.buyers)]
         cliff = cliff_edge(in_scope, as_of=as_of, label=snap.label, successor=getattr(snap, "successor", {}))
-        far = network.result()
+        far = _supplier_side(g, snap, contracts, scope)
         method, scores = between.result()
     finally:
         early.cancel()  # an error while reading the snapshot
         if between is not None:
             between.cancel()
-        if network is not None:
-            network.cancel()
     scores = dict(zip(nodes, scores))
     for s in far["suppliers"]:
         b = scores.get(s["iri"])

@@ -283,22 +283,6 @@ def test_shared_asks_for_top_when_there_are_too_many_pairs_to_list(runner, monke
     assert runner.invoke(cli, ["shared", "--top", "3"]).exit_code == 0
 
 
-@pytest.mark.parametrize("args", [["impact", "DXC"], ["paths", "Bromley Council", "the Met"], ["shared"],
-                                  ["centrality"], ["export", "--format", "graphml"], ["report", "--format", "json"]])
-def test_analyses_leave_their_graph_for_the_end_of_the_process(runner, monkeypatch, args):
-    """Under main(), which ends the process without freeing what it built, a command's
-    projection and the snapshot it came from are kept to the end, not freed one object at
-    a time as the command returns (6 s on a million contracts)."""
-    import networkx as nx
-
-    import graph.cli
-    from graph.projection import _Snapshot
-    kept: list = []
-    monkeypatch.setattr(graph.cli, "_KEPT", kept)
-    assert runner.invoke(graph.cli.cli, args).exit_code == 0
-    assert [type(x) for x in kept[:2]] == [_Snapshot, nx.Graph]  # the report keeps its document too
-
-
 def test_paths_command(runner):
     result = runner.invoke(cli, ["paths", "Bromley Council", "the Met", "-k", "1"])
     assert result.exit_code == 0

@@ -1,46 +1,11 @@
-"""Work in a forked child or a fresh interpreter: the result comes back, and one that fails
-costs nothing but time."""
+"""Work in a fresh interpreter: the result comes back, and one that fails costs nothing
+but time."""
 
 import os
 
 import pytest
 
-from graph.parallel import in_background, in_process
-
-
-def test_the_work_runs_in_a_child_and_its_result_comes_back():
-    job = in_background(lambda base: (os.getpid(), base + 1), 41)
-    pid, answer = job.result()
-    assert answer == 42 and pid != os.getpid()
-
-
-def test_without_fork_the_parent_computes():
-    job = in_background(lambda: os.getpid(), fork=False)
-    assert job.result() == os.getpid()
-
-
-def test_an_error_in_the_child_is_raised_by_the_parent():
-    def fails():
-        raise ValueError("bad input")
-    job = in_background(fails)
-    with pytest.raises(ValueError, match="bad input"):
-        job.result()
-
-
-def test_a_result_that_cannot_travel_is_computed_again():
-    job = in_background(lambda: (os.getpid(), lambda: "not picklable"))
-    pid, fn = job.result()
-    assert pid == os.getpid() and fn() == "not picklable"
-
-
-def test_cancel_reaps_a_child_never_collected():
-    import time
-    job = in_background(time.sleep, 30)
-    pid = job.pid
-    job.cancel()
-    with pytest.raises(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)
-    job.cancel()  # twice is harmless
+from graph.parallel import in_process
 
 
 def test_a_fresh_interpreter_computes_and_its_result_comes_back():

@@ -92,7 +92,7 @@ def test_shared_pairs_are_counted_and_the_largest_listed(store, monkeypatch):
 
 
 @pytest.mark.parametrize("buyer", [None, "Metropolitan Police Service"])
-def test_supplier_side_from_a_child_process_is_the_same(store, monkeypatch, buyer):
+def test_betweenness_from_another_interpreter_is_the_same(store, monkeypatch, buyer):
     import importlib
 
     import graph.parallel
@@ -100,18 +100,15 @@ def test_supplier_side_from_a_child_process_is_the_same(store, monkeypatch, buye
     from graph.lookup import resolve
     entity = resolve(store, buyer) if buyer else None
     centrality_module = importlib.import_module("graph.analytics.centrality")
-    for module in (graph.report, centrality_module):  # the supplier side's fork, betweenness's interpreter
-        monkeypatch.setattr(module, "BACKGROUND_EDGES", 10 ** 9)
+    monkeypatch.setattr(centrality_module, "BACKGROUND_EDGES", 10 ** 9)
     here = build_report(store, buyer=entity)
-    for module in (graph.report, centrality_module):
-        monkeypatch.setattr(module, "BACKGROUND_EDGES", 0)
-    forked, spawned = [], []
-    fork, spawn = graph.report.in_background, graph.parallel.in_process
-    monkeypatch.setattr(graph.report, "in_background", lambda *a, **k: forked.append(k["fork"]) or fork(*a, **k))
+    monkeypatch.setattr(centrality_module, "BACKGROUND_EDGES", 0)
+    spawned = []
+    spawn = graph.parallel.in_process
     monkeypatch.setattr(graph.parallel, "in_process",
                         lambda *a, **k: (job := spawn(*a, **k), spawned.append(job.proc is not None))[0])
     assert build_report(store, buyer=entity) == here
-    assert forked == [True] and spawned == [True]  # the supplier side; betweenness in an interpreter of its own
+    assert spawned == [True]  # betweenness in an interpreter of its own
 
 
 @pytest.mark.parametrize("include_inactive", [False, True])
@@ -319,18 +316,6 @@ def test_html_renders_offline_in_chromium(tmp_path, runner):
         png = tmp_path / "report.png"
         page.screenshot(path=str(png), full_page=True)
     assert png.stat().st_size > 10_000
-
-
-def test_the_command_line_leaves_what_a_report_was_built_from_to_the_process_end(store, report):
-    import graph.cli as cli_module
-    from graph.projection import _Snapshot
-    keep = []
-    assert build_report(store, keep=keep) == report  # the same report, and what it came from is kept
-    assert [type(x).__name__ for x in keep] == ["_Snapshot", "Graph"] and isinstance(keep[0], _Snapshot)
-    assert keep[1].number_of_edges() > 0
-    # inside a longer-lived process (this test runner) each command's context frees its own
-    assert cli_module._KEPT is None and cli_module.Ctx((), None, None).kept == []
-    assert cli_module.Ctx((), None, None).kept is not cli_module.Ctx((), None, None).kept
 
 
 def test_json_states_its_as_of_date_and_places_each_end(runner):

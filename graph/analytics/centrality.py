@@ -32,8 +32,7 @@ EXACT_BETWEENNESS_LIMIT = 2000  # measured with igraph: exact on 1,247 nodes 0.9
 IGRAPH_FROM = 200
 
 #: From this many edges, betweenness is computed in an interpreter of its own while the
-#: caller computes the rest (and the report's supplier side in a forked child); below it,
-#: starting one costs more than it saves.
+#: caller computes the rest; below it, starting one costs more than it saves.
 BACKGROUND_EDGES = 5_000
 
 
