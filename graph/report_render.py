@@ -129,6 +129,33 @@ def _notes(report: dict) -> dict[str, str]:
     return notes
 
 
+#: The report's sections, in order: (anchor, title), for the table of contents.
+SECTIONS = [("summary", "Summary"), ("buyers", "Buyers"), ("matrix", "Who holds each tower"),
+            ("suppliers", "Suppliers"), ("shared", "Shared suppliers"), ("status", "Contracts by status"),
+            ("cliff-edge", "Until when: the cliff edge"), ("frameworks", "Framework routes"),
+            ("gaps", "Data gaps and caveats"), ("sources", "Sources")]
+
+
+def tower_matrix(buyers: list[dict]) -> dict:
+    """Buyer × tower: who holds each tower for each buyer listed, from the buyers'
+    concentration rows; a cell with one supplier is that buyer's single point of failure.
+
+    >>> b = [{"label": "North", "concentration": {"towers": [
+    ...     {"tower": "Hosting", "suppliers": [{"label": "Acme"}]},
+    ...     {"tower": "Network", "suppliers": [{"label": "Acme"}, {"label": "Zeta"}]}]}}]
+    >>> m = tower_matrix(b)
+    >>> m["towers"], m["rows"][0]["cells"]
+    (['Hosting', 'Network'], [{'suppliers': ['Acme'], 'single': True}, {'suppliers': ['Acme', 'Zeta'], 'single': False}])
+    """
+    towers = sorted({t["tower"] for b in buyers for t in (b["concentration"] or {}).get("towers", [])})
+    rows = []
+    for b in buyers:
+        held = {t["tower"]: [s["label"] for s in t["suppliers"]] for t in (b["concentration"] or {}).get("towers", [])}
+        rows.append({"buyer": b["label"], "cells": [{"suppliers": held.get(t, []), "single": len(held.get(t, [])) == 1}
+                                                    for t in towers]})
+    return {"towers": towers, "rows": rows}
+
+
 def when(c: dict, as_of: str) -> str:
     """A contract's end and its status as of the report's date, for people."""
     if not c.get("end"):
@@ -192,7 +219,9 @@ def render_markdown(report: dict, rows: int | None = ROWS) -> str:
     report = abridge(report, rows)
     notes = _notes(report)
     lead = lambda key: [notes[key], ""] if key in notes else []  # noqa: E731
-    L = [f"# {report['title']}", "", f"Statuses as of {report['as_of']}.", "", *lead("report"), "## Summary", ""]
+    L = [f"# {report['title']}", "", f"Statuses as of {report['as_of']}.", "", *lead("report"), "## Contents", ""]
+    L += [f"{i}. [{title}](#{anchor})" for i, (anchor, title) in enumerate(SECTIONS, 1)]
+    L += ["", "## Summary", ""]
     L += [f"- {s}" for s in report["summary"]]
     L += ["", "## Buyers", "", *lead("buyers")]
     for b in report["buyers"]:
@@ -213,7 +242,18 @@ def render_markdown(report: dict, rows: int | None = ROWS) -> str:
             L += ["", "Single points of failure: " + "; ".join(
                 f"{esc(p['tower'])} ({esc(p['supplier']['label'])})" for p in b["single_points_of_failure"]) + "."]
         L.append("")
-    L += ["## Suppliers", "", *lead("suppliers"),
+    matrix = tower_matrix(report["buyers"])
+    L += ["## Who holds each tower", "", "Each buyer listed above, each tower: its suppliers; \u25cf marks a tower "
+          "that rests on a single supplier.", ""]
+    if matrix["towers"]:
+        L += ["| buyer | " + " | ".join(esc(t) for t in matrix["towers"]) + " |",
+              "|---|" + "---|" * len(matrix["towers"])]
+        L += [f"| {esc(r['buyer'])} | " + " | ".join(
+            (esc(", ".join(c["suppliers"])) + (" \u25cf" if c["single"] else "")) or "—" for c in r["cells"]) + " |"
+            for r in matrix["rows"]]
+    else:
+        L.append("No counted contract names a tower.")
+    L += ["", "## Suppliers", "", *lead("suppliers"),
           "| rank (PageRank) | supplier | buyers | contracts | towers | known value | if it failed |", "|---|---|---|---|---|---|---|"]
     for s in report["suppliers"]:
         imp = s["impact"]
@@ -382,4 +422,4 @@ def render_html(report: dict, rows: int | None = ROWS) -> str:
     report = abridge(report, rows)
     return env.get_template("report.html").render(report=report, charts=charts, notes=_notes(report),
                                                   left=report.get("omitted", {}), cliff_charts=cliff_charts,
-                                                  rows=rows)
+                                                  rows=rows, sections=SECTIONS, matrix=tower_matrix(report["buyers"]))

@@ -336,3 +336,27 @@ def test_json_states_its_as_of_date_and_places_each_end(runner):
     assert (euc["status"], euc["status_as_of"], euc["end"]["text"]) == ("live", "may have ended", "2020 to 24 Feb 2021")
     # every buyer-tower market with dated contracts has one supplier: no HHI of 10,000
     assert data["timeline"]["concentration"] == {"markets": 8, "single_supplier_throughout": 8, "several": []}
+
+
+def test_the_html_report_has_contents_a_tower_matrix_and_tables_that_sort(runner, tmp_path):
+    out = tmp_path / "report.html"
+    assert runner.invoke(cli, ["report", "--format", "html", "--out", str(out)]).exit_code == 0
+    with open_page(out) as (page, requests, errors, dialogs):
+        assert errors == [] and [r for r in requests if not r.startswith("file://")] == []
+        # every entry of the contents leads to a section that exists
+        targets = page.locator("nav.toc a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        assert len(targets) == 10
+        assert all(page.locator(t).count() == 1 for t in targets)
+        # Westminster's end user services and data centre rest on BT alone; Met hosting on DXC
+        matrix = page.locator("#tower-matrix")
+        assert matrix.locator("td.single").count() > 0
+        westminster = matrix.locator("tbody tr", has_text="Westminster City Council")
+        assert "BT ●" in westminster.inner_text()
+        # suppliers sorted by their number of buyers: BT (5) first; clicked again, last
+        table = page.locator("#supplier-table")
+        first = lambda: table.locator("tbody tr").first.locator("td").nth(1).inner_text()  # noqa: E731
+        table.locator("th", has_text="buyers").click()
+        ascending = first()
+        table.locator("th", has_text="buyers").click()
+        assert (ascending != "BT", first()) == (True, "BT")
+        assert table.locator("th", has_text="buyers").get_attribute("aria-sort") == "descending"
