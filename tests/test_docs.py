@@ -14,7 +14,11 @@ COMMANDS = sorted(cli.commands)
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_command_is_in_the_readme(name):
-    assert re.search(rf"^### `{name}\b", README, re.M), f"README has no section for `{name}`"
+    assert f"](docs/commands/{name}.md)" in README, f"README's table of commands does not link `{name}`"
+
+
+def test_the_readme_is_short():
+    assert len(README.splitlines()) <= 300
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -74,7 +78,38 @@ def test_docs_pages_exist():
         assert (DOCS / name).is_file()
 
 
-def test_readme_counts_the_named_queries_query_list_shows(runner):
+def test_the_docs_count_the_named_queries_query_list_shows(runner):
     listed = runner.invoke(cli, ["query", "--list"]).output.strip().splitlines()
-    claimed = re.findall(r"(?:shows the|All) (\d+) named queries", README)
-    assert len(claimed) == 2 and {int(n) for n in claimed} == {len(listed)}
+    text = README + "".join(p.read_text(encoding="utf-8") for p in sorted(DOCS.glob("*.md")))
+    claimed = re.findall(r"(?:shows the|All) (\d+) named queries", text)
+    assert claimed and {int(n) for n in claimed} == {len(listed)}
+
+
+def _tour():
+    """The README's console blocks: each a list of (command, expected output lines)."""
+    for block in re.findall(r"```console\n(.*?)\n```", README, re.S):
+        steps: list = []
+        for line in block.splitlines():
+            if line.startswith("$ supplier-graph "):
+                steps.append((line[len("$ supplier-graph "):], []))
+            elif steps:
+                steps[-1][1].append(line)
+        yield pytest.param(steps, id=steps[0][0][:50])
+
+
+@pytest.mark.parametrize("steps", list(_tour()))
+def test_the_readme_tour_gives_what_it_shows(steps, tmp_path, monkeypatch):
+    """Every command of the README, run as a reader would from the repository (here a
+    folder that sees its tests/ and writes elsewhere), gives the output shown ("..."
+    standing for lines left out)."""
+    import shlex
+    from click.testing import CliRunner
+    (tmp_path / "tests").symlink_to(ROOT / "tests")
+    monkeypatch.chdir(tmp_path)
+    for args, expected in steps:
+        result = CliRunner().invoke(cli, shlex.split(args), prog_name="supplier-graph")
+        got = result.output.rstrip("\n").splitlines()
+        if "..." in expected:
+            cut = expected.index("...")
+            got = got[:cut] + ["..."] + (got[len(got) - (len(expected) - cut - 1):] if len(expected) > cut + 1 else [])
+        assert (result.exit_code, got) == (0, expected), args
