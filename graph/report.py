@@ -19,7 +19,7 @@ from .analytics.concentration import concentration
 from .analytics.impact import failure_impact, impact_index
 from .analytics.shared import top_shared_pairs
 from .cliffedge import cliff_edge
-from .lookup import Entity
+from .lookup import Entity, iri_ref
 from .namespaces import sparql_prefixes
 from .projection import load_contracts, project, snapshot, supply_edges
 from .report_json import iter_json, render_json
@@ -56,6 +56,11 @@ _FRAMEWORKS = """SELECT ?f ?label ?founder ?ceiling WHERE {
   OPTIONAL { ?f sg:establishedBy/rdfs:label ?founder }
   OPTIONAL { ?f sg:value ?v . ?v sg:valueKind sg:FrameworkCeiling ; epo:hasAmountValue ?ceiling }
 } ORDER BY ?label ?founder"""
+
+
+_USABLE = """SELECT DISTINCT ?f WHERE { VALUES ?b { %s }
+  { ?f sg:openTo ?b } UNION { ?f sg:openTo/org:hasMember ?b } UNION { ?f sg:establishedBy ?b }
+  UNION { ?f sg:establishedBy/org:hasMember ?b } UNION { ?c sg:viaFramework ?f ; sg:buyer ?b } }"""
 
 
 def _ref(iri: str, label: str) -> dict:
@@ -163,7 +168,7 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
                   "include_inactive": include_inactive,
                   "betweenness": method},
         "summary": _summary(near["buyers"], suppliers, contracts, near["data_gaps"], buyer) + _headroom(
-            near["frameworks"]) + _until(counted, as_of),
+            near["frameworks"], buyer) + _until(counted, as_of),
         "buyers": near["buyers"],
         "suppliers": suppliers,
         "shared_suppliers": far["shared_suppliers"],
@@ -224,6 +229,9 @@ def _buyer_side(store: Store, g, snap, contracts, sources: _Sources, buyer, date
     for c in listed:
         by_status[c.status or "unknown"].append(contract_row(c))
     frameworks = _framework_rows(store, g, snap, sources)
+    if buyer:  # the frameworks this buyer may buy through, set up, or has called off
+        usable = {str(r["f"]) for r in store.select(pre + _USABLE % iri_ref(buyer.iri)).rows}
+        frameworks = [f for f in frameworks if f["iri"] in usable]
     disagreements: dict[str, dict] = {}
     for r in store.select(pre + _DISAGREEMENTS).rows:
         d = disagreements.setdefault(str(r["about"]), {**_ref(str(r["about"]), str(r["aboutLabel"])), "claims": []})
@@ -362,33 +370,45 @@ def _until(counted: list, as_of: date) -> list[str]:
     for d in counted:
         by[d.status(as_of)] += 1
     unknown = sum(1 for d in counted if not d.end.known)
-    said = [f"{by[k]} {what}" for k, what in (("ended", "have ended"), ("may have ended", "may have ended"),
-                                              ("live", "are live"), ("not started", "have not started")) if by[k]]
+    said = [f"{by[k]} {one if by[k] == 1 else many}" for k, one, many in (
+        ("ended", "has ended", "have ended"), ("may have ended", "may have ended", "may have ended"),
+        ("live", "is live", "are live"), ("not started", "has not started", "have not started")) if by[k]]
     undecided = len(counted) - unknown - sum(by[k] for k in ("ended", "may have ended", "live", "not started"))
     if undecided:
         said.append(f"{undecided} {'is' if undecided == 1 else 'are'} not decided by {'its' if undecided == 1 else 'their'} dates")
-    return [f"As of {as_of.isoformat()}, by their dates, of the {len(counted)} counted contracts "
-            + (", ".join(said) if said else "none can be dated") + f"; {unknown} have no known end. The analyses "
-            f"count them all, with the statuses their sources reported."]
+    n = len(counted)
+    return [f"As of {as_of.isoformat()}, by their dates, of the {n} counted contract{'s' if n != 1 else ''} "
+            + (", ".join(said) if said else "none can be dated") + f"; {unknown} ha{'s' if unknown == 1 else 've'} "
+            f"no known end. The analyses count {'it' if n == 1 else 'them all'}, with the statuses their sources "
+            f"reported."]
 
 
 def _summary(buyers, suppliers, contracts, gaps, buyer) -> list[str]:
+    """The summary in sentences; with ``buyer``, about that buyer, and a figure of the whole
+    graph only where it says so."""
     out = []
     scope = [c for c in contracts if not buyer or c.buyer == buyer.iri]
-    out.append(f"{len(buyers)} public bod{'y buys' if len(buyers) == 1 else 'ies buy'} from {len(suppliers)} "
-               f"supplier{'s' if len(suppliers) != 1 else ''} under {len(scope)} counted contract"
-               f"{'s' if len(scope) != 1 else ''}.")
+    plural = lambda n, word: f"{n} {word}{'s' if n != 1 else ''}"  # noqa: E731
+    who = buyer.label + " buys" if buyer else (
+        f"{len(buyers)} public bod{'y buys' if len(buyers) == 1 else 'ies buy'}")
+    out.append(f"{who} from {plural(len(suppliers), 'supplier')} under {plural(len(scope), 'counted contract')}.")
     if suppliers:
         top = max(suppliers, key=lambda s: (len(s["buyers"]), s["contracts"], s["label"]))
-        out.append(f"{top['label']} is the most widely used supplier: {len(top['buyers'])} buyer(s), "
-                   f"{top['contracts']} contract(s), towers: {', '.join(top['towers']) or 'not stated'}.")
+        towers = ", ".join(top["towers"]) or "not stated"
+        if buyer:
+            out.append(f"Its most widely used supplier, {top['label']}, has {plural(len(top['buyers']), 'buyer')} "
+                       f"and {plural(top['contracts'], 'contract')} across the whole graph; towers: {towers}.")
+        else:
+            out.append(f"{top['label']} is the most widely used supplier: {plural(len(top['buyers']), 'buyer')}, "
+                       f"{plural(top['contracts'], 'contract')}, towers: {towers}.")
         risky = max(suppliers, key=lambda s: (sum(m["amount"] for m in s["impact"]["value_at_risk"]
                                                   if m["kind"] == "total"), s["impact"]["buyers_affected"]))
         total = sum(m["amount"] for m in risky["impact"]["value_at_risk"] if m["kind"] == "total")
         if total:
             group = ", ".join(x["label"] for x in risky["impact"]["group"])
-            out.append(f"The largest known contract value resting on one corporate group is {money(total)} "
-                       f"({group}).")
+            whose = "Of its suppliers, the largest known contract value resting on one corporate group, across " \
+                    "the whole graph, is" if buyer else "The largest known contract value resting on one corporate group is"
+            out.append(f"{whose} {money(total)} ({group}).")
     spof = sum(len(b["single_points_of_failure"]) for b in buyers)
     if buyers:
         out.append(f"{spof} buyer–tower pair{'s' if spof != 1 else ''} depend{'s' if spof == 1 else ''} "
@@ -399,14 +419,15 @@ def _summary(buyers, suppliers, contracts, gaps, buyer) -> list[str]:
     return out
 
 
-def _headroom(frameworks: list[dict]) -> list[str]:
+def _headroom(frameworks: list[dict], buyer=None) -> list[str]:
     """A line on the frameworks: their ceilings are headroom shared by a panel, not money
     owed, so they are summed here only as headroom and never as value at risk."""
     if not frameworks:
         return []
     places = sum(len(f["suppliers"]) + f.get("more", {}).get("suppliers", 0) for f in frameworks)
     stated = [f["ceiling"]["amount"] for f in frameworks if f["ceiling"] and f["ceiling"]["currency"] == "GBP"]
-    return [f"{len(frameworks)} framework{'s' if len(frameworks) != 1 else ''} with {places} panel "
+    which = " it may buy through" if buyer else ""
+    return [f"{len(frameworks)} framework{'s' if len(frameworks) != 1 else ''}{which} with {places} panel "
             f"place{'s' if places != 1 else ''}: framework headroom of {money(sum(stated))} in "
             f"{len(stated)} stated ceiling{'s' if len(stated) != 1 else ''}, shared by each panel, owed to no "
             f"supplier and not counted as value at risk."]

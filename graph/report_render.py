@@ -202,7 +202,9 @@ def cliff_lines(cliff: dict, rows: int | None = ROWS) -> list[str]:
     conc = cliff["concentration"]
     L += ["", "Concentration over time (HHI of each buyer–tower market, from the contracts that may be running "
               "each year):", ""]
-    if conc["single_supplier_throughout"]:
+    if not conc["markets"]:
+        L.append("- no buyer–tower market has a contract with both a start and an end known.")
+    elif conc["single_supplier_throughout"]:
         L.append(f"- {conc['single_supplier_throughout']:,} of the {conc['markets']:,} dated buyer–tower markets "
                  f"have a single supplier in every year they have a contract.")
     shown = conc["several"][:rows] if rows else conc["several"]

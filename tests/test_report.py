@@ -74,7 +74,7 @@ def test_buyer_narrows_the_report(runner):
     assert [b["label"] for b in data["buyers"]] == ["London Borough of Lewisham"]
     assert [s["label"] for s in data["suppliers"]] == ["SunGard Public Sector Ltd"]
     assert data["scope"]["buyer"]["iri"] == "https://w3id.org/supplier-graph/id/lewisham"
-    assert data["summary"][0] == "1 public body buys from 1 supplier under 1 counted contract."
+    assert data["summary"][0] == "London Borough of Lewisham buys from 1 supplier under 1 counted contract."
 
 
 def test_shared_pairs_are_counted_and_the_largest_listed(store, monkeypatch):
@@ -360,3 +360,18 @@ def test_the_html_report_has_contents_a_tower_matrix_and_tables_that_sort(runner
         table.locator("th", has_text="buyers").click()
         assert (ascending != "BT", first()) == (True, "BT")
         assert table.locator("th", has_text="buyers").get_attribute("aria-sort") == "descending"
+
+
+def test_a_report_for_one_buyer_is_about_that_buyer(runner):
+    result = runner.invoke(cli, ["--as-of", "2021-06-01", "report", "--buyer", "Lewisham", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["summary"][0] == "London Borough of Lewisham buys from 1 supplier under 1 counted contract."
+    # a figure of the whole graph says so
+    assert "across the whole graph" in data["summary"][1]
+    # Lewisham may buy through the communications framework, open to all London boroughs;
+    # the pan-London framework names no one it is open to, and Lewisham calls nothing off it
+    assert [f["label"] for f in data["frameworks"]] == ["London Local Government Communications Framework (BT)"]
+    assert data["summary"][4].startswith("1 framework it may buy through with 1 panel place")
+    assert [[b["label"] for b in r["buyers"]] for r in data["shared_suppliers"]] == [
+        ["London Borough of Bromley", "London Borough of Lewisham"]]
