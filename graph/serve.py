@@ -29,7 +29,8 @@ def oxigraph_binary() -> str:
     here = Path(sys.executable).parent / "oxigraph"
     found = str(here) if here.exists() else shutil.which("oxigraph")
     if not found:
-        raise InputError("the oxigraph server is not installed; pip install 'supplier-graph[serve]'")
+        raise InputError("the oxigraph server is not installed: from the repository, "
+                         ".venv/bin/pip install '.[serve]' (or '.[test]', which includes it)")
     return found
 
 
@@ -51,7 +52,6 @@ def _free_port(host: str) -> int:
 def start_server(*, data: Iterable[str] | None = None, store: str | None = None,
                  host: str = "127.0.0.1", port: int = 7878, timeout: float = 30):
     """Load the data and start the server; returns (process, url, temporary dir or None)."""
-    from .store import open_store, store_lock
     if port == 0:
         port = _free_port(host)
     _check_port(host, port)
@@ -63,6 +63,17 @@ def start_server(*, data: Iterable[str] | None = None, store: str | None = None,
     else:
         tmp = tempfile.mkdtemp(prefix="supplier-graph-serve-")
         location = tmp
+    try:
+        return _start(data, location, host, port, timeout) + (tmp,)
+    except BaseException:  # a failed start leaves no temporary store behind
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _start(data, location: str, host: str, port: int, timeout: float):
+    """Load ``location`` if it is new and start the server on it: (process, url)."""
+    from .store import open_store, store_lock
     ox = open_store(data, store=f"oxigraph:{location}")  # loaded if new or empty
     ox.close()
     # the server reads the store for as long as it runs: it holds the readers' lock
@@ -83,7 +94,7 @@ def start_server(*, data: Iterable[str] | None = None, store: str | None = None,
             raise GraphError(f"the SPARQL server stopped at start: {err}")
         try:
             with socket.create_connection((host, port), timeout=0.2):
-                return proc, url, tmp
+                return proc, url
         except OSError:
             time.sleep(0.05)
     proc.kill()

@@ -101,3 +101,33 @@ def test_sigterm_stops_cleanly(endpoint):
     time.sleep(0.2)
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=0.5)
+
+
+@pytest.mark.parametrize("how", ["bad data", "server exits"])
+def test_a_failed_start_leaves_no_temporary_store(tmp_path, monkeypatch, how):
+    import tempfile
+
+    import graph.serve
+    from graph.errors import GraphError
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    data = None
+    if how == "bad data":
+        bad = tmp_path / "bad.ttl"
+        bad.write_text("@prefix : <http://example.org/> .\n:a :b\n", encoding="utf-8")
+        data = [str(bad)]
+    else:
+        monkeypatch.setattr(graph.serve, "oxigraph_binary", lambda: "false")  # exits at once
+    with pytest.raises(GraphError):
+        graph.serve.start_server(data=data, port=_free_port())
+    assert list(tmp_path.glob("supplier-graph-serve-*")) == []
+
+
+def test_the_install_hint_names_the_extra(monkeypatch):
+    import shutil
+
+    import graph.serve
+    from graph.errors import InputError
+    monkeypatch.setattr(graph.serve.Path, "exists", lambda self: False)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(InputError, match=r"pip install '\.\[serve\]'"):
+        graph.serve.oxigraph_binary()
