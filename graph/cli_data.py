@@ -80,7 +80,6 @@ def ingest_spend_command(obj: Ctx, file, buyer, out, columns, aliases, show_repo
     Example: supplier-graph ingest spend-csv spend-2024-04.csv --buyer "Bromley Council" --out spend.ttl
     """
     from .errors import EntityNotFound
-    from .ingest.rdfout import uri
     from .ingest.spend_csv import COLUMN_ALIASES, ingest_spend_csv
     extra = {}
     for c in columns:
@@ -94,8 +93,7 @@ def ingest_spend_command(obj: Ctx, file, buyer, out, columns, aliases, show_repo
         who = resolve(store, buyer)
         buyer_iri, buyer_label = who.iri, who.label
     except EntityNotFound:
-        from .ingest.resolve import normalise_org_name
-        buyer_iri, buyer_label = str(uri("org", normalise_org_name(buyer))), buyer
+        buyer_iri, buyer_label = None, buyer
         click.echo(f"note: {buyer!r} is not in the graph; it is added as a new public body", err=True)
     from .ingest.resolve import Resolver
     result = ingest_spend_csv(file, out, buyer_iri=buyer_iri, buyer_label=buyer_label,

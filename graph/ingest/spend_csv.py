@@ -215,13 +215,22 @@ WARNINGS_LISTED = 20
 WITHHELD = "withheld"  # the payee key of every private individual and redacted payee
 
 
-def ingest_spend_csv(path: str | Path, out: str | Path, *, buyer_iri: str, buyer_label: str,
+def new_buyer_iri(label: str) -> str:
+    """The IRI a publisher that is not in the graph is added under, made from its name."""
+    return str(uri("org", normalise_org_name(label)))
+
+
+def ingest_spend_csv(path: str | Path, out: str | Path, *, buyer_iri: str | None, buyer_label: str,
                      resolver: Resolver, columns: dict[str, str] | None = None) -> SpendResult:
     """Aggregate a spend CSV into ``sg:Spend`` facts at ``out`` (Turtle, written atomically).
 
-    Payees who are private individuals or whose names are redacted are never named: their
-    payments are summed into one line per month, paid to "payees whose names are withheld".
+    ``buyer_iri`` None: the publisher is not in the graph, and is added as a new public body
+    under an IRI made from its name. Payees who are private individuals or whose names are
+    redacted are never named: their payments are summed into one line per month, paid to
+    "payees whose names are withheld".
     """
+    if buyer_iri is None:
+        buyer_iri = new_buyer_iri(buyer_label)
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
