@@ -275,8 +275,10 @@ def build(obj: Ctx, out):
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.001),
               help="Stop the query after this many seconds.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries fetch other URLs).")
+@click.option("--iri", is_flag=True, help="Table: show the columns of IRIs beside their labels too "
+                                          "(CSV, TSV and JSON always have them).")
 @click.pass_obj
-def query(obj: Ctx, q, list_, params, fmt, timeout, allow_service):
+def query(obj: Ctx, q, list_, params, fmt, timeout, allow_service, iri):
     """Run a SPARQL query: a library name (see --list), a .rq file, SPARQL text, or - for
     stdin. Updates are refused.
 
@@ -300,7 +302,7 @@ def query(obj: Ctx, q, list_, params, fmt, timeout, allow_service):
         bound[name.strip()] = value
     form, result = run_query(obj.store(), q, bound, timeout=timeout, allow_service=allow_service)
     default = "turtle" if form in ("CONSTRUCT", "DESCRIBE") else "table"
-    click.echo(format_result(result, form, fmt or default), nl=False)
+    click.echo(format_result(result, form, fmt or default, iri=iri), nl=False)
 
 
 @cli.command()

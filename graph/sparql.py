@@ -228,8 +228,11 @@ def _cell(term) -> str:
     return str(term)
 
 
-def format_result(result, form: str, fmt: str) -> str:
-    """Serialise an rdflib query ``result``: tables for SELECT/ASK, RDF for graphs."""
+def format_result(result, form: str, fmt: str, *, iri: bool = False) -> str:
+    """Serialise an rdflib query ``result``: tables for SELECT/ASK, RDF for graphs.
+
+    A table is for people: a column of IRIs beside a column of their labels (``?buyer``
+    beside ``?buyerLabel``) is left out, unless ``iri``; CSV, TSV and JSON keep every column."""
     if form in ("CONSTRUCT", "DESCRIBE"):
         if fmt not in GRAPH_FORMATS:
             raise UnsupportedFormat(f"a {form} query gives a graph; use --format {'|'.join(GRAPH_FORMATS)}")
@@ -248,9 +251,16 @@ def format_result(result, form: str, fmt: str) -> str:
         lines = ["\t".join(f"?{n}" for n in names)]
         lines += ["\t".join(c.replace("\t", " ").replace("\n", " ") for c in r) for r in rows]
         return "\n".join(lines) + "\n"
-    text = render([dict(zip(names, r)) for r in rows], names, fmt)
+    shown = names
+    if fmt == "table" and not iri:
+        kinds = [[getattr(r[i], "__class__", type(None)).__name__ for r in result] for i in range(len(names))]
+        shown = [n for i, n in enumerate(names)
+                 if not (f"{n}Label" in names and kinds[i] and all(k in ("URIRef", "NoneType") for k in kinds[i]))]
+    text = render([dict(zip(names, r)) for r in rows], shown, fmt)
     if fmt == "table":
-        text += f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+        hidden = len(names) - len(shown)
+        text += f"({len(rows)} row{'s' if len(rows) != 1 else ''}" + (
+            f"; {hidden} column{'s' if hidden != 1 else ''} of IRIs left out: --iri shows them" if hidden else "") + ")\n"
     return text
 
 

@@ -308,3 +308,13 @@ def test_rows_of_strings_are_the_same_from_every_store(tmp_path):
         ("http://example.org/a", 'say "hi"\nthen go, café', None),
         ("http://example.org/b", "http://example.org/c", None)]
     assert oxigraph.select_strings("SELECT ?s WHERE { ?s <http://example.org/nothing> ?o }") == []
+
+
+def test_query_tables_show_labels_and_iris_on_request(runner):
+    args = ["query", "single-supplier-towers", "--param", "buyer=Lewisham"]
+    table = runner.invoke(cli, args).output
+    assert table.splitlines()[0].split() == ["buyerLabel", "towerLabel", "onlySupplier", "contracts"]
+    assert "https://" not in table and table.endswith("(1 row; 2 columns of IRIs left out: --iri shows them)\n")
+    assert runner.invoke(cli, [*args, "--iri"]).output.splitlines()[0].split()[:2] == ["buyer", "buyerLabel"]
+    csv = runner.invoke(cli, [*args, "--format", "csv"]).output
+    assert csv.splitlines()[0] == "buyer,buyerLabel,tower,towerLabel,onlySupplier,contracts"
