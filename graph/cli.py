@@ -34,6 +34,16 @@ class Ctx:
         store.notice = _notice
         return store
 
+    def about(self) -> str:
+        """What a page shows, for its reader: the data it was made from, and when."""
+        data = ", ".join(self.data) if self.data else "the bundled graph (data/triples.ttl)"
+        if self.endpoint:
+            data = self.endpoint
+        elif self.store_spec and self.store_spec != "memory":
+            data = self.store_spec
+        return (f"Data: {data}. Statuses as the sources reported them, each on its own date; "
+                f"made as of {self.as_of.isoformat()}.")
+
     def project(self, store, view: str, *, snap=None, **options):
         """:func:`~graph.projection.project` of ``store`` (from ``snap``, its snapshot, if the
         caller has read it)."""

@@ -292,14 +292,15 @@ def viz(obj: Ctx, out, focus, depth, path_, impact, no_group, tower):
     if len(chosen) > 1:
         raise click.UsageError("choose one of --focus, --path, --impact, --tower")
     store = obj.store()
+    about = obj.about()
     if focus:
-        page = visualise.focus_view(store, resolve(store, focus).iri, depth=depth)
+        page = visualise.focus_view(store, resolve(store, focus).iri, depth=depth, about=about)
     elif path_:
-        page = visualise.path_view(store, resolve(store, path_[0]).iri, resolve(store, path_[1]).iri)
+        page = visualise.path_view(store, resolve(store, path_[0]).iri, resolve(store, path_[1]).iri, about=about)
     elif impact:
-        page = visualise.impact_view(store, resolve(store, impact).iri, group=not no_group)
+        page = visualise.impact_view(store, resolve(store, impact).iri, group=not no_group, about=about)
     elif tower:
-        page = visualise.tower_view(store, resolve(store, tower).iri)
+        page = visualise.tower_view(store, resolve(store, tower).iri, about=about)
     else:
-        page = visualise.whole_view(store)
+        page = visualise.whole_view(store, about=about)
     _emit(page, _page_out(out, "supplier-graph-viz.html"))

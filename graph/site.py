@@ -19,27 +19,31 @@ from .validation import validate_graph
 __all__ = ["build"]
 
 
-def _graph_pages(store, snap, put) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The graph pages: the whole graph, each buyer's neighbourhood, each supplier's impact."""
+def _graph_pages(store, snap, put, about: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The graph pages: the whole graph, each buyer's neighbourhood, each supplier's impact;
+    each page says what data it shows (``about``)."""
     from . import visualise
     from .projection import load_contracts, project
     contracts, _ = load_contracts(None, snap=snap)
     network = project(None, "network", snap=snap)
-    put("graphs/whole.html", visualise.graph_html(network, title="supplier-graph: the whole graph"),
+    put("graphs/whole.html", visualise.graph_html(network, title="supplier-graph: the whole graph",
+                                                  aliases=visualise.node_aliases(store, network), about=about),
         "the whole graph")
     sections = [("The whole graph", [("graphs/whole.html", "buyers, suppliers, frameworks, partnerships")])]
     buyers = sorted({c.buyer for c in contracts if c.buyer in network}, key=lambda b: snap.label(b))
     pages = []
     for b in buyers:
         name = f"graphs/buyer-{visualise.page_name(b)}.html"
-        put(name, visualise.focus_view(store, b, depth=1, network=network), f"{snap.label(b)} and its neighbours")
+        put(name, visualise.focus_view(store, b, depth=1, network=network, about=about),
+            f"{snap.label(b)} and its neighbours")
         pages.append((name, snap.label(b)))
     sections.append(("Each buyer and its neighbours", pages))
     suppliers = sorted({s for c in contracts for s in c.suppliers}, key=lambda s: snap.label(s))
     pages = []
     for s in suppliers:
         name = f"graphs/impact-{visualise.page_name(s)}.html"
-        put(name, visualise.impact_view(store, s, group=True, snap=snap), f"what fails if {snap.label(s)} exits")
+        put(name, visualise.impact_view(store, s, group=True, snap=snap, about=about),
+            f"what fails if {snap.label(s)} exits")
         pages.append((name, f"if {snap.label(s)} (and its corporate group) failed"))
     sections.append(("What fails if a supplier exits", pages))
     return sections
@@ -109,7 +113,9 @@ def build(out: str | os.PathLike, data: Iterable[str | os.PathLike] | None = Non
     put("report.html", render_html(report_data), "the supplier-dependency report (HTML, with charts)")
     put("report.md", render_markdown(report_data), "the supplier-dependency report (Markdown)")
     put("report.json", render_json(report_data), "the supplier-dependency report (JSON, schema v1)")
-    graph_pages = _graph_pages(store, snap, put)
+    data_said = ", ".join(str(p) for p in data) if data else "the bundled graph (data/triples.ttl)"
+    graph_pages = _graph_pages(store, snap, put, f"Data: {data_said}. Statuses as the sources reported them, each on "
+                                                 f"its own date; made as of {report_data['as_of']}.")
     for view in ("supply", "network"):
         g = project(None, view, snap=snap)
         put(f"projection-{view}.graphml", serialise_projection(g, "graphml"),

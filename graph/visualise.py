@@ -31,10 +31,13 @@ import networkx as nx
 from .errors import EntityNotFound
 
 __all__ = ["STYLE", "graph_html", "whole_view", "focus_view", "path_view", "impact_view", "tower_view",
-           "notebook_display", "InlinePage", "PHYSICS_LIMIT", "NODE_CAP", "page_name"]
+           "notebook_display", "InlinePage", "PHYSICS_LIMIT", "NODE_CAP", "page_name", "node_aliases"]
 
 PHYSICS_LIMIT = 500    # up to here the browser settles the layout; above, Python lays it out
 NODE_CAP = 5000
+#: vis shape -> the symbol the legend draws it with
+SYMBOL = {"dot": "\u25cf", "diamond": "\u25c6", "square": "\u25a0", "triangle": "\u25b2",
+          "triangleDown": "\u25bc", "star": "\u2605", "hexagon": "\u2b22"}
 #: kind -> (colour, vis shape, legend text)
 STYLE = {
     "buyer": ("#2b6cb0", "dot", "public body (buyer)"),
@@ -87,9 +90,17 @@ def _node_tooltip(g: nx.Graph, n) -> str:
 
 
 def _edge_tooltip(g: nx.Graph, a, b) -> str:
+    """An edge's tooltip, read in the direction of its relation: "BT supplies London
+    Borough of Bromley", whichever way round the edge is stored."""
     d = g.edges[a, b]
+    kind = lambda n: g.nodes[n].get("kind")  # noqa: E731
+    if kind(a) == "buyer" and kind(b) == "supplier":
+        a, b = b, a
     la, lb = g.nodes[a].get("label", str(a)), g.nodes[b].get("label", str(b))
-    lines = [f"{la} \u2014 {lb}", " / ".join(d.get("relations", []))]
+    if kind(a) == "supplier" and kind(b) == "buyer":
+        lines = [f"{la} supplies {lb}"]
+    else:
+        lines = [f"{la} \u2014 {lb}", " / ".join(d.get("relations", []))]
     for label in d.get("contract_labels", []):
         lines.append(f"contract: {label}")
     if d.get("towers"):
@@ -114,11 +125,13 @@ def _cap(g: nx.Graph, keep: set) -> tuple[nx.Graph, str | None]:
 
 
 def graph_html(g: nx.Graph, *, title: str, highlight_nodes=None, highlight_edges=None,
-               note: str | None = None) -> str:
+               note: str | None = None, aliases: dict | None = None, about: str | None = None) -> str:
     """The page for ``g``: every node and edge of ``g`` (up to :data:`NODE_CAP` nodes).
 
     ``highlight_nodes`` / ``highlight_edges`` (iterables of nodes and of node pairs) are
-    drawn in colour and everything else faded; by default nothing is faded.
+    drawn in colour and everything else faded; by default nothing is faded. ``aliases``
+    maps a node to its other names, which the page's search finds too; ``about`` says what
+    data the page shows, and as of when.
     """
     from jinja2 import Environment, PackageLoader, select_autoescape
     from markupsafe import Markup
@@ -159,9 +172,12 @@ def graph_html(g: nx.Graph, *, title: str, highlight_nodes=None, highlight_edges
         d = g.nodes[v]
         kind = d.get("kind") or "organisation"
         colour, shape, _ = STYLE.get(kind, STYLE["organisation"])
+        # a group of bodies ("London boroughs", 33 members) is a hub of membership, not of
+        # supply: drawn small, so that it does not swamp the layout
+        size = 10 if kind == "group" else round(10 + 28 * math.sqrt(rank[v] / top), 2)
         node = {"id": str(v), "label": str(d.get("label", v)), "shape": shape,
                 "color": colour if hn is None or v in hn else FADED_NODE,
-                "size": round(10 + 28 * math.sqrt(rank[v] / top), 2), "kind": kind,
+                "size": size, "kind": kind, "aliases": sorted((aliases or {}).get(v, [])),
                 "tooltip": _node_tooltip(g, v), "font": {"size": 14}}
         if hn is not None and v not in hn:
             node["font"] = {"color": "rgba(74,85,104,0.5)", "size": 12}
@@ -197,8 +213,11 @@ def graph_html(g: nx.Graph, *, title: str, highlight_nodes=None, highlight_edges
     options["edges"] = {"smooth": False, "color": {"inherit": False}}
 
     kinds = sorted({nd["kind"] for nd in net.nodes}, key=list(STYLE).index)
-    data = {"title": title, "note": note, "nodes": net.nodes, "edges": net.edges,
-            "legend": [{"label": STYLE[k][2], "color": STYLE[k][0]} for k in kinds]}
+    lines = [{"label": "a contract (solid)", "dashes": False}, {"label": "another relation (dashed)", "dashes": True}]
+    data = {"title": title, "note": note, "about": about, "nodes": net.nodes, "edges": net.edges,
+            "legend": [{"label": STYLE[k][2], "color": STYLE[k][0], "symbol": SYMBOL.get(STYLE[k][1], "\u25cf")}
+                       for k in kinds],
+            "edge_legend": lines}
     static = resources.files("graph") / "static"
     env = Environment(loader=PackageLoader("graph", "templates"), autoescape=select_autoescape(["html"]))
     return env.get_template("viz.html").render(
@@ -225,13 +244,30 @@ def _graph(store, view: str):
     return project(store, view)
 
 
-def whole_view(store) -> str:
+_ALIASES = """SELECT ?s ?alt WHERE { VALUES ?s { %s } ?s skos:altLabel ?alt }"""
+
+
+def node_aliases(store, nodes) -> dict:
+    """Each node's other names (skos:altLabel), for the page's search."""
+    from .lookup import iri_ref
+    from .namespaces import sparql_prefixes
+    iris = [str(n) for n in nodes if str(n).startswith("http")]
+    out: dict[str, list[str]] = {}
+    for i in range(0, len(iris), 2000):  # a VALUES of bounded size
+        rows = store.select(sparql_prefixes() + _ALIASES % " ".join(iri_ref(x) for x in iris[i:i + 2000])).rows
+        for r in rows:
+            out.setdefault(str(r["s"]), []).append(str(r["alt"]))
+    return out
+
+
+def whole_view(store, *, about: str | None = None) -> str:
     """Everything: buyers, suppliers, frameworks, partnerships, groups, lineage."""
     g = _graph(store, "network")
-    return graph_html(g, title="supplier-graph: the whole graph")
+    return graph_html(g, title="supplier-graph: the whole graph", aliases=node_aliases(store, g), about=about)
 
 
-def focus_view(store, iri: str, *, depth: int = 1, network: nx.Graph | None = None) -> str:
+def focus_view(store, iri: str, *, depth: int = 1, network: nx.Graph | None = None,
+               about: str | None = None) -> str:
     """The ego graph of one entity: everything within ``depth`` hops (of ``network``, the
     network projection, when the caller already has it)."""
     g = network if network is not None else _graph(store, "network")
@@ -240,10 +276,10 @@ def focus_view(store, iri: str, *, depth: int = 1, network: nx.Graph | None = No
     ego = nx.ego_graph(g, iri, radius=depth)
     label = g.nodes[iri].get("label", iri)
     return graph_html(ego, title=f"{label}: {depth} hop{'s' if depth != 1 else ''} around it",
-                      highlight_nodes=None)
+                      highlight_nodes=None, aliases=node_aliases(store, ego), about=about)
 
 
-def path_view(store, source: str, target: str, *, k: int = 3) -> str:
+def path_view(store, source: str, target: str, *, k: int = 3, about: str | None = None) -> str:
     """The whole network with the k shortest explained paths highlighted."""
     from .analytics.paths import explained_paths
     g = _graph(store, "network")
@@ -253,10 +289,10 @@ def path_view(store, source: str, target: str, *, k: int = 3) -> str:
     la, lb = g.nodes[source].get("label", source), g.nodes[target].get("label", target)
     note = None if paths else f"No path connects {la} and {lb}."
     return graph_html(g, title=f"Paths from {la} to {lb}", highlight_nodes=nodes, highlight_edges=edges,
-                      note=note)
+                      note=note, aliases=node_aliases(store, g), about=about)
 
 
-def impact_view(store, supplier: str, *, group: bool = True, snap=None) -> str:
+def impact_view(store, supplier: str, *, group: bool = True, snap=None, about: str | None = None) -> str:
     """Who loses what if the supplier (and its corporate group) exits, highlighted.
     ``snap`` (:func:`graph.projection.snapshot`) saves re-reading the store per page."""
     from .analytics.impact import failure_impact
@@ -276,17 +312,18 @@ def impact_view(store, supplier: str, *, group: bool = True, snap=None) -> str:
     note = (f"{len(buyers)} buyer(s) affected; {lost} buyer–tower pair(s) left without a supplier."
             + ("" if result["buyers"] else " " + " ".join(result["notes"])))
     return graph_html(g, title=f"If {names} failed", highlight_nodes=exiting | buyers | frameworks,
-                      highlight_edges=edges, note=note)
+                      highlight_edges=edges, note=note, aliases=node_aliases(store, g), about=about)
 
 
-def tower_view(store, tower: str) -> str:
+def tower_view(store, tower: str, *, about: str | None = None) -> str:
     """Who supplies one service tower to whom (the buyer–tower–supplier projection)."""
     g = _graph(store, "towers")
     if tower not in g:
         from .errors import GraphError
         raise GraphError(f"no counted contract covers the tower <{tower}>")
     sub = g.subgraph({tower, *g[tower]})
-    return graph_html(sub, title=f"Who supplies {g.nodes[tower].get('label', tower)} to whom")
+    return graph_html(sub, title=f"Who supplies {g.nodes[tower].get('label', tower)} to whom",
+                      aliases=node_aliases(store, sub), about=about)
 
 
 class InlinePage:

@@ -137,3 +137,27 @@ def test_notebook_display_is_an_escaped_srcdoc_iframe():
 def test_viz_rejects_two_views(runner):
     result = runner.invoke(cli, ["viz", "--focus", "BT", "--tower", "Network services"])
     assert result.exit_code == 2 and "choose one of --focus, --path, --impact, --tower" in result.stderr
+
+
+def test_a_page_finds_aliases_reads_edges_in_their_direction_and_says_what_it_shows(runner, tmp_path):
+    out = tmp_path / "whole.html"
+    assert runner.invoke(cli, ["--as-of", "2021-06-01", "viz", "--out", str(out)]).exit_code == 0
+    with open_page(out) as (page, requests, errors, dialogs):
+        page.wait_for_function("window.graphView && window.graphView.ready", timeout=30000)
+        assert errors == [] and [r for r in requests if not r.startswith("file://")] == []
+        # "MPS" and "the Met" are aliases of the Metropolitan Police Service
+        for alias in ("MPS", "the Met"):
+            page.fill("#search", alias)
+            page.press("#search", "Enter")
+            assert page.evaluate("graphView.focused") == ID + "met"
+        # the edge between BT and Bromley reads from the supplier to the buyer
+        tip = page.evaluate(f"""graphView.edges.get().find(e => [e.from, e.to].sort().join(' ') ==
+            ['{ID}bromley', '{ID}bt'].sort().join(' ')).title.textContent""")
+        assert tip.startswith("BT supplies London Borough of Bromley")
+        legend = page.inner_text("#legend")
+        assert "\u25c6supplier" in legend.replace(" ", "") and "a contract (solid)" in legend \
+            and "another relation (dashed)" in legend
+        assert page.inner_text("#about") == ("Data: the bundled graph (data/triples.ttl). Statuses as the sources "
+                                             "reported them, each on its own date; made as of 2021-06-01.")
+        # the group of 33 boroughs is drawn small, not as the biggest node
+        assert page.evaluate(f"graphView.nodes.get('{ID}london-boroughs').size") == 10
