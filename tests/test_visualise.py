@@ -161,3 +161,12 @@ def test_a_page_finds_aliases_reads_edges_in_their_direction_and_says_what_it_sh
                                              "reported them, each on its own date; made as of 2021-06-01.")
         # the group of 33 boroughs is drawn small, not as the biggest node
         assert page.evaluate(f"graphView.nodes.get('{ID}london-boroughs').size") == 10
+
+
+def test_the_tower_view_puts_the_tower_between_buyers_and_suppliers(store):
+    import json as _json
+    page = visualise.tower_view(store, TOWER + "EndUserServices")
+    data = _json.loads(re.search(r"const DATA = (\{.*?\});\n", page, re.S).group(1))
+    x = {k: {n["x"] for n in data["nodes"] if n["kind"] == k} for k in ("buyer", "tower", "supplier")}
+    assert max(x["buyer"]) < min(x["tower"]) and max(x["tower"]) < min(x["supplier"])
+    assert len(x["buyer"]) == len(x["tower"]) == len(x["supplier"]) == 1  # one column each
