@@ -47,7 +47,8 @@ PAGES = {
                "query \"DELETE WHERE { ?s ?p ?o }\""]),
     "serve": ("Serve the graph as a read-only SPARQL 1.1 Protocol endpoint (Oxigraph's server) on 127.0.0.1. "
               "GET and POST; JSON, XML, CSV and TSV results and Turtle and N-Triples graphs by content "
-              "negotiation; a per-query `--timeout`; no update endpoint. Ctrl-C stops it. See "
+              "negotiation; a per-query `--timeout`; no update endpoint; at `/`, a query page of the "
+              "project's own, its prefixes declared, which fetches nothing from the internet. Ctrl-C stops it. See "
               "[running against a SPARQL server](../sparql-server.md).",
               []),
     "centrality": ("Degree, betweenness (weighted so that more contracts mean closer), PageRank and eigenvector "

@@ -324,7 +324,8 @@ def query(obj: Ctx, q, list_, params, fmt, timeout, allow_service, iri):
 @click.pass_obj
 def serve(obj: Ctx, host, port, timeout):
     """Serve the graph as a read-only SPARQL 1.1 endpoint (Oxigraph's server) at
-    http://HOST:PORT/query. Ctrl-C stops it.
+    http://HOST:PORT/query, with a query page at http://HOST:PORT/ that declares the
+    project's prefixes and fetches nothing from the internet. Ctrl-C stops it.
 
     Example: supplier-graph serve --port 7878
     """

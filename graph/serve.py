@@ -3,7 +3,8 @@
 The data is loaded into an Oxigraph store (a temporary one, or ``--store oxigraph:DIR``),
 then ``oxigraph serve-read-only`` answers GET and POST queries with content negotiation
 (JSON, XML, CSV, TSV results; Turtle, N-Triples graphs), a per-query timeout, and no
-update endpoint.
+update endpoint. ``supplier-graph serve`` puts :mod:`graph.serve_ui` in front of it, for
+a query page of the project's own.
 """
 
 from __future__ import annotations
@@ -103,18 +104,35 @@ def _start(data, location: str, host: str, port: int, timeout: float):
 
 def serve(*, data=None, store=None, host="127.0.0.1", port=7878, timeout=30.0,
           announce: Callable[[str], None] = print) -> None:
-    """Run the endpoint until Ctrl-C (or SIGTERM), then stop it and clean up."""
+    """Run the endpoint until Ctrl-C (or SIGTERM), then stop it and clean up.
+
+    Oxigraph's server listens on a free port of 127.0.0.1; the front (:mod:`graph.serve_ui`)
+    listens on ``host:port``, serves the project's query page at ``/`` and passes every
+    other request on."""
+    from urllib.parse import urlsplit
+    from .serve_ui import Front
+
     def interrupt(*_):
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, interrupt)
     signal.signal(signal.SIGINT, interrupt)
-    proc, url, tmp = start_server(data=data, store=store, host=host, port=port, timeout=timeout)
+    _check_port(host, port)
+    proc, backend, tmp = start_server(data=data, store=store, host="127.0.0.1", port=0, timeout=timeout)
+    front = None
     try:
-        announce(f"SPARQL endpoint (read-only) at {url} — Ctrl-C to stop")
+        try:
+            front = Front(host, port, ("127.0.0.1", urlsplit(backend).port))
+        except OSError as e:
+            raise GraphError(f"cannot listen on {host}:{port}: {e.strerror}; choose another --port") from None
+        front.start()
+        announce(f"SPARQL endpoint (read-only) at http://{host}:{port}/query, its query page at "
+                 f"http://{host}:{port}/ \u2014 Ctrl-C to stop")
         proc.wait()
     except KeyboardInterrupt:
         announce("stopping")
     finally:
+        if front is not None:
+            front.stop()
         if proc.poll() is None:
             proc.terminate()
             try:

@@ -131,3 +131,28 @@ def test_the_install_hint_names_the_extra(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(InputError, match=r"pip install '\.\[serve\]'"):
         graph.serve.oxigraph_binary()
+
+
+def test_the_query_page_declares_the_prefixes_and_fetches_nothing_outside(endpoint):
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM, FLAGS
+    base = endpoint[0][:-len("query")]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = browser.new_page()
+            requests, errors = [], []
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(base)
+            text = page.input_value("#query")
+            assert "PREFIX sg: <https://w3id.org/supplier-graph/ontology#>" in text
+            prefixes = text[:text.index("SELECT")]
+            page.fill("#query", prefixes + "SELECT ?label WHERE { :bt rdfs:label ?label }")
+            page.click("button[type=submit]")
+            page.wait_for_selector("#results table")
+            assert page.locator("#results td").all_inner_texts() == ["BT"]
+            assert errors == [] and all(r.startswith(base) for r in requests)
+        finally:
+            browser.close()
