@@ -375,3 +375,20 @@ def test_a_report_for_one_buyer_is_about_that_buyer(runner):
     assert data["summary"][4].startswith("1 framework it may buy through with 1 panel place")
     assert [[b["label"] for b in r["buyers"]] for r in data["shared_suppliers"]] == [
         ["London Borough of Bromley", "London Borough of Lewisham"]]
+
+
+def test_stats_report_and_data_gaps_agree_on_every_gap(runner, tmp_path):
+    """One definition of each gap: stats, the report and the data-gaps query list the same
+    contracts, on the bundled data and on a real Contracts Finder import beside it."""
+    out = tmp_path / "cf.ttl"
+    real = ROOT / "tests" / "fixtures" / "realdata" / "cf2025_it-related_releases_array.json"
+    assert runner.invoke(cli, ["ingest", "ocds", str(real), "--out", str(out)]).exit_code == 0
+    for data in ([], ["--data", str(ROOT / "data" / "triples.ttl"), "--data", str(out)]):
+        stats = json.loads(runner.invoke(cli, [*data, "stats", "--format", "json"]).stdout)["gaps"]
+        gaps = json.loads(runner.invoke(cli, [*data, "report", "--format", "json", "--include-inactive"]).stdout)[
+            "data_gaps"]
+        rows = json.loads(runner.invoke(cli, [*data, "query", "data-gaps", "--format", "json"]).stdout)
+        query = {key: {b["contract"]["value"] for b in rows["results"]["bindings"] if b[col]["value"] == "true"}
+                 for key, col in (("no_value", "noValue"), ("no_date", "noEnd"), ("no_tower", "noTower"))}
+        for key in ("no_value", "no_date", "no_tower"):
+            assert {c["iri"] for c in stats[key]} == {c["iri"] for c in gaps[key]} == query[key], key
