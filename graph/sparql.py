@@ -228,11 +228,16 @@ def _cell(term) -> str:
     return str(term)
 
 
+#: Query columns that hold money, drawn as money in tables (raw in CSV, TSV and JSON).
+_MONEY_COLUMNS = {"amount", "total", "ceiling", "value", "totalValue", "annualValue"}
+
+
 def format_result(result, form: str, fmt: str, *, iri: bool = False) -> str:
     """Serialise an rdflib query ``result``: tables for SELECT/ASK, RDF for graphs.
 
     A table is for people: a column of IRIs beside a column of their labels (``?buyer``
-    beside ``?buyerLabel``) is left out, unless ``iri``; CSV, TSV and JSON keep every column."""
+    beside ``?buyerLabel``) is left out, unless ``iri``, and amounts read as money; CSV,
+    TSV and JSON keep every column, and the numbers."""
     if form in ("CONSTRUCT", "DESCRIBE"):
         if fmt not in GRAPH_FORMATS:
             raise UnsupportedFormat(f"a {form} query gives a graph; use --format {'|'.join(GRAPH_FORMATS)}")
@@ -256,7 +261,17 @@ def format_result(result, form: str, fmt: str, *, iri: bool = False) -> str:
         kinds = [[getattr(r[i], "__class__", type(None)).__name__ for r in result] for i in range(len(names))]
         shown = [n for i, n in enumerate(names)
                  if not (f"{n}Label" in names and kinds[i] and all(k in ("URIRef", "NoneType") for k in kinds[i]))]
-    text = render([dict(zip(names, r)) for r in rows], shown, fmt)
+    table_rows = [dict(zip(names, r)) for r in rows]
+    if fmt == "table":  # for people, an amount beside its currency reads as money: £155m
+        from .tables import money
+        for row in table_rows:
+            for name in names:
+                if name in _MONEY_COLUMNS and row[name]:
+                    try:
+                        row[name] = money(float(row[name]), row.get("currency") or "GBP")
+                    except ValueError:
+                        pass
+    text = render(table_rows, shown, fmt)
     if fmt == "table":
         hidden = len(names) - len(shown)
         text += f"({len(rows)} row{'s' if len(rows) != 1 else ''}" + (

@@ -1,6 +1,7 @@
 """Named queries, the query command, and the same answers from every backend."""
 
 import json
+import re
 import socket
 
 import pytest
@@ -318,3 +319,11 @@ def test_query_tables_show_labels_and_iris_on_request(runner):
     assert runner.invoke(cli, [*args, "--iri"]).output.splitlines()[0].split()[:2] == ["buyer", "buyerLabel"]
     csv = runner.invoke(cli, [*args, "--format", "csv"]).output
     assert csv.splitlines()[0] == "buyer,buyerLabel,tower,towerLabel,onlySupplier,contracts"
+
+
+def test_query_tables_read_money_as_money_and_csv_keeps_the_numbers(runner):
+    table = runner.invoke(cli, ["query", "money-figures", "--param", "kind=write-off"]).output
+    # the CSC write-off: almost $1.5bn, converted by the article to £1.1bn
+    assert re.search(r"\$1\.5bn\s+USD", table) and re.search(r"£1\.1bn\s+GBP", table)
+    csv = runner.invoke(cli, ["query", "money-figures", "--param", "kind=write-off", "--format", "csv"]).output
+    assert ",1500000000,USD," in csv and ",1100000000,GBP," in csv
