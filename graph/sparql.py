@@ -230,6 +230,7 @@ def _cell(term) -> str:
 
 #: Query columns that hold money, drawn as money in tables (raw in CSV, TSV and JSON).
 _MONEY_COLUMNS = {"amount", "total", "ceiling", "value", "totalValue", "annualValue"}
+_DURATION_COLUMNS = {"duration", "extensionOption", "dueToEndWithin"}
 
 
 def format_result(result, form: str, fmt: str, *, iri: bool = False) -> str:
@@ -262,7 +263,8 @@ def format_result(result, form: str, fmt: str, *, iri: bool = False) -> str:
         shown = [n for i, n in enumerate(names)
                  if not (f"{n}Label" in names and kinds[i] and all(k in ("URIRef", "NoneType") for k in kinds[i]))]
     table_rows = [dict(zip(names, r)) for r in rows]
-    if fmt == "table":  # for people, an amount beside its currency reads as money: £155m
+    if fmt == "table":  # for people, an amount beside its currency reads as money (£155m), P5Y as 5 years
+        from .dates import say_duration
         from .tables import money
         for row in table_rows:
             for name in names:
@@ -271,6 +273,8 @@ def format_result(result, form: str, fmt: str, *, iri: bool = False) -> str:
                         row[name] = money(float(row[name]), row.get("currency") or "GBP")
                     except ValueError:
                         pass
+                elif name in _DURATION_COLUMNS and row[name]:
+                    row[name] = say_duration(row[name])
     text = render(table_rows, shown, fmt)
     if fmt == "table":
         hidden = len(names) - len(shown)

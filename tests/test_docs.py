@@ -113,3 +113,31 @@ def test_the_readme_tour_gives_what_it_shows(steps, tmp_path, monkeypatch):
             cut = expected.index("...")
             got = got[:cut] + ["..."] + (got[len(got) - (len(expected) - cut - 1):] if len(expected) > cut + 1 else [])
         assert (result.exit_code, got) == (0, expected), args
+
+
+def test_a_fresh_copy_the_first_command_then_the_tour(tmp_path):
+    """As a new user would: a copy of the repository, the README's first command as written
+    (a virtual environment, the package installed, the main job run), then every command of
+    the tour through the installed `supplier-graph`, each giving the output the README shows."""
+    import shutil
+    import subprocess
+    copy = tmp_path / "supplier-graph"
+    skip = shutil.ignore_patterns(".venv", ".git", "build", "__pycache__", "*.egg-info")
+    # what a reader's own run of the tour leaves at the top of the repository
+    outputs = {"mine.ttl", "report.html", "csc.html"}
+    shutil.copytree(ROOT, copy, ignore=lambda d, names: set(skip(d, names)) | (outputs & set(names) if d == str(ROOT)
+                                                                                 else set()))
+    first = _sh_blocks(README)[0]
+    done = subprocess.run(["bash", "-c", first], cwd=copy, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (copy / "build" / "index.html").is_file() and (copy / "build" / "report.html").is_file()
+    import shlex
+    for param in _tour():
+        for args, expected in param.values[0]:
+            run = subprocess.run([str(copy / ".venv" / "bin" / "supplier-graph"), *shlex.split(args)], cwd=copy,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+            got = run.stdout.rstrip("\n").splitlines()
+            if "..." in expected:
+                cut = expected.index("...")
+                got = got[:cut] + ["..."] + (got[len(got) - (len(expected) - cut - 1):] if len(expected) > cut + 1 else [])
+            assert (run.returncode, got) == (0, expected), args

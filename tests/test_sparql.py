@@ -327,3 +327,9 @@ def test_query_tables_read_money_as_money_and_csv_keeps_the_numbers(runner):
     assert re.search(r"\$1\.5bn\s+USD", table) and re.search(r"£1\.1bn\s+GBP", table)
     csv = runner.invoke(cli, ["query", "money-figures", "--param", "kind=write-off", "--format", "csv"]).output
     assert ",1500000000,USD," in csv and ",1100000000,GBP," in csv
+
+
+def test_query_tables_read_durations_as_people_do(runner):
+    q = "SELECT ?duration WHERE { :contract-met-hosting sg:duration ?duration }"
+    assert runner.invoke(cli, ["query", q]).output.splitlines()[2].strip() == "6 years"
+    assert runner.invoke(cli, ["query", q, "--format", "csv"]).output.splitlines()[1] == "P6Y"
