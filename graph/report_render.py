@@ -136,6 +136,16 @@ SECTIONS = [("summary", "Summary"), ("buyers", "Buyers"), ("matrix", "Who holds 
             ("gaps", "Data gaps and caveats"), ("sources", "Sources")]
 
 
+def _slug(title: str) -> str:
+    """The anchor Markdown renderers (GitHub's, and most others) give a heading.
+
+    >>> _slug("Until when: the cliff edge"), _slug("Who holds each tower")
+    ('until-when-the-cliff-edge', 'who-holds-each-tower')
+    """
+    import re
+    return re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-")
+
+
 def tower_matrix(buyers: list[dict]) -> dict:
     """Buyer × tower: who holds each tower for each buyer listed, from the buyers'
     concentration rows; a cell with one supplier is that buyer's single point of failure.
@@ -222,7 +232,7 @@ def render_markdown(report: dict, rows: int | None = ROWS) -> str:
     notes = _notes(report)
     lead = lambda key: [notes[key], ""] if key in notes else []  # noqa: E731
     L = [f"# {report['title']}", "", f"Statuses as of {report['as_of']}.", "", *lead("report"), "## Contents", ""]
-    L += [f"{i}. [{title}](#{anchor})" for i, (anchor, title) in enumerate(SECTIONS, 1)]
+    L += [f"{i}. [{title}](#{_slug(title)})" for i, (_, title) in enumerate(SECTIONS, 1)]
     L += ["", "## Summary", ""]
     L += [f"- {s}" for s in report["summary"]]
     L += ["", "## Buyers", "", *lead("buyers")]

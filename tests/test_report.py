@@ -392,3 +392,10 @@ def test_stats_report_and_data_gaps_agree_on_every_gap(runner, tmp_path):
                  for key, col in (("no_value", "noValue"), ("no_date", "noEnd"), ("no_tower", "noTower"))}
         for key in ("no_value", "no_date", "no_tower"):
             assert {c["iri"] for c in stats[key]} == {c["iri"] for c in gaps[key]} == query[key], key
+
+
+def test_the_markdown_contents_link_to_its_headings(report):
+    md = render_markdown(report)
+    slugs = {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in re.findall(r"^## (.+)$", md, re.M)}
+    links = re.findall(r"^\d+\. \[[^\]]+\]\(#([^)]+)\)$", md, re.M)
+    assert len(links) == 10 and set(links) <= slugs
