@@ -252,3 +252,22 @@ def test_new_buyer_is_added(runner, tmp_path):
                                  "--buyer", "Newtown District Council", "--out", str(out)])
     assert "note: 'Newtown District Council' is not in the graph; it is added as a new public body" in result.stderr
     assert runner.invoke(cli, ["validate", str(DATA), str(out)]).exit_code == 0
+
+
+def test_each_lot_award_is_a_contract_for_its_own_lot(runner, tmp_path):
+    """A Find a Tender process of two lots (hosting, network), an award for each, and a
+    contract release for the first: each contract has its own supplier, its lot's tower
+    only, its lot in its name, and the first its signed value and period."""
+    out = tmp_path / "lots.ttl"
+    assert runner.invoke(cli, ["ingest", "ocds", str(FIX / "ocds" / "find-a-tender-lots.json"),
+                               "--out", str(out)]).exit_code == 0
+    assert runner.invoke(cli, ["--data", str(out), "validate"]).exit_code == 0
+    result = runner.invoke(cli, ["--data", str(out), "--as-of", "2025-01-01", "timeline", "--format", "json"])
+    rows = {r["label"]: r for r in json.loads(result.stdout)["rows"]}
+    hosting, network = rows["ICT infrastructure (lot 1: Hosting)"], rows["ICT infrastructure (lot 2: Network)"]
+    assert ([s["label"] for s in hosting["suppliers"]], hosting["towers"]) == (["Hostco Ltd"], ["Hosting services"])
+    assert ([s["label"] for s in network["suppliers"]], network["towers"]) == (["Netco Limited"], ["Network services"])
+    assert hosting["value"] == {"amount": 1_150_000.0, "currency": "GBP", "kind": "total"}  # the contract's, not the award's
+    assert network["value"] == {"amount": 800_000.0, "currency": "GBP", "kind": "award"}
+    assert (hosting["end"]["latest"], hosting["end_basis"], hosting["status"]) == ("2027-04-30", "stated", "live")
+    assert hosting["end_with_options"]["latest"] == "2028-04-30"  # period.maxExtentDate

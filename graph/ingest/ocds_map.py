@@ -57,6 +57,17 @@ class IngestResult:
         return dict(self.__dict__)
 
 
+def _lot_title(p: "_Process", lots: tuple) -> str:
+    """A contract's name where it has none of its own: the tender's, with its lot where the
+    tender has several ("ICT infrastructure (lot 1: Hosting)")."""
+    tender_lots = [x for x in p.tender.get("lots") or [] if isinstance(x, dict)]
+    if not lots or len(tender_lots) < 2:
+        return p.title
+    titles = {str(x.get("id")): F.text(x.get("title")) for x in tender_lots}
+    named = "; ".join(f"{i}: {titles[i]}" if titles.get(i) else i for i in lots)
+    return f"{p.title} (lot {named})"
+
+
 def _planned_period(tender: dict, lot: tuple = ()) -> dict | None:
     """The contract period a tender plans: its own, else its lot's (``lot``: the lot ids of
     one framework), else the one every lot that gives a period shares."""
@@ -347,7 +358,7 @@ class Mapper:
         for s in members:
             self.add(node, SG.supplier, s)
         self.counts["panel_places"] += len(members)
-        towers = set(p.tender_towers)
+        towers = self.lot_towers(p, lot)
         for award in group:
             towers |= self.towers.of(award)
         self.scope(node, towers, F.text(p.tender.get("description")) or p.title)
@@ -371,7 +382,8 @@ class Mapper:
         else the award's."""
         aid = str(award.get("id"))
         node = uri("ocds", p.proc.ocid, "contract", str(c.get("id"))) if c else uri("ocds", p.proc.ocid, "award", aid)
-        label = F.text((c or {}).get("title")) or F.text(award.get("title")) or p.title
+        lots = tuple(str(x) for x in award.get("relatedLots") or [])
+        label = F.text((c or {}).get("title")) or F.text(award.get("title")) or _lot_title(p, lots)
         status = F.CONTRACT_STATUS.get(str((c or {}).get("status"))) or F.AWARD_STATUS.get(str(award.get("status"))) \
             or "Awarded"
         if not suppliers:
@@ -383,7 +395,7 @@ class Mapper:
         self.add(node, SG.buyer, p.buyer)
         for s in suppliers:
             self.add(node, SG.supplier, s)
-        self.scope(node, p.tender_towers | self.towers.of(award) | self.towers.of(c or {}),
+        self.scope(node, self.lot_towers(p, lots) | self.towers.of(award) | self.towers.of(c or {}),
                    F.text(award.get("description")) or label)
         fig = rdflib.URIRef(f"{node}/value")
         if not (c and self.figure(node, fig, c.get("value"), SG.TotalContractValue, label, p,
@@ -395,6 +407,18 @@ class Mapper:
             self.add(node, SG.dateSigned, rdflib.Literal(F.date(c.get("dateSigned")), datatype=XSD.date))
         self.link_frameworks(node, p, suppliers)
         self.counts["call_offs" if p.call_off else "contracts"] += 1
+
+    def lot_towers(self, p: "_Process", lots: tuple) -> set:
+        """The towers of the tender's lots ``lots`` (their classification, and the items that
+        name them as their lot), else, where those give none or no lot is named, the
+        tender's: an award for one lot is not for every lot's services."""
+        if lots:
+            chosen = [x for x in p.tender.get("lots") or [] if isinstance(x, dict) and str(x.get("id")) in lots]
+            items = [i for i in p.tender.get("items") or [] if isinstance(i, dict) and str(i.get("relatedLot")) in lots]
+            found = set().union(*(self.towers.of(x) for x in chosen)) | self.towers.of({"items": items})
+            if found:
+                return found
+        return set(p.tender_towers)
 
     def link_frameworks(self, node, p: "_Process", suppliers: list) -> None:
         """A call-off's framework, named by the related process: its ocid gives the IRI the
