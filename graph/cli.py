@@ -109,7 +109,7 @@ def format_option(choices: list[str], default: str):
                    "store in DIR, loaded from --data the first time.")
 @click.option("--endpoint", default=None, metavar="URL",
               help="Read from a running SPARQL 1.1 endpoint instead of local files.")
-@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD", callback=lambda c, p, v: _as_of(v),
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD", callback=lambda c, p, v: _iso_date(v),
               help="The date statuses hold on (live, ended, ...): worked out from each contract's dates. "
                    "Default: today.")
 @click.version_option(package_name="supplier-graph")
@@ -123,8 +123,8 @@ def cli(ctx, data, store, endpoint, as_of):
     ctx.obj = Ctx(data, store, endpoint, as_of)
 
 
-def _as_of(value: str | None):
-    """``--as-of``: an ISO date (a usage error, exit 2, otherwise)."""
+def _iso_date(value: str | None):
+    """A date option (``--as-of``, ``--from``, ``--to``): an ISO date, a usage error (exit 2) otherwise."""
     import datetime
     if value is None:
         return None
@@ -135,7 +135,7 @@ def _as_of(value: str | None):
 
 
 def _date_option(name: str, dest: str, text: str):
-    return click.option(name, dest, default=None, metavar="YYYY-MM-DD", callback=lambda c, p, v: _as_of(v), help=text)
+    return click.option(name, dest, default=None, metavar="YYYY-MM-DD", callback=lambda c, p, v: _iso_date(v), help=text)
 
 
 @cli.command()

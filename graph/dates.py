@@ -27,10 +27,6 @@ class Partial:
     month: int | None = None
     day: int | None = None
 
-    @property
-    def precision(self) -> str:
-        return "day" if self.day else "month" if self.month else "year"
-
     def first(self) -> date:
         """The earliest day it can be."""
         return date(self.year, self.month or 1, self.day or 1)
@@ -150,11 +146,6 @@ class Window:
     @property
     def known(self) -> bool:
         return self.lo is not None or self.hi is not None
-
-    @property
-    def exact(self) -> bool:
-        """Lo and hi are the same date, at one precision: a stated date."""
-        return self.lo is not None and self.lo == self.hi
 
     def earliest(self) -> date | None:
         return self.lo.first() if self.lo else None

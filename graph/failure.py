@@ -24,7 +24,8 @@ def supplier_failure(store: Store, g, snap, supplier: str, *, group: bool, as_of
     for f in result["frameworks"]:
         f.update(headroom[f["iri"]])
     result["as_of"] = as_of.isoformat()
-    dated = {d.iri: d for d in read_dates(store, snap)}
+    wanted = {c["iri"] for b in result["buyers"] for c in b["contracts"]}
+    dated = {d.iri: d for d in read_dates(store, snap, only=wanted)}
     for b in result["buyers"]:
         b["until"] = until([dated[c["iri"]] for c in b["contracts"] if c["iri"] in dated], as_of)
     if result["frameworks"]:

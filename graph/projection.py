@@ -40,7 +40,7 @@ from .namespaces import PREFIXES
 from .sparql import library_text
 from .store import QueryBatch, Store
 
-__all__ = ["VIEWS", "Contract", "project", "snapshot", "load_contracts", "supply_pairs", "supply_edges", "KINDS"]
+__all__ = ["VIEWS", "STATUS_LABELS", "Contract", "project", "snapshot", "load_contracts", "supply_pairs", "supply_edges", "KINDS"]
 
 VIEWS = ("supply", "network", "towers")
 SG = PREFIXES["sg"]
@@ -48,7 +48,8 @@ KINDS = {SG + "PublicBody": "buyer", SG + "PublicBodyGroup": "group", SG + "Supp
          SG + "Framework": "framework", SG + "Partnership": "partnership",
          SG + "Programme": "programme", SG + "ServiceTower": "tower"}
 _INACTIVE = ("cancelled", "ended")  # a contract's status as the analytics read it
-_STATUS = {SG + "Awarded": "awarded", SG + "Live": "live", SG + "Ended": "ended",
+#: A contract status as the analytics and the timeline read it, from its concept.
+STATUS_LABELS = {SG + "Awarded": "awarded", SG + "Live": "live", SG + "Ended": "ended",
            SG + "Cancelled": "cancelled", SG + "InProcurement": "in procurement", SG + "Planned": "planned"}
 
 
@@ -316,7 +317,7 @@ class _Snapshot:
                 if c is None:
                     continue
                 if facet == "status":
-                    c.status = c.status or _STATUS.get(value)
+                    c.status = c.status or STATUS_LABELS.get(value)
                 elif facet == "tower":
                     if value not in c.towers:
                         c.towers.append(value)

@@ -26,15 +26,16 @@ def _graph_pages(store, snap, put, about: str) -> list[tuple[str, list[tuple[str
     from .projection import load_contracts, project
     contracts, _ = load_contracts(None, snap=snap)
     network = project(None, "network", snap=snap)
+    aliases = visualise.node_aliases(store, network)  # once, for every page
     put("graphs/whole.html", visualise.graph_html(network, title="supplier-graph: the whole graph",
-                                                  aliases=visualise.node_aliases(store, network), about=about),
+                                                  aliases=aliases, about=about),
         "the whole graph")
     sections = [("The whole graph", [("graphs/whole.html", "buyers, suppliers, frameworks, partnerships")])]
     buyers = sorted({c.buyer for c in contracts if c.buyer in network}, key=lambda b: snap.label(b))
     pages = []
     for b in buyers:
         name = f"graphs/buyer-{visualise.page_name(b)}.html"
-        put(name, visualise.focus_view(store, b, depth=1, network=network, about=about),
+        put(name, visualise.focus_view(store, b, depth=1, network=network, about=about, aliases=aliases),
             f"{snap.label(b)} and its neighbours")
         pages.append((name, snap.label(b)))
     sections.append(("Each buyer and its neighbours", pages))
@@ -42,7 +43,7 @@ def _graph_pages(store, snap, put, about: str) -> list[tuple[str, list[tuple[str
     pages = []
     for s in suppliers:
         name = f"graphs/impact-{visualise.page_name(s)}.html"
-        put(name, visualise.impact_view(store, s, group=True, snap=snap, about=about),
+        put(name, visualise.impact_view(store, s, group=True, snap=snap, about=about, aliases=aliases),
             f"what fails if {snap.label(s)} exits")
         pages.append((name, f"if {snap.label(s)} (and its corporate group) failed"))
     sections.append(("What fails if a supplier exits", pages))

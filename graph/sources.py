@@ -18,14 +18,6 @@ from .tables import money
 
 __all__ = ["list_sources", "source_facts", "format_source"]
 
-_LIST = """SELECT ?src ?title ?publisher ?issued ?page ?ref (COUNT(DISTINCT ?x) AS ?facts) WHERE {
-  ?src rdf:type/rdfs:subClassOf* sg:SourceDocument .
-  OPTIONAL { ?src dcterms:title ?title } OPTIONAL { ?src dcterms:publisher ?publisher }
-  OPTIONAL { ?src dcterms:issued ?issued } OPTIONAL { ?src rdfs:seeAlso ?page }
-  OPTIONAL { ?x prov:wasDerivedFrom|sg:mentionedIn ?src }
-  BIND(EXISTS { ?src a sg:ReferenceSource } AS ?ref)
-} GROUP BY ?src ?title ?publisher ?issued ?page ?ref ORDER BY ?title ?src"""
-
 _ONE = """SELECT ?x ?how ?label ?kind ?evidence WHERE {
   { ?x prov:wasDerivedFrom %(s)s . BIND("derived" AS ?how) } UNION { ?x sg:mentionedIn %(s)s . BIND("mentioned" AS ?how) }
   FILTER NOT EXISTS { ?x a ?c . FILTER(?c IN (epo:MonetaryValue, sg:Claim, sg:Quote)) }
@@ -57,14 +49,9 @@ _FILE = """SELECT ?file WHERE { %(s)s sg:sourceFile ?file }"""
 
 def list_sources(store: Store) -> list[dict]:
     """Every source: its title, publisher, date of publication, address, whether it is
-    reference data, and how many entities cite it."""
-    out = []
-    for r in store.select(sparql_prefixes() + _LIST).rows:
-        get = lambda k: str(r[k]) if r.get(k) is not None else None  # noqa: E731
-        out.append({"iri": get("src"), "title": get("title"), "publisher": get("publisher"),
-                    "issued": get("issued"), "page": get("page"),
-                    "reference_data": str(r["ref"]).lower() == "true", "facts": int(str(r["facts"]))})
-    return out
+    reference data, and how many entities cite it (the listing ``stats`` gives)."""
+    from .stats import source_listing
+    return source_listing(store)
 
 
 def _norm(text: str) -> str:

@@ -7,7 +7,7 @@ from .namespaces import sparql_prefixes
 from .store import QueryBatch, Store
 from .tables import ROWS
 
-__all__ = ["graph_stats", "format_stats", "COUNTED_CLASSES"]
+__all__ = ["graph_stats", "format_stats", "source_listing", "COUNTED_CLASSES"]
 
 #: (key, class) pairs counted by ``stats``, subclasses included.
 COUNTED_CLASSES = [
@@ -41,9 +41,10 @@ _STATUS = """SELECT ?status (SUM(?k) AS ?n) WHERE {
 
 # The facts are counted per source before the titles join them (6-8 s on a million
 # contracts; 22 s grouping every fact's row by source, title, publisher and flag).
-_SOURCES = """SELECT DISTINCT ?src ?title ?publisher ?ref (COALESCE(?k, 0) AS ?facts) WHERE {
+_SOURCES = """SELECT DISTINCT ?src ?title ?publisher ?ref (COALESCE(?k, 0) AS ?facts) ?issued ?page WHERE {
   ?sub rdfs:subClassOf* sg:SourceDocument . ?src rdf:type ?sub .
   OPTIONAL { ?src dcterms:title ?title } OPTIONAL { ?src dcterms:publisher ?publisher }
+  OPTIONAL { ?src dcterms:issued ?issued } OPTIONAL { ?src rdfs:seeAlso ?page }
   OPTIONAL { SELECT ?src (COUNT(DISTINCT ?x) AS ?k) WHERE { ?x prov:wasDerivedFrom|sg:mentionedIn ?src } GROUP BY ?src }
   BIND(EXISTS { ?src a sg:ReferenceSource } AS ?ref)
 } ORDER BY ?title ?src"""
@@ -72,6 +73,18 @@ _GAPS = """SELECT DISTINCT ?what ?c ?label WHERE {
 }"""
 
 
+def _sources(rows) -> list[dict]:
+    return [{"iri": src, "title": title, "publisher": publisher, "reference_data": ref == "true",
+             "facts": int(facts), "issued": issued, "page": page}
+            for src, title, publisher, ref, facts, issued, page in rows]
+
+
+def source_listing(store: Store) -> list[dict]:
+    """Every source document: title, publisher, whether it is reference data, how many
+    entities cite it, its date of publication and its address, where known."""
+    return _sources(store.select_strings(sparql_prefixes() + _SOURCES))
+
+
 def graph_stats(store: Store) -> dict:
     """Counts by kind, contracts by status, sources, and data gaps, as plain data."""
     from .namespaces import PREFIXES
@@ -89,8 +102,7 @@ def graph_stats(store: Store) -> dict:
         prefix, local = curie.split(":")
         counts[key] = by_class.get(PREFIXES[prefix] + local, 0)
     status = {label: int(float(n)) for label, n in status_rows}
-    sources = [{"iri": src, "title": title, "publisher": publisher, "reference_data": ref == "true",
-                "facts": int(facts)} for src, title, publisher, ref, facts in source_rows]
+    sources = _sources(source_rows)
     labels: dict[str, str] = {}
     missing: dict[str, set] = {"no_value": set(), "no_date": set(), "no_tower": set()}
     for what, iri, label in gap_rows:

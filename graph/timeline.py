@@ -24,19 +24,12 @@ from datetime import date
 from urllib.parse import unquote
 
 from .dates import Partial, Window, parse_date, parse_duration, say_duration
-from .namespaces import PREFIXES
+from .projection import STATUS_LABELS, snapshot
 from .sparql import library_text
 from .store import Store
 
-__all__ = ["Dated", "read_dates", "timeline", "until", "STATUSES"]
+__all__ = ["Dated", "read_dates", "timeline", "until"]
 
-SG = PREFIXES["sg"]
-_REPORTED = {SG + "Awarded": "awarded", SG + "Live": "live", SG + "Ended": "ended", SG + "Cancelled": "cancelled",
-             SG + "InProcurement": "in procurement", SG + "Planned": "planned"}
-#: What the status as of a date can be. "may have ended": the date lies inside the window
-#: its end is known to fall in.
-STATUSES = ("not started", "live", "may have ended", "ended", "cancelled", "awarded", "in procurement", "planned",
-            "unknown")
 _AWARDED = ("awarded", "live", "ended")
 
 
@@ -91,7 +84,9 @@ class Dated:
         return Window(self.end.lo, self.end.hi.plus(longest))
 
     def status(self, as_of: date) -> str:
-        """The status as of ``as_of``: what a source reported, on the day it reported it (or
+        """The status as of ``as_of`` (not started, live, may have ended — the date lies in
+        the window its end falls in —, ended, cancelled, or a status reported that day, or
+        unknown): what a source reported, on the day it reported it (or
         after, for a cancellation or an end); otherwise what the dates decide; "unknown"
         where they do not (a procurement reported years earlier may since have been
         awarded)."""
@@ -117,13 +112,12 @@ class Dated:
         return "unknown"
 
 
-def read_dates(store: Store, snap=None) -> list[Dated]:
-    """Every contract and framework with its dates, ends derived.
+def read_dates(store: Store, snap=None, only: set | None = None) -> list[Dated]:
+    """Every contract and framework with its dates, ends derived (``only``: just those IRIs).
 
     The contracts come from the projection's snapshot (``snap``, read if not given: the
     report has it already); their dates from one grouped query, one row per date value
     rather than per contract; the frameworks, which are few, from one more."""
-    from .projection import snapshot
     snap = snap if snap is not None else snapshot(store)
     # facet -> holder -> its values: one dict per kind of date rather than one per contract
     facets: dict[str, dict[str, list[str]]] = {}
@@ -136,18 +130,22 @@ def read_dates(store: Store, snap=None) -> list[Dated]:
             else:
                 held.append(value)
     out = []
-    for c in snap.contracts.values():  # the snapshot's lists are sorted and are not changed here
+    contracts = snap.contracts.values() if only is None else [snap.contracts[i] for i in sorted(only)
+                                                                  if i in snap.contracts]
+    for c in contracts:  # the snapshot's lists are sorted and are not changed here
         d = Dated(c.iri, c.label, False, buyers=[c.buyer], suppliers=c.suppliers, towers=c.towers,
                   values=c.values, sources=c.sources, reported=c.status)
         out.append(_dated(d, facets))
     frameworks = []
     for r in store.select(library_text("timeline-frameworks", store.engine)).rows:
+        if only is not None and str(r["item"]) not in only:
+            continue
         d = Dated(str(r["item"]), str(r["label"]), True,
                   buyers=sorted(str(r.get("buyers") or "").split()),
                   suppliers=sorted(str(r.get("suppliers") or "").split()),
                   towers=sorted(str(r.get("towers") or "").split()),
                   sources=sorted(unquote(t) for t in str(r.get("sources") or "").split()),
-                  reported=_REPORTED.get(str(r["status"])) if r.get("status") is not None else None)
+                  reported=STATUS_LABELS.get(str(r["status"])) if r.get("status") is not None else None)
         for packed in sorted(set(str(r.get("ceilings") or "").split())):  # each figure once
             amount, cur, _ = packed.split("|", 2)
             d.values.append((float(amount), cur, "ceiling"))
@@ -216,7 +214,6 @@ def timeline(store: Store, *, as_of: date, start: date | None = None, end: date 
     ``start``/``end`` keep those whose end may fall between them (an unknown end then
     leaves a contract out); ``buyer``, ``supplier``, ``tower`` are IRIs to keep. Rows with
     an unknown end come last."""
-    from .projection import snapshot
     snap = snap if snap is not None else snapshot(store)
     items = read_dates(store, snap)
     keep = []

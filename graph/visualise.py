@@ -277,7 +277,7 @@ def whole_view(store, *, about: str | None = None) -> str:
 
 
 def focus_view(store, iri: str, *, depth: int = 1, network: nx.Graph | None = None,
-               about: str | None = None) -> str:
+               about: str | None = None, aliases: dict | None = None) -> str:
     """The ego graph of one entity: everything within ``depth`` hops (of ``network``, the
     network projection, when the caller already has it)."""
     g = network if network is not None else _graph(store, "network")
@@ -286,7 +286,8 @@ def focus_view(store, iri: str, *, depth: int = 1, network: nx.Graph | None = No
     ego = nx.ego_graph(g, iri, radius=depth)
     label = g.nodes[iri].get("label", iri)
     return graph_html(ego, title=f"{label}: {depth} hop{'s' if depth != 1 else ''} around it",
-                      highlight_nodes=None, aliases=node_aliases(store, ego), about=about)
+                      highlight_nodes=None, aliases=node_aliases(store, ego) if aliases is None else aliases,
+                      about=about)
 
 
 def path_view(store, source: str, target: str, *, k: int = 3, about: str | None = None) -> str:
@@ -302,9 +303,11 @@ def path_view(store, source: str, target: str, *, k: int = 3, about: str | None 
                       note=note, aliases=node_aliases(store, g), about=about)
 
 
-def impact_view(store, supplier: str, *, group: bool = True, snap=None, about: str | None = None) -> str:
+def impact_view(store, supplier: str, *, group: bool = True, snap=None, about: str | None = None,
+                aliases: dict | None = None) -> str:
     """Who loses what if the supplier (and its corporate group) exits, highlighted.
-    ``snap`` (:func:`graph.projection.snapshot`) saves re-reading the store per page."""
+    ``snap`` (:func:`graph.projection.snapshot`) and ``aliases`` (:func:`node_aliases`)
+    save re-reading the store for each page of a build."""
     from .analytics.impact import failure_impact
     from .projection import project, snapshot
     snap = snap if snap is not None else snapshot(store)
@@ -322,7 +325,8 @@ def impact_view(store, supplier: str, *, group: bool = True, snap=None, about: s
     note = (f"{len(buyers)} buyer(s) affected; {lost} buyer–tower pair(s) left without a supplier."
             + ("" if result["buyers"] else " " + " ".join(result["notes"])))
     return graph_html(g, title=f"If {names} failed", highlight_nodes=exiting | buyers | frameworks,
-                      highlight_edges=edges, note=note, aliases=node_aliases(store, g), about=about)
+                      highlight_edges=edges, note=note, aliases=node_aliases(store, g) if aliases is None else aliases,
+                      about=about)
 
 
 def tower_view(store, tower: str, *, about: str | None = None) -> str:
