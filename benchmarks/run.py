@@ -165,7 +165,7 @@ def measure_code(code: str, args: list[str], repeat: int, before=None) -> tuple[
 def forget(store: Path):
     """What deletes what commands keep beside ``store`` (graph.cache): a step measured
     after it reads the store as the first command after a load does."""
-    from graph.store import CACHE_PREFIX
+    from graph.storelock import CACHE_PREFIX
 
     def drop():
         for kept in store.glob(CACHE_PREFIX + "*"):

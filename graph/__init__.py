@@ -26,8 +26,8 @@ __all__ = [
 ]
 
 _WHERE = {
-    "load_graph": "store", "open_store": "store", "Store": "store", "MemoryStore": "store",
-    "OxigraphStore": "store", "EndpointStore": "store", "default_data_paths": "store",
+    "load_graph": "rdffiles", "open_store": "store", "Store": "store", "MemoryStore": "store",
+    "OxigraphStore": "store", "EndpointStore": "store", "default_data_paths": "rdffiles",
     "list_queries": "sparql", "run_query": "sparql", "project": "projection",
     "centrality": "analytics.centrality", "shared_suppliers": "analytics.shared",
     "explained_paths": "analytics.paths", "concentration": "analytics.concentration",

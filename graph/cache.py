@@ -21,7 +21,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from .store import CACHE_PREFIX
+from .storelock import CACHE_PREFIX
 
 __all__ = ["cache_file", "cache_key", "source", "open_kept", "write", "replacing", "temporary"]
 

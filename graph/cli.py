@@ -243,7 +243,7 @@ def export(obj: Ctx, fmt, view, out):
         text = serialise_rdf(obj.store().construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"), fmt)
     else:
         from .export import serialise_rdf
-        from .store import data_paths, load_graph
+        from .rdffiles import data_paths, load_graph
         text = serialise_rdf(load_graph(data_paths(obj.data)), fmt)
     if out:
         from .io import write_atomic

@@ -144,7 +144,8 @@ def load(files, store_spec, no_ontology, prepare):
 
     Example: supplier-graph load synth.nt --store oxigraph:./store --prepare
     """
-    from .store import OxigraphStore, data_paths
+    from .rdffiles import data_paths
+    from .store import OxigraphStore
     kind, _, location = store_spec.partition(":")
     if kind != "oxigraph" or not location:
         raise click.BadParameter(f"{store_spec!r}: use oxigraph:DIR", param_hint="--store")

@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .cache import cache_file, cache_key, replacing, source
-from .store import CACHE_PREFIX
+from .storelock import CACHE_PREFIX
 
 __all__ = ["FILE", "NameTable", "for_store", "build"]
 

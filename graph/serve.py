@@ -74,7 +74,8 @@ def start_server(*, data: Iterable[str] | None = None, store: str | None = None,
 
 def _start(data, location: str, host: str, port: int, timeout: float):
     """Load ``location`` if it is new and start the server on it: (process, url)."""
-    from .store import open_store, store_lock
+    from .store import open_store
+    from .storelock import store_lock
     ox = open_store(data, store=f"oxigraph:{location}")  # loaded if new or empty
     ox.close()
     # the server reads the store for as long as it runs: it holds the readers' lock
@@ -121,7 +122,7 @@ def serve(*, data=None, store=None, host="127.0.0.1", port=7878, timeout=30.0,
     front = None
     try:
         try:
-            front = Front(host, port, ("127.0.0.1", urlsplit(backend).port))
+            front = Front(host, port, ("127.0.0.1", urlsplit(backend).port), timeout=timeout)
         except OSError as e:
             raise GraphError(f"cannot listen on {host}:{port}: {e.strerror}; choose another --port") from None
         front.start()

@@ -4,9 +4,15 @@ on to Oxigraph's server.
 Oxigraph's built-in page (YASGUI) asks a prefix lookup site on the internet as one types,
 and knows none of the project's prefixes. The front serves instead a small page of its
 own at ``/``: the project's prefixes already declared, results drawn as text, nothing
-fetched from anywhere but the endpoint itself. Every other path (``/query``, ``/sparql``,
-``/update``, which the read-only server refuses) goes to Oxigraph unchanged, headers and
-body, and its answer comes back as it is.
+fetched from anywhere but the endpoint itself. ``/query`` goes to Oxigraph unchanged,
+headers and body, and its answer comes back as it is, once the front has checked it:
+
+- a query that :func:`graph.sparql.refusal` refuses (SERVICE, an update, LOAD, FROM a
+  ``file:`` IRI) gets 403 with the reason, and never reaches the engine;
+- ``/update`` gets 403: the endpoint only reads;
+- a request body over :data:`MAX_BODY` gets 413, and one of no stated length 411;
+- every other path gets 404: the front serves no file, so no path (``..``, ``%2e%2e``)
+  can reach one.
 """
 
 from __future__ import annotations
@@ -15,10 +21,19 @@ import http.client
 import html
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 from .namespaces import sparql_prefixes
+from .sparql import refusal
 
-__all__ = ["Front", "query_page"]
+__all__ = ["Front", "query_page", "MAX_BODY"]
+
+#: the largest request body passed on: a query of a megabyte is far beyond any written by
+#: hand or by the library, and a larger body is more likely an attempt to tie the server up
+MAX_BODY = 1 << 20
+_PAGES = ("/", "/index.html")
+#: what Oxigraph writes after the rows it has sent when a query runs out of time
+_CANCELLED = b"operation has been cancelled"
 
 _PASSED_ON = ("Accept", "Content-Type", "Content-Length", "Accept-Encoding")
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
@@ -82,9 +97,9 @@ def query_page() -> bytes:
 
 class Front:
     """A threaded HTTP server on ``host:port`` in front of Oxigraph's at ``backend``
-    (``host:port``): the query page at ``/``, everything else passed on."""
+    (``host:port``): the query page at ``/``, checked queries at ``/query`` passed on."""
 
-    def __init__(self, host: str, port: int, backend: tuple[str, int]):
+    def __init__(self, host: str, port: int, backend: tuple[str, int], timeout: float = 30):
         page = query_page()
 
         class Handler(BaseHTTPRequestHandler):
@@ -101,41 +116,100 @@ class Front:
                 if not head_only:
                     self.wfile.write(page)
 
-            def _pass_on(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else None
+            def _refuse(self, status: int, reason: str) -> None:
+                data = (reason + "\n").encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                if status == 413 or status == 411:  # the body was not read: start afresh
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+
+            def _body(self) -> bytes | None:
+                """The request body, or None once a refusal has been sent."""
+                if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+                    self._refuse(411, "send the query with a Content-Length")
+                    return None
+                try:
+                    length = int(self.headers.get("Content-Length") or 0)
+                except ValueError:
+                    length = -1
+                if length < 0:
+                    self._refuse(400, "Content-Length is not a number")
+                    return None
+                if length > MAX_BODY:
+                    if length <= 8 * MAX_BODY:  # read it, so that the client hears the answer
+                        left = length
+                        while left > 0:
+                            chunk = self.rfile.read(min(1 << 16, left))
+                            if not chunk:  # the client stopped sending
+                                break
+                            left -= len(chunk)
+                    self._refuse(413, f"the request body is {length:,} bytes; the limit is {MAX_BODY:,}")
+                    return None
+                return self.rfile.read(length) if length else b""
+
+            def _query_text(self, body: bytes) -> str:
+                parts = urlsplit(self.path)
+                kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+                if self.command == "POST" and kind == "application/sparql-query":
+                    return body.decode("utf-8", "replace")
+                form = parse_qs(parts.query)
+                if self.command == "POST" and kind == "application/x-www-form-urlencoded":
+                    form = parse_qs(body.decode("utf-8", "replace"))
+                return " ".join(form.get("query", []))
+
+            def _pass_on(self, body: bytes) -> None:
                 headers = {k: v for k, v in self.headers.items() if k in _PASSED_ON}
                 conn = http.client.HTTPConnection(*backend, timeout=600)
                 try:
-                    conn.request(self.command, self.path, body=body, headers=headers)
+                    conn.request(self.command, self.path, body=body or None, headers=headers)
                     reply = conn.getresponse()
                     data = reply.read()
+                    if _CANCELLED in data[-200:]:
+                        # Oxigraph streams results: past its timeout it has already sent 200
+                        # and part of them, then says so in the body. Passed on, a client
+                        # would read a cut answer as an error at best, as whole at worst.
+                        self._refuse(503, f"the query ran past the server's timeout ({timeout:g} s) "
+                                          f"and was stopped; narrow it, or restart serve with a "
+                                          f"longer --timeout")
+                        return
                     self.send_response(reply.status, reply.reason)
                     for k, v in reply.getheaders():
                         if k.lower() not in _HOP_BY_HOP and k.lower() != "content-length":
                             self.send_header(k, v)
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
-                    self.wfile.write(data)
+                    if self.command != "HEAD":
+                        self.wfile.write(data)
                 except OSError as e:
                     self.send_error(502, f"the SPARQL server did not answer: {e}")
                 finally:
                     conn.close()
 
-            def do_GET(self):
-                if self.path in ("/", "/index.html"):
-                    self._page(False)
+            def _route(self) -> None:
+                path = urlsplit(self.path).path
+                if path in _PAGES and self.command in ("GET", "HEAD"):
+                    self._page(self.command == "HEAD")
+                    return
+                body = self._body()
+                if body is None:
+                    return
+                if path == "/update":
+                    self._refuse(403, "this endpoint is read-only: updates are refused")
+                elif path != "/query":
+                    self._refuse(404, "not found: the endpoint is /query, its page /")
                 else:
-                    self._pass_on()
+                    why = refusal(self._query_text(body))
+                    if why:
+                        self._refuse(403, why)
+                    else:
+                        self._pass_on(body)
 
-            def do_HEAD(self):
-                if self.path in ("/", "/index.html"):
-                    self._page(True)
-                else:
-                    self._pass_on()
-
-            def do_POST(self):
-                self._pass_on()
+            do_GET = do_HEAD = do_POST = _route
 
         self.server = ThreadingHTTPServer((host, port), Handler)
         self.server.daemon_threads = True

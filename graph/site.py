@@ -13,7 +13,8 @@ from typing import Iterable
 from .export import RDF_FORMATS, serialise_rdf
 from .io import write_atomic
 from .stats import format_stats, graph_stats
-from .store import MemoryStore, data_paths, load_graph
+from .rdffiles import data_paths, load_graph
+from .store import MemoryStore
 from .validation import validate_graph
 
 __all__ = ["build"]

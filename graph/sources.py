@@ -13,7 +13,8 @@ import re
 from .errors import InputError
 from .lookup import Entity, iri_ref
 from .namespaces import sparql_prefixes
-from .store import Store, bundled_path
+from .rdffiles import bundled_path
+from .store import Store
 from .tables import money
 
 __all__ = ["list_sources", "source_facts", "format_source"]

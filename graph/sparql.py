@@ -121,20 +121,50 @@ def bind_params(text: str, values: dict[str, tuple[str, str]]) -> str:
 
 
 def _strip(text: str) -> str:
-    """Query text without comments, strings and IRIs, for keyword checks."""
+    """Query text without comments, strings and IRIs (``<>``, or ``<file:>`` for a file
+    IRI), for keyword checks."""
     text = re.sub(r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', text)
-    text = re.sub(r"<[^<>\s]*>", "<>", text)
+    text = re.sub(r"<([^<>\s]*)>", lambda m: "<file:>" if m.group(1).lower().startswith("file:") else "<>", text)
     return re.sub(r"#[^\n]*", "", text)
 
 
 _UPDATE = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
 
+def _after_prologue(stripped: str) -> str:
+    """A stripped query (:func:`_strip`) from its first keyword after PREFIX and BASE."""
+    return re.sub(r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*<(?:file:)?>|BASE\s*<(?:file:)?>)\s*)*", "", stripped, flags=re.I)
+
+
+def refusal(text: str, *, allow_service: bool = False) -> str | None:
+    """Why the query must not run here, or None: an update (``INSERT``, ``LOAD`` ...); a
+    ``SERVICE`` clause unless ``allow_service``; a ``FROM`` or ``FROM NAMED`` naming a
+    ``file:`` IRI, which asks the engine to read a local file. Checked on the text without
+    its comments and strings, so a keyword inside a literal is no refusal.
+
+    >>> refusal("SELECT * WHERE { ?s ?p 'SERVICE' }") is None
+    True
+    >>> refusal("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }")
+    'a file: IRI in FROM is refused: it would make the server read a local file'
+    """
+    stripped = _strip(text)
+    if re.search(r"\bFROM\s+(?:NAMED\s+)?<file:>", stripped, re.I):
+        return "a file: IRI in FROM is refused: it would make the server read a local file"
+    if not allow_service and re.search(r"\bSERVICE\b", stripped, re.I):
+        return ("SERVICE (federated query) is refused: it would make this process "
+                "fetch other URLs; pass --allow-service to allow it")
+    body = _after_prologue(stripped)
+    m = re.match(r"(" + "|".join(_UPDATE) + r")\b", body, re.I)
+    if m or re.search(r";\s*(?:" + "|".join(_UPDATE) + r")\b", body, re.I):
+        return "update operations are refused: this tool only reads the graph"
+    return None
+
+
 def check_query(text: str, *, allow_service: bool = False) -> str:
     """Check ``text`` and return its form (SELECT, ASK, CONSTRUCT, DESCRIBE).
 
-    Raises :class:`QueryError` for a syntax error (with line and column), an update, or a
-    SERVICE clause unless ``allow_service``. Nothing is evaluated against the data.
+    Raises :class:`QueryError` for a syntax error (with line and column), or for a query
+    :func:`refusal` refuses. Nothing is evaluated against the data.
 
     >>> check_query("SELECT * WHERE { ?s ?p ?o }")
     'SELECT'
@@ -143,14 +173,11 @@ def check_query(text: str, *, allow_service: bool = False) -> str:
     ...
     graph.errors.QueryError: SERVICE (federated query) is refused: it would make this process fetch other URLs; pass --allow-service to allow it
     """
-    stripped = _strip(text)
-    if not allow_service and re.search(r"\bSERVICE\b", stripped, re.I):
-        raise QueryError("SERVICE (federated query) is refused: it would make this process "
-                         "fetch other URLs; pass --allow-service to allow it")
-    body = re.sub(r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*<>|BASE\s*<>)\s*)*", "", stripped, flags=re.I)
-    m = re.match(r"(SELECT|ASK|CONSTRUCT|DESCRIBE|" + "|".join(_UPDATE) + r")\b", body, re.I)
-    if m and m.group(1).upper() in _UPDATE:
-        raise QueryError("update operations are refused: this tool only reads the graph")
+    refused = refusal(text, allow_service=allow_service)
+    if refused:
+        raise QueryError(refused)
+    body = _after_prologue(_strip(text))
+    m = re.match(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body, re.I)
     if not allow_service or not m:
         import pyoxigraph
         try:

@@ -1,10 +1,7 @@
-"""Loading RDF and asking it questions.
+"""Asking the graph questions: the stores, and loading RDF files into them.
 
-This is the one place input files are parsed, so the one place parse errors are
-wrapped: rdflib's Turtle ``BadSyntax`` (which counts lines from 0 and is not an rdflib
-error class) becomes :class:`~graph.errors.ParseError` with ``path:line:col``.
-
-Everything that reads the graph does so through a :class:`Store` and SPARQL, so the same
+Files are found and read by :mod:`graph.rdffiles`, which places every parse error as
+``path:line:col``. Everything that reads the graph does so through a :class:`Store` and SPARQL, so the same
 code runs on the in-memory rdflib graph (the default for the curated data) and on the
 other backends (a persistent Oxigraph store, a remote SPARQL 1.1 endpoint).
 """
@@ -13,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import io
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -21,134 +17,15 @@ from pathlib import Path
 from typing import Iterable
 
 import rdflib
-from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from .errors import InputError, ParseError, QueryError
-from .namespaces import PREFIXES
+from .errors import InputError, QueryError
+from .rdffiles import data_paths, expand_paths, has_bom, oxigraph_error, oxigraph_format, read_rdf_bytes
+from .storelock import CACHE_PREFIX, begin_load, busy, check_complete, finish_load, store_lock
 
 __all__ = [
-    "bundled_path", "default_data_paths", "data_paths", "ontology_paths", "shapes_path", "expand_paths",
-    "rdf_format", "load_graph", "Store", "MemoryStore", "OxigraphStore", "EndpointStore",
+    "Store", "MemoryStore", "OxigraphStore", "EndpointStore",
     "SelectResult", "QueryBatch", "open_store",
 ]
-
-_FORMATS = {
-    ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".ntriples": "nt",
-    ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".json": "json-ld",
-    ".rdf": "xml", ".owl": "xml", ".xml": "xml", ".n3": "n3",
-}
-
-
-def bundled_path(*parts: str) -> Path:
-    """Path of a bundled file (``data/triples.ttl``, ``ontology/...``).
-
-    Works from a source checkout and from an installed wheel, which carries the files
-    under ``graph/_bundled``.
-    """
-    here = Path(__file__).resolve().parent
-    for root in (here / "_bundled", here.parent):
-        candidate = root.joinpath(*parts)
-        if candidate.exists():
-            return candidate
-    raise InputError(f"bundled file {'/'.join(parts)} is missing from this installation")
-
-
-def ontology_paths() -> list[Path]:
-    """The ontology and the service-tower scheme (not the shapes)."""
-    return [bundled_path("ontology", "supplier-graph.ttl"), bundled_path("ontology", "towers.ttl")]
-
-
-def shapes_path() -> Path:
-    return bundled_path("ontology", "shapes.ttl")
-
-
-def default_data_paths() -> list[Path]:
-    """The curated graph plus the ontology: what every command reads by default."""
-    return [bundled_path("data", "triples.ttl"), *ontology_paths()]
-
-
-def data_paths(data: Iterable[str | os.PathLike] | None = None) -> list[Path]:
-    """What a command reads: ``data`` (default: the bundled graph) plus the ontology.
-
-    The ontology always comes along, so a user's own file needs no vocabulary of its own.
-    """
-    if data is None:
-        return default_data_paths()
-    files = expand_paths(data)
-    seen = {f.resolve() for f in files}
-    return files + [p for p in ontology_paths() if p.resolve() not in seen]
-
-
-def rdf_format(path: str | os.PathLike) -> str:
-    """The rdflib parser name for a file, from its suffix.
-
-    >>> rdf_format("data/triples.ttl"), rdf_format("x.nt"), rdf_format("x.jsonld")
-    ('turtle', 'nt', 'json-ld')
-    """
-    suffix = Path(path).suffix.lower()
-    try:
-        return _FORMATS[suffix]
-    except KeyError:
-        known = ", ".join(sorted(_FORMATS))
-        raise InputError(f"{path}: cannot tell the RDF format from {suffix or 'no suffix'!r}; "
-                         f"use one of {known}") from None
-
-
-def expand_paths(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Files named, with directories expanded to the RDF files in them (sorted)."""
-    out: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            out.extend(sorted(f for f in p.iterdir() if f.suffix.lower() in _FORMATS))
-        elif p.exists():
-            out.append(p)
-        else:
-            raise InputError(f"{p}: no such file or directory")
-    return out
-
-
-def _column(text: bytes, offset: int) -> int:
-    return offset - (text.rfind(b"\n", 0, offset) + 1) + 1
-
-
-def _parse_into(graph: rdflib.Graph, path: Path, display: str) -> None:
-    fmt = rdf_format(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"{display}: cannot read: {e.strerror}") from e
-    try:
-        graph.parse(data=data, format=fmt, publicID=path.resolve().as_uri())
-    except BadSyntax as e:
-        text = e._str if isinstance(e._str, bytes) else str(e._str).encode()
-        line = e.lines + 1
-        col = _column(text, e._i)
-        raise ParseError(display, line, col, e._why) from e
-    except json.JSONDecodeError as e:
-        raise ParseError(display, e.lineno, e.colno, e.msg) from e
-    except Exception as e:  # every other parser: keep the file and the parser's words
-        line = getattr(e, "getLineNumber", lambda: None)()
-        col = getattr(e, "getColumnNumber", lambda: None)()
-        reason = getattr(e, "getMessage", lambda: None)() or str(e).strip().splitlines()[0]
-        raise ParseError(display, line, col, reason) from e
-
-
-def load_graph(paths: Iterable[str | os.PathLike] | None = None) -> rdflib.Graph:
-    """Parse RDF files into one in-memory graph.
-
-    ``paths`` defaults to :func:`default_data_paths`. Directories are expanded. Raises
-    :class:`ParseError` (``path:line:col: reason``) on a syntax error and
-    :class:`InputError` on a missing or unreadable file.
-    """
-    files = default_data_paths() if paths is None else expand_paths(paths)
-    graph = rdflib.Graph()
-    for prefix, iri in PREFIXES.items():
-        graph.bind(prefix, iri, override=True)
-    for f in files:
-        _parse_into(graph, Path(f), str(f))
-    return graph
-
 
 @dataclass
 class SelectResult:
@@ -305,46 +182,6 @@ class QueryBatch:
             self.pool.shutdown(cancel_futures=True)
 
 
-#: The file in a store's directory that supplier-graph processes lock: shared by those that
-#: read the store, exclusive for one that writes to it. RocksDB's own lock lets one process
-#: at a time open a store at all, and reading a store while another process writes to it
-#: is undefined behaviour; this lets any number of readers in, or one writer.
-LOCK_FILE = "supplier-graph.lock"
-
-#: Files in a store's directory whose names start so hold what supplier-graph worked out
-#: from the store (:mod:`graph.cache`: the projection's snapshot; :mod:`graph.nameindex`),
-#: each recording the :meth:`OxigraphStore.state` it was worked out from. Opening the
-#: store for writing deletes them.
-CACHE_PREFIX = "supplier-graph-cache-"
-
-
-def store_lock(path: str | os.PathLike, *, shared: bool) -> int:
-    """Lock the on-disk store in ``path`` for reading (``shared``) or writing, without
-    waiting; returns the file descriptor that holds the lock (closing it releases it).
-    Raises :class:`InputError` if another process holds a lock that excludes this one."""
-    import fcntl
-    path = Path(path)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as e:
-        raise InputError(f"{path}: cannot open the store: {e.strerror or e}") from e
-    try:
-        fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise InputError(_busy(path, shared)) from None
-    return fd
-
-
-def _busy(path: Path, shared: bool) -> str:
-    if shared:
-        return (f"{path}: another supplier-graph process is loading this store; "
-                f"try again when it has finished")
-    return (f"{path}: another process is using this store (reading it or loading it); "
-            f"try again when it has finished")
-
-
 class OxigraphStore(Store):
     """An Oxigraph store: in memory (``path=None``, what commands query by default) or
     persistent on disk (``--store oxigraph:DIR``).
@@ -373,7 +210,13 @@ class OxigraphStore(Store):
             self.store = pyoxigraph.Store()
             return
         self._lock = store_lock(self.path, shared=read_only)
-        if not read_only:  # what was worked out from the store is about to be out of date
+        if read_only:
+            try:
+                check_complete(self.path)
+            except InputError:
+                self.close()
+                raise
+        else:  # what was worked out from the store is about to be out of date
             for cached in self.path.glob(CACHE_PREFIX + "*"):
                 cached.unlink(missing_ok=True)
         try:
@@ -381,7 +224,7 @@ class OxigraphStore(Store):
         except OSError as e:
             self.close()
             if "lock" in str(e).lower():  # RocksDB's: a process that does not take ours (an older version)
-                raise InputError(_busy(self.path, read_only)) from e
+                raise InputError(busy(self.path, read_only)) from e
             raise InputError(f"{self.path}: cannot open the store: {e}") from e
 
     def close(self) -> None:
@@ -413,31 +256,40 @@ class OxigraphStore(Store):
         """Bulk-load RDF files with Oxigraph's own parsers; returns the triples stored.
         On disk the store is then compacted (:meth:`compact`), unless ``compact`` is false.
 
-        Files are first parsed by :func:`load_graph`'s checks only on error: Oxigraph's
-        message is turned into ``path:line:col``.
+        A bulk load is not one transaction: a process killed half-way leaves part of the
+        files stored. So on disk a marker (:data:`LOADING_FILE`, naming the files) is
+        written first and removed only once the load is flushed; readers refuse a store
+        that still has it (:func:`check_complete`). Loading the same files again completes
+        such a store, since a triple stored twice is stored once.
         """
-        ox = self._ox
-        fmts = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
-                "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
-                "json-ld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML, "n3": ox.RdfFormat.N3}
+        files = expand_paths(files)
         load = self.store.bulk_load if self.path is not None else self.store.load
-        for f in expand_paths(files):
+        if self.path is not None:
+            begin_load(self.path, files)
+        for f in files:
+            base = Path(f).resolve().as_uri()
             try:
-                if progress is None:
-                    load(path=str(f), format=fmts[rdf_format(f)], base_iri=Path(f).resolve().as_uri())
-                else:
-                    with open(f, "rb") as raw:
-                        counting = _Counting(raw, progress)
-                        load(input=counting, format=fmts[rdf_format(f)], base_iri=Path(f).resolve().as_uri())
-                        counting._count(0)
+                bom = has_bom(Path(f))
+                if progress is None and not bom:  # Oxigraph reads the file itself, without Python
+                    load(path=str(f), format=oxigraph_format(f), base_iri=base)
+                    continue
+                with open(f, "rb") as raw:
+                    raw.seek(3 if bom else 0)
+                    source = raw if progress is None else _Counting(raw, progress)
+                    load(input=source, format=oxigraph_format(f), base_iri=base)
+                    if progress is not None:
+                        source._count(0)
             except SyntaxError as e:
-                raise _oxigraph_parse_error(str(f), str(e)) from e
+                if "UTF-8" in str(e):  # say which encoding the file is in, and how to convert it
+                    read_rdf_bytes(Path(f))
+                raise oxigraph_error(str(f), e) from e
             except OSError as e:
                 raise InputError(f"{f}: cannot read: {e}") from e
         if self.path is not None:
             self.store.flush()
             if compact:
                 self.compact()
+            finish_load(self.path)
         return len(self.store)
 
     def compact(self) -> None:
@@ -528,16 +380,6 @@ class _Counting:
         n = self.raw.readinto(buffer) or 0
         self._count(n)
         return n
-
-
-def _oxigraph_parse_error(path: str, message: str) -> ParseError:
-    """Oxigraph's 'Parser error at line L between columns A and B: reason (file, line L)'
-    as ``path:L:A: reason``."""
-    m = re.search(r"line (\d+) between columns (\d+) and \d+: (.*?)(?: \([^()]*line \d+\))?$", message, re.S)
-    if m:
-        return ParseError(path, int(m.group(1)), int(m.group(2)), m.group(3).strip())
-    m = re.search(r"(\d+):(\d+)", message)
-    return ParseError(path, int(m.group(1)) if m else None, int(m.group(2)) if m else None, message)
 
 
 def _in_thread(fn, timeout: float | None):

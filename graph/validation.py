@@ -14,7 +14,7 @@ import rdflib
 from rdflib.namespace import RDFS, SKOS, DCTERMS, SH
 
 from .namespaces import PREFIXES, SG
-from .store import data_paths, load_graph, shapes_path
+from .rdffiles import data_paths, load_graph, shapes_path
 
 __all__ = ["Issue", "ValidationReport", "validate", "validate_graph"]
 

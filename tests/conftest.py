@@ -10,7 +10,8 @@ import rdflib
 from click.testing import CliRunner
 
 from graph.namespaces import sparql_prefixes
-from graph.store import MemoryStore, load_graph, ontology_paths
+from graph.rdffiles import load_graph, ontology_paths
+from graph.store import MemoryStore
 
 _NATIVE = {rdflib.URIRef("http://www.w3.org/2001/XMLSchema#" + t)
            for t in ("integer", "decimal", "double", "boolean", "string", "int", "float")}
@@ -119,7 +120,8 @@ def server():
 @pytest.fixture()
 def disk(tmp_path):
     """The bundled graph in an on-disk Oxigraph store, as a new one; returns its directory."""
-    from graph.store import OxigraphStore, default_data_paths
+    from graph.rdffiles import default_data_paths
+    from graph.store import OxigraphStore
     path = tmp_path / "store"
     writing = OxigraphStore(path)
     writing.load(default_data_paths())

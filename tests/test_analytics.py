@@ -6,7 +6,8 @@ import pytest
 from graph.analytics import centrality, concentration, explained_paths, failure_impact, shared_suppliers
 from graph.errors import UnsupportedFormat
 from graph.projection import project
-from graph.store import MemoryStore, load_graph, ontology_paths
+from graph.rdffiles import load_graph, ontology_paths
+from graph.store import MemoryStore
 
 from analytics_fixture import ANALYTICS
 
@@ -482,7 +483,8 @@ def test_engine_variants_of_the_projection_queries_read_the_same_snapshot(tmp_pa
 
     from graph.projection import snapshot
     from graph.sparql import list_queries
-    from graph.store import OxigraphStore, default_data_paths
+    from graph.rdffiles import default_data_paths
+    from graph.store import OxigraphStore
     variants = [f.name[:-3] for f in (resources.files("graph") / "queries" / "oxigraph").iterdir()
                 if f.name.endswith(".rq")]
     assert set(variants) <= {q.name for q in list_queries()} and variants  # no orphan variant

@@ -4,7 +4,9 @@ queries give, until the store changes."""
 import pytest
 
 from graph.projection import snapshot
-from graph.store import CACHE_PREFIX, OxigraphStore, default_data_paths
+from graph.rdffiles import default_data_paths
+from graph.store import OxigraphStore
+from graph.storelock import CACHE_PREFIX
 
 ID = "https://w3id.org/supplier-graph/id/"
 KEPT = CACHE_PREFIX + "snapshot.json"
@@ -200,7 +202,7 @@ def test_what_a_killed_process_left_half_written_is_deleted(disk):
 
 def test_load_prepare_keeps_what_the_first_commands_would_read(tmp_path, runner, monkeypatch):
     from graph.cli import cli
-    from graph.store import bundled_path
+    from graph.rdffiles import bundled_path
     path = tmp_path / "store"
     loaded = runner.invoke(cli, ["load", str(bundled_path("data", "triples.ttl")), "--store", f"oxigraph:{path}",
                                  "--prepare"])

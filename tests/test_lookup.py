@@ -137,7 +137,8 @@ def test_lookups_without_the_index_answer_as_the_index_does(bundled_graph):
     import re
 
     from graph.lookup import _MINOR, name_index, normalise_name
-    from graph.store import MemoryStore, OxigraphStore, default_data_paths
+    from graph.rdffiles import default_data_paths
+    from graph.store import MemoryStore, OxigraphStore
     indexed = MemoryStore(bundled_graph)
     keys = [k for k in name_index(indexed) if k != _MINOR]
     rng = random.Random(5)

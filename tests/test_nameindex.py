@@ -8,7 +8,8 @@ import pytest
 from graph.errors import AmbiguousName, EntityNotFound
 from graph.lookup import _MINOR, name_index, resolve
 from graph.nameindex import FILE
-from graph.store import CACHE_PREFIX, MemoryStore, OxigraphStore
+from graph.store import MemoryStore, OxigraphStore
+from graph.storelock import CACHE_PREFIX
 
 from conftest import outcome
 

@@ -4,7 +4,7 @@ import pytest
 import rdflib
 
 from graph.namespaces import SG, TOWER
-from graph.store import ontology_paths
+from graph.rdffiles import ontology_paths
 
 
 def _defined(ns: str) -> set[str]:

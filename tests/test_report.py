@@ -9,7 +9,8 @@ import pytest
 
 from graph.cli import cli
 from graph.report import build_report, render_html, render_markdown
-from graph.store import MemoryStore, load_graph, ontology_paths
+from graph.rdffiles import load_graph, ontology_paths
+from graph.store import MemoryStore
 
 from analytics_fixture import ANALYTICS
 from browser import open_page

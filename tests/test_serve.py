@@ -156,3 +156,99 @@ def test_the_query_page_declares_the_prefixes_and_fetches_nothing_outside(endpoi
             assert errors == [] and all(r.startswith(base) for r in requests)
         finally:
             browser.close()
+
+
+def _post(url, body: bytes, content_type="application/x-www-form-urlencoded", path="/query"):
+    """A raw POST: status and body text, for what SPARQLWrapper cannot send."""
+    import http.client
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        conn.request("POST", path, body=body, headers={"Content-Type": content_type,
+                                                       "Accept": "application/sparql-results+json"})
+        reply = conn.getresponse()
+        return reply.status, reply.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def _get(url, path):
+    import http.client
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        conn.request("GET", path)  # sent as written: no client tidies the path
+        reply = conn.getresponse()
+        return reply.status, reply.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("query, reason", [
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }", "SERVICE (federated query) is refused"),
+    ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "a file: IRI in FROM is refused"),
+    ("LOAD <file:///etc/passwd>", "update operations are refused"),
+    ("INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }", "update operations are refused"),
+])
+def test_refused_queries_never_reach_the_engine(endpoint, query, reason):
+    from urllib.parse import urlencode
+    for body, kind in ((urlencode({"query": query}).encode(), "application/x-www-form-urlencoded"),
+                       (query.encode(), "application/sparql-query")):
+        status, text = _post(endpoint[0], body, kind)
+        assert status == 403 and text.startswith(reason)
+    status, text = _get(endpoint[0], "/query?" + urlencode({"query": query}))
+    assert status == 403 and text.startswith(reason)
+    s = SPARQLWrapper(endpoint[0])
+    s.setQuery("ASK { <http://e/a> ?p ?o }")
+    s.setReturnFormat(JSON)
+    assert s.query().convert()["boolean"] is False
+
+
+def test_a_body_over_the_limit_is_413(endpoint):
+    from graph.serve_ui import MAX_BODY
+    status, text = _post(endpoint[0], b"query=" + b"x" * MAX_BODY)
+    assert status == 413 and text.startswith(f"the request body is {MAX_BODY + 6:,} bytes")
+    status, _ = _post(endpoint[0], b"query=ASK%7B%7D")  # the next request is served
+    assert status == 200
+
+
+@pytest.mark.parametrize("path", ["/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+                                  "/static/..%2f..%2f..%2fetc%2fpasswd", "//etc/passwd", "/index.html/../../etc/passwd"])
+def test_no_path_reaches_a_file(endpoint, path):
+    status, text = _get(endpoint[0], path)
+    assert status == 404 and "root:" not in text
+
+
+def test_it_listens_on_loopback_only(endpoint):
+    """The front and the Oxigraph server behind it: every socket the endpoint listens on is
+    bound to 127.0.0.1 (Linux's table of TCP sockets; state 0A is LISTEN)."""
+    import re
+    port = int(endpoint[0].split(":")[2].split("/")[0])
+    with open("/proc/net/tcp") as f:
+        listening = [line.split()[1] for line in f.readlines()[1:] if line.split()[3] == "0A"]
+    ours = [local for local in listening if int(local.split(":")[1], 16) == port]
+    assert ours == ["0100007F:%04X" % port]
+    assert not [local for local in listening if re.match(r"00000000:", local)
+                and int(local.split(":")[1], 16) in (port,)]
+
+
+def test_a_runaway_query_times_out_while_others_are_served(endpoint):
+    """A cartesian product of every triple three times over, against the 2 s timeout the
+    fixture set: it is stopped with 503, and small queries sent meanwhile are answered."""
+    from urllib.parse import urlencode
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    def timed(query):
+        answer = _post(endpoint[0], urlencode({"query": query}).encode())
+        return answer, time.monotonic()
+
+    with ThreadPoolExecutor(6) as pool:
+        slow = pool.submit(timed, runaway)
+        time.sleep(0.2)
+        small = [pool.submit(timed, "ASK { ?s ?p ?o }") for _ in range(25)]
+        answers = [f.result() for f in small]
+        (status, text), stopped = slow.result()
+    assert [a for a, _ in answers] == [(200, '{"head":{},"boolean":true}')] * 25
+    assert max(t for _, t in answers) < stopped  # all answered while the runaway still ran
+    assert status == 503 and text.startswith("the query ran past the server's timeout (2 s) and was stopped")

@@ -1,6 +1,6 @@
 """SHACL validation in plain words, on a tiny graph whose problems are known."""
 
-from graph.store import load_graph, ontology_paths
+from graph.rdffiles import load_graph, ontology_paths
 from graph.validation import validate, validate_graph
 
 from conftest import TINY

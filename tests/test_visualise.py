@@ -9,7 +9,8 @@ import pytest
 from graph import visualise
 from graph.cli import cli
 from graph.projection import project
-from graph.store import MemoryStore, load_graph, ontology_paths
+from graph.rdffiles import load_graph, ontology_paths
+from graph.store import MemoryStore
 
 from analytics_fixture import ANALYTICS
 from browser import open_page

@@ -33,7 +33,7 @@ class TowerMapper:
 
     @classmethod
     def from_ontology(cls) -> "TowerMapper":
-        from ..store import bundled_path
+        from ..rdffiles import bundled_path
         g = rdflib.Graph().parse(bundled_path("ontology", "towers.ttl"), format="turtle")
         prefixes: dict[str, str] = {}
         for tower in g.subjects(RDF.type, SG.ServiceTower):
