@@ -226,6 +226,8 @@ def _parse_into(graph, path: Path, display: str) -> None:
     except BadSyntax as e:
         text = e._str if isinstance(e._str, bytes) else str(e._str).encode()
         col = e._i - (text.rfind(b"\n", 0, e._i) + 1) + 1
+        if col < 1:  # rdflib lost its place (seen on a file cut inside an IRI)
+            raise located(display, data, fmt, e._why) from e
         raise ParseError(display, e.lines + 1, col, e._why) from e
     except json.JSONDecodeError as e:
         raise ParseError(display, e.lineno, e.colno, e.msg) from e

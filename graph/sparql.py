@@ -277,12 +277,13 @@ def format_result(result, form: str, fmt: str, *, iri: bool = False) -> str:
         return result.serialize(format="json").decode("utf-8") + "\n"
     if form == "ASK":
         return ("true" if result.askAnswer else "false") + "\n"
-    from .tables import render
+    from .tables import render, spreadsheet_safe
     names = [str(v) for v in result.vars]
     rows = [[_cell(r[i]) for i in range(len(names))] for r in result]
     if fmt == "tsv":
         lines = ["\t".join(f"?{n}" for n in names)]
-        lines += ["\t".join(c.replace("\t", " ").replace("\n", " ") for c in r) for r in rows]
+        lines += ["\t".join(spreadsheet_safe(" ".join(c.split("\t")).replace("\r", " ").replace("\n", " "))
+                            for c in r) for r in rows]
         return "\n".join(lines) + "\n"
     shown = names
     if fmt == "table" and not iri:

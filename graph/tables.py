@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-__all__ = ["render", "money", "ROWS"]
+__all__ = ["render", "money", "spreadsheet_safe", "ROWS"]
 
 #: Listings for reading (the report in Markdown and HTML, the stats table) show at most this
 #: many items each by default (``--rows``); JSON lists everything.
@@ -39,6 +39,28 @@ def _cell(v) -> str:
     return str(v)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell that a spreadsheet shows as text, never run as a formula: names come
+    from the data, and a payee called ``=HYPERLINK("http://...")`` in a council's spend file
+    would otherwise become a live link (or worse) in the analyst's spreadsheet. A cell that
+    starts as a formula does is prefixed with ``'``, as OWASP advises; numbers (-500) stay
+    numbers.
+
+    >>> print(spreadsheet_safe('=HYPERLINK("http://x")'), spreadsheet_safe("-500"), spreadsheet_safe("BT"))
+    '=HYPERLINK("http://x") -500 BT
+    """
+    if cell.startswith(_FORMULA_START):
+        try:
+            float(cell)
+            return cell
+        except ValueError:
+            return "'" + cell
+    return cell
+
+
 def render(rows: list[dict], columns: list[str], fmt: str, *, document=None) -> str:
     """``rows`` as a table or CSV (``columns`` in order), or ``document`` (default: rows) as JSON."""
     if fmt == "json":
@@ -47,8 +69,8 @@ def render(rows: list[dict], columns: list[str], fmt: str, *, document=None) -> 
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(columns)
-        w.writerows(cells)
+        w.writerow([spreadsheet_safe(c) for c in columns])
+        w.writerows([spreadsheet_safe(c) for c in row] for row in cells)
         return buf.getvalue()
     widths = [min(50, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(columns)]
     clip = lambda s, w: s if len(s) <= w else s[: w - 1] + "\u2026"  # noqa: E731
