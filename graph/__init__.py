@@ -27,7 +27,7 @@ __all__ = [
 
 _WHERE = {
     "load_graph": "rdffiles", "open_store": "store", "Store": "store", "MemoryStore": "store",
-    "OxigraphStore": "store", "EndpointStore": "store", "default_data_paths": "rdffiles",
+    "OxigraphStore": "store", "EndpointStore": "endpoint", "default_data_paths": "rdffiles",
     "list_queries": "sparql", "run_query": "sparql", "project": "projection",
     "centrality": "analytics.centrality", "shared_suppliers": "analytics.shared",
     "explained_paths": "analytics.paths", "concentration": "analytics.concentration",

@@ -20,17 +20,20 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 class Ctx:
     """Options shared by every command."""
 
-    def __init__(self, data: tuple[str, ...], store: str | None, endpoint: str | None, as_of=None):
+    def __init__(self, data: tuple[str, ...], store: str | None, endpoint: str | None, as_of=None, *,
+                 endpoint_max_rows: int | None = None):
         import datetime
         self.data = list(data) or None
         #: the date statuses are given as of (``--as-of``; today by default)
         self.as_of = as_of or datetime.date.today()
         self.store_spec = store
         self.endpoint = endpoint
+        self.endpoint_max_rows = endpoint_max_rows
 
     def store(self):
         from .store import open_store
-        store = open_store(self.data, store=self.store_spec, endpoint=self.endpoint)
+        store = open_store(self.data, store=self.store_spec, endpoint=self.endpoint,
+                           endpoint_max_rows=self.endpoint_max_rows)
         store.notice = _notice
         return store
 
@@ -109,18 +112,22 @@ def format_option(choices: list[str], default: str):
                    "store in DIR, loaded from --data the first time.")
 @click.option("--endpoint", default=None, metavar="URL",
               help="Read from a running SPARQL 1.1 endpoint instead of local files.")
+@click.option("--endpoint-max-rows", "endpoint_max_rows", default=None, type=click.IntRange(min=1), metavar="N",
+              help="The most rows the endpoint sends in one answer (Virtuoso's ResultSetMaxRows; 10,000 "
+                   "taken for Virtuoso unless given): an answer that long is counted again on the "
+                   "server, and one that was cut stops the command.")
 @click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD", callback=lambda c, p, v: _iso_date(v),
               help="The date statuses hold on (live, ended, ...): worked out from each contract's dates. "
                    "Default: today.")
 @click.version_option(package_name="supplier-graph")
 @click.pass_context
-def cli(ctx, data, store, endpoint, as_of):
+def cli(ctx, data, store, endpoint, endpoint_max_rows, as_of):
     """A knowledge graph of public-sector IT suppliers: who supplies whom, for what,
     and what fails if a supplier does.
 
     Example: supplier-graph show "the Met"
     """
-    ctx.obj = Ctx(data, store, endpoint, as_of)
+    ctx.obj = Ctx(data, store, endpoint, as_of, endpoint_max_rows=endpoint_max_rows)
 
 
 def _iso_date(value: str | None):

@@ -39,7 +39,7 @@ _SOURCES = """SELECT ?x ?src ?title ?publisher ?ref WHERE {
   VALUES ?x { %(xs)s }
   ?x prov:wasDerivedFrom|sg:mentionedIn ?src .
   OPTIONAL { ?src dcterms:title ?title } OPTIONAL { ?src dcterms:publisher ?publisher }
-  BIND(EXISTS { ?src a sg:ReferenceSource } AS ?ref)
+  BIND(xsd:boolean(EXISTS { ?src a sg:ReferenceSource }) AS ?ref)
 }"""
 _FIGURES = """SELECT ?v ?amount ?currency ?kind ?qualifier ?applies WHERE {
   %(e)s sg:value ?v . ?v epo:hasAmountValue ?amount .

@@ -318,7 +318,7 @@ SELECT ?s ?name ?minor WHERE {
   %s
   FILTER(isIRI(?s) && %%(words)s)
   FILTER NOT EXISTS { ?s a ?t . FILTER(?t IN (%%(schema)s)) }
-  BIND(EXISTS { ?s a ?m . FILTER(?m IN (%s)) } AS ?minor)
+  BIND(xsd:boolean(EXISTS { ?s a ?m . FILTER(?m IN (%s)) }) AS ?minor)
 }
 """ % (_NAMES, ", ".join(_MINOR_CLASSES))
 

@@ -39,7 +39,7 @@ SHARED_PAIRS_LISTED = 100
 _SOURCES = """SELECT ?src ?title ?publisher ?ref WHERE {
   ?src rdf:type/rdfs:subClassOf* sg:SourceDocument ; dcterms:title ?title .
   OPTIONAL { ?src dcterms:publisher ?publisher }
-  BIND(EXISTS { ?src a sg:ReferenceSource } AS ?ref)
+  BIND(xsd:boolean(EXISTS { ?src a sg:ReferenceSource }) AS ?ref)
 } ORDER BY ?title"""
 
 # Sources differ where claims about one property of one entity come from more than one

@@ -37,7 +37,7 @@ _FIGURES = """SELECT ?v ?amount ?cur ?kind ?holder ?holderLabel ?evidence WHERE 
 _CLAIMS = """SELECT ?c ?statement ?about ?aboutLabel ?ref WHERE {
   ?c a sg:Claim ; prov:wasDerivedFrom %(s)s ; sg:statement ?statement .
   OPTIONAL { ?c sg:about ?about . ?about rdfs:label|skos:prefLabel ?aboutLabel }
-  BIND(EXISTS { ?c sg:referenceData true } AS ?ref)
+  BIND(xsd:boolean(EXISTS { ?c sg:referenceData true }) AS ?ref)
 }"""
 
 _QUOTES = """SELECT ?q ?text ?speaker ?role WHERE {

@@ -46,7 +46,7 @@ _SOURCES = """SELECT DISTINCT ?src ?title ?publisher ?ref (COALESCE(?k, 0) AS ?f
   OPTIONAL { ?src dcterms:title ?title } OPTIONAL { ?src dcterms:publisher ?publisher }
   OPTIONAL { ?src dcterms:issued ?issued } OPTIONAL { ?src rdfs:seeAlso ?page }
   OPTIONAL { SELECT ?src (COUNT(DISTINCT ?x) AS ?k) WHERE { ?x prov:wasDerivedFrom|sg:mentionedIn ?src } GROUP BY ?src }
-  BIND(EXISTS { ?src a sg:ReferenceSource } AS ?ref)
+  BIND(xsd:boolean(EXISTS { ?src a sg:ReferenceSource }) AS ?ref)
 } ORDER BY ?title ?src"""
 
 # Only the contracts a gap holds come back, with their labels: MINUS takes away those that
@@ -74,6 +74,9 @@ _GAPS = """SELECT DISTINCT ?what ?c ?label WHERE {
 
 
 def _sources(rows) -> list[dict]:
+    # one row per source, kept in the query's order: Virtuoso's DISTINCT lets through the
+    # row of each of a source's types (a reference source is a source document too)
+    rows = list(dict.fromkeys(rows))
     return [{"iri": src, "title": title, "publisher": publisher, "reference_data": ref == "true",
              "facts": int(facts), "issued": issued, "page": page}
             for src, title, publisher, ref, facts, issued, page in rows]

@@ -23,7 +23,7 @@ from .rdffiles import data_paths, expand_paths, has_bom, oxigraph_error, oxigrap
 from .storelock import CACHE_PREFIX, begin_load, busy, check_complete, finish_load, store_lock
 
 __all__ = [
-    "Store", "MemoryStore", "OxigraphStore", "EndpointStore",
+    "Store", "MemoryStore", "OxigraphStore",
     "SelectResult", "QueryBatch", "open_store",
 ]
 
@@ -84,7 +84,7 @@ class Store:
         pass
 
 
-def _timed_out(timeout: float) -> QueryError:
+def timed_out(timeout: float) -> QueryError:
     return QueryError(f"query stopped after {timeout:g} s (--timeout); narrow it or raise the limit")
 
 
@@ -94,7 +94,7 @@ def _serialise_result(result, form: str) -> bytes:
     return result.serialize(format="json")
 
 
-def _parse_result(data: bytes, form: str):
+def parse_result(data: bytes, form: str):
     from rdflib.query import Result
     if form in ("CONSTRUCT", "DESCRIBE"):
         g = rdflib.Graph()
@@ -133,7 +133,7 @@ class MemoryStore(Store):
         sender.close()
         try:
             if not receiver.poll(timeout):
-                raise _timed_out(timeout)
+                raise timed_out(timeout)
             ok, payload = receiver.recv()
         except EOFError:
             raise QueryError("the query process died without an answer") from None
@@ -143,7 +143,7 @@ class MemoryStore(Store):
             child.join()
         if not ok:
             raise QueryError(payload)
-        return _parse_result(payload, form)
+        return parse_result(payload, form)
 
     def _run(self, query: str):
         try:
@@ -352,7 +352,7 @@ class OxigraphStore(Store):
                 return result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
             return result.serialize(format=ox.QueryResultsFormat.JSON) or b""
 
-        return _parse_result(_in_thread(run, timeout), form)
+        return parse_result(_in_thread(run, timeout), form)
 
 
 class _Counting:
@@ -402,63 +402,27 @@ def _in_thread(fn, timeout: float | None):
     t.start()
     t.join(timeout)
     if t.is_alive():
-        raise _timed_out(timeout)
+        raise timed_out(timeout)
     if "error" in box:
         raise QueryError(f"query failed: {box['error']}") from box["error"]
     return box["value"]
 
 
-class EndpointStore(Store):
-    """A remote SPARQL 1.1 endpoint (``--endpoint URL``): Oxigraph, Fuseki, GraphDB,
-    Virtuoso, Neptune or ``supplier-graph serve``."""
-
-    concurrent = True
-
-    def __init__(self, url: str):
-        if not re.match(r"^https?://", url):
-            raise InputError(f"endpoint {url!r} is not an http(s) URL")
-        self.url = url
-
-    def execute(self, query: str, form: str, *, timeout: float | None = None):
-        import urllib.error
-        import urllib.parse
-        import urllib.request
-        accept = ("application/n-triples" if form in ("CONSTRUCT", "DESCRIBE")
-                  else "application/sparql-results+json")
-        body = urllib.parse.urlencode({"query": query}).encode("utf-8")
-        request = urllib.request.Request(self.url, data=body, method="POST", headers={
-            "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
-        try:
-            with urllib.request.urlopen(request, timeout=timeout or 300) as response:
-                data = response.read()
-        except urllib.error.HTTPError as e:
-            detail = e.read().decode("utf-8", "replace").strip()[:500]
-            raise QueryError(f"{self.url} answered HTTP {e.code}: {detail}") from e
-        except TimeoutError as e:
-            raise _timed_out(timeout or 300) from e
-        except urllib.error.URLError as e:
-            if isinstance(e.reason, TimeoutError):
-                raise _timed_out(timeout or 300) from e
-            raise InputError(f"cannot reach {self.url}: {e.reason}") from e
-        try:
-            return _parse_result(data, form)
-        except Exception as e:
-            raise QueryError(f"{self.url} sent an answer that does not parse ({e}); the server "
-                             f"may have stopped the query part-way (its own timeout)") from e
-
-
 def open_store(data: Iterable[str | os.PathLike] | None = None, *, store: str | None = None,
-               endpoint: str | None = None) -> Store:
+               endpoint: str | None = None, endpoint_max_rows: int | None = None) -> Store:
     """Open the graph to query.
 
-    - ``endpoint``: a remote SPARQL 1.1 endpoint (``data`` is ignored);
+    - ``endpoint``: a remote SPARQL 1.1 endpoint (``data`` is ignored), which returns at
+      most ``endpoint_max_rows`` rows in one answer, if it caps them
+      (:class:`~graph.endpoint.EndpointStore`);
     - ``store="oxigraph:DIR"``: a persistent Oxigraph store, loaded from ``data`` (default:
       the bundled graph) the first time and read as is afterwards, opened read-only so
       that other commands may read it at the same time;
     - otherwise ``data`` plus the ontology, in an in-memory Oxigraph store.
     """
     if endpoint:
-        return EndpointStore(endpoint)
+        from .endpoint import EndpointStore
+        return EndpointStore(endpoint, max_rows=endpoint_max_rows)
     if store and store != "memory":
         kind, _, path = store.partition(":")
         if kind != "oxigraph" or not path:
