@@ -48,8 +48,9 @@ from graph.io import write_atomic  # noqa: E402
 QUERIES_STEP = """
 import sys, time
 from graph.errors import QueryError
-from graph.sparql import list_queries, run_query
-from graph.store import open_store
+from graph.runquery import run_query
+from graph.sparql import list_queries
+from graph.backends import open_store
 store = open_store(store="oxigraph:" + sys.argv[1])
 for q in list_queries():
     if not q.name.startswith("projection-"):
@@ -62,9 +63,8 @@ for q in list_queries():
 """
 
 ANALYTIC_STEP = """
-import gc, sys
-gc.disable()  # as the command line runs
-from graph.store import open_store
+import sys
+from graph.backends import open_store
 from graph.projection import project
 g = project(open_store(store="oxigraph:" + sys.argv[1]), "supply")
 step = sys.argv[2]

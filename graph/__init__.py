@@ -26,9 +26,9 @@ __all__ = [
 ]
 
 _WHERE = {
-    "load_graph": "rdffiles", "open_store": "store", "Store": "store", "MemoryStore": "store",
+    "load_graph": "rdffiles", "open_store": "backends", "Store": "storebase", "MemoryStore": "store",
     "OxigraphStore": "store", "EndpointStore": "endpoint", "default_data_paths": "rdffiles",
-    "list_queries": "sparql", "run_query": "sparql", "project": "projection",
+    "list_queries": "sparql", "run_query": "runquery", "project": "projection",
     "centrality": "analytics.centrality", "shared_suppliers": "analytics.shared",
     "explained_paths": "analytics.paths", "concentration": "analytics.concentration",
     "failure_impact": "analytics.impact",
@@ -38,7 +38,7 @@ _WHERE = {
     "ingest_ocds": "ingest.ocds", "ingest_spend_csv": "ingest.spend_csv", "Resolver": "ingest.resolve",
     "validate": "validation", "validate_graph": "validation", "read_dates": "timeline",
     "resolve": "lookup", "describe": "entity", "graph_stats": "stats",
-    "serialise_rdf": "export", "build": "site",
+    "serialise_rdf": "rdffiles", "build": "site",
     **{name: "errors" for name in ("GraphError", "ParseError", "InputError", "QueryError",
                                    "EntityNotFound", "AmbiguousName", "UnsupportedFormat",
                                    "ValidationError")},

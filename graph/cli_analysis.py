@@ -7,7 +7,7 @@ import json
 
 import click
 
-from .cli import Ctx, _date_option, _emit, _page_out, analysis_options, cli, format_option, resolve, rows_option, \
+from .cli_base import Ctx, _date_option, _emit, _page_out, analysis_options, cli, format_option, resolve, rows_option, \
     shown_rows
 
 

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from .cli import Ctx, _notice, cli, resolve
+from .cli_base import Ctx, _notice, cli, resolve
 
 
 @cli.group()

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from .errors import InputError, QueryError
-from .store import Store, parse_result, timed_out
+from .storebase import Store, parse_result, timed_out
 
 __all__ = ["EndpointStore", "for_virtuoso", "VIRTUOSO_HTTP_ROWS"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .dates import say_duration
 from .lookup import Entity, iri_ref, labels
 from .namespaces import PREFIXES, sparql_prefixes
-from .store import Store
+from .storebase import Store
 from .tables import ROWS, money
 
 __all__ = ["describe", "format_description", "INVERSE_LABELS"]

@@ -8,7 +8,7 @@ from datetime import date
 
 from .analytics.impact import failure_impact
 from .headroom import framework_headroom
-from .store import Store
+from .storebase import Store
 from .tables import money
 from .timeline import read_dates, until
 

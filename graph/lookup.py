@@ -16,40 +16,15 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from .errors import AmbiguousName, EntityNotFound
+from .names import MINOR, MINOR_CLASSES, NAMES, SCHEMA_CLASSES, add_name, name_index, normalise_name
 from .namespaces import PREFIXES, sparql_prefixes
 from .sparql import string_literal
-from .store import QueryBatch, Store
+from .storebase import Store
 
-__all__ = ["Entity", "normalise_name", "resolve", "name_index", "iri_ref"]
-
-#: Classes whose members are never looked up by name (the ontology's own terms), and
-#: those that are, but are left out of partial matches (figures and claims).
-_SCHEMA_CLASSES = ("owl:Class", "owl:ObjectProperty", "owl:DatatypeProperty", "owl:Ontology",
-                   "owl:FunctionalProperty")
-_MINOR_CLASSES = ("epo:MonetaryValue", "sg:Claim")
-_MINOR_TYPES = {PREFIXES[c.split(":")[0]] + c.split(":")[1] for c in _MINOR_CLASSES}
-
-# Every name ?name of every ?s: its labels, and its local id if it has a type.
-_LABELLED = "{ ?s rdfs:label|skos:prefLabel|skos:altLabel|dcterms:title ?name }"
-_LOCAL = """{ ?s a ?anyType . BIND(STRAFTER(STR(?s), STR(:)) AS ?name) FILTER(?name != "") }"""
-_NAMES = f"{_LABELLED}\n  UNION\n  {_LOCAL}"
-
-#: The index's names: the labels, and what has a type (its local id is worked out here, as
-#: _LOCAL does, rather than written out beside its IRI).
-_LABELLED_QUERY = "SELECT ?s ?name WHERE { %s FILTER(isIRI(?s)) }" % _LABELLED
-_TYPED_QUERY = "SELECT ?s WHERE { ?s a ?anyType FILTER(isIRI(?s)) }"
-
-# Kept apart from the index query (a FILTER NOT EXISTS per name is slow on large graphs).
-_SCHEMA_QUERY = """
-SELECT DISTINCT ?s ?t WHERE {
-  VALUES ?t { %s }
-  ?s a ?t .
-}
-""" % " ".join(_SCHEMA_CLASSES + _MINOR_CLASSES)
+__all__ = ["Entity", "resolve", "iri_ref", "labels", "kind_of"]
 
 # The predicates as a FILTER, not a second VALUES: with both, Oxigraph joined the IRIs to
 # every triple in the store (23 s for the labels of 2,000 contracts among 100,000, against
@@ -66,9 +41,6 @@ _LABEL_RANK = {"http://www.w3.org/2000/01/rdf-schema#label": 0,
                "http://purl.org/dc/terms/title": 2}
 
 
-_MINOR = "\x00minor"  # index key holding figures and claims, left out of partial matches
-
-
 @dataclass(frozen=True)
 class Entity:
     """A resolved entity: its IRI and its preferred label; ``also``, the (label, IRI) of the
@@ -77,27 +49,6 @@ class Entity:
     iri: str
     label: str
     also: tuple = field(default=(), compare=False)
-
-
-_NON_WORD = re.compile(r"[^\w£$]+")
-
-
-def normalise_name(name: str) -> str:
-    """The form names are compared in.
-
-    >>> normalise_name("  The  Met ")
-    'met'
-    >>> normalise_name("Hammersmith & Fulham")
-    'hammersmith and fulham'
-    >>> normalise_name("London Borough of Kensington-and-Chelsea")
-    'london borough of kensington and chelsea'
-    """
-    text = unicodedata.normalize("NFKC", name).casefold()
-    text = text.replace("&", " and ")
-    text = _NON_WORD.sub(" ", text).strip()  # whitespace is not a word character: runs become one space
-    if text.startswith("the "):
-        text = text[4:]
-    return text
 
 
 _NOT_IN_IRI = re.compile(r'[\s<>"{}|\\^`]')
@@ -112,42 +63,6 @@ def iri_ref(iri: str) -> str:
     if _NOT_IN_IRI.search(iri):
         raise EntityNotFound(iri)
     return f"<{iri}>"
-
-
-def name_index(store: Store) -> dict[str, dict[str, str]]:
-    """Map each normalised name to ``{iri: the name as written}``, read into memory (kept
-    on the store object for the process's later lookups). Figures' and claims' IRIs are
-    under a key of their own, left out of partial matches."""
-    cached = getattr(store, "_name_index", None)
-    if cached is None:
-        cached = read_names(store)
-        try:
-            store._name_index = cached
-        except AttributeError:  # pragma: no cover - stores without attributes
-            pass
-    return cached
-
-
-def read_names(store: Store) -> dict[str, dict[str, str]]:
-    """:func:`name_index`'s index, read from the store every time."""
-    index: dict[str, dict[str, str]] = {}
-    schema: set[str] = set()
-    minor: set[str] = set()
-    for iri, t in store.select_strings(sparql_prefixes() + _SCHEMA_QUERY):
-        (minor if t in _MINOR_TYPES else schema).add(iri)
-    # what has a type is read (where the store answers queries at once) while the labels,
-    # millions on a national graph, are taken one by one
-    typed = QueryBatch(store, {"typed": sparql_prefixes() + _TYPED_QUERY})
-    try:
-        _add_names(index, schema, store.iter_strings(sparql_prefixes() + _LABELLED_QUERY))
-        typed_rows = typed["typed"]
-    finally:
-        typed.close()
-    ns = PREFIXES[""]
-    # STRAFTER(STR(?s), STR(:)): what follows the first occurrence, or nothing
-    _add_names(index, schema, ((iri, local) for (iri,) in typed_rows for local in [iri.partition(ns)[2]] if local))
-    index[_MINOR] = {i: "" for i in minor}
-    return index
 
 
 def _on_disk(store: Store):
@@ -170,22 +85,8 @@ def _partial(index, key: str) -> set[str]:
     pattern = re.compile(rf"(^| ){re.escape(key)}( |$)")
     if hasattr(index, "containing"):
         return index.containing(key, pattern)
-    minor = index.get(_MINOR, {})
+    minor = index.get(MINOR, {})
     return {i for n, iris in index.items() if pattern.search(n) for i in iris if i not in minor}
-
-
-def _add_names(index: dict[str, dict[str, str]], schema: set[str], rows) -> None:
-    for iri, name in rows:
-        if iri not in schema:
-            _add_name(index, iri, name)
-
-
-def _add_name(index: dict[str, dict[str, str]], iri: str, name: str) -> None:
-    """Index ``name`` of ``iri``; of two names of one entity that read the same, the first
-    in order is kept (whatever order the engine gave them in), to suggest it."""
-    written = index.setdefault(normalise_name(name), {})
-    if iri not in written or name < written[iri]:
-        written[iri] = name
 
 
 def labels(store: Store, iris: list[str]) -> dict[str, str]:
@@ -289,7 +190,7 @@ def _one_of(store: Store, name: str, iris: set[str]) -> Entity:
 
 # The schema's classes in FILTER NOT EXISTS as a FILTER, not VALUES: with VALUES, Oxigraph
 # joined each candidate to every typed thing in the store.
-_SCHEMA_TYPES = ", ".join(_SCHEMA_CLASSES)
+_SCHEMA_TYPES = ", ".join(SCHEMA_CLASSES)
 
 _KNOWN_QUERY = """
 ASK {
@@ -320,7 +221,7 @@ SELECT ?s ?name ?minor WHERE {
   FILTER NOT EXISTS { ?s a ?t . FILTER(?t IN (%%(schema)s)) }
   BIND(xsd:boolean(EXISTS { ?s a ?m . FILTER(?m IN (%s)) }) AS ?minor)
 }
-""" % (_NAMES, ", ".join(_MINOR_CLASSES))
+""" % (NAMES, ", ".join(MINOR_CLASSES))
 
 
 def _known(store: Store, iri: str) -> bool:
@@ -333,7 +234,7 @@ def _known(store: Store, iri: str) -> bool:
 def _spelled(store: Store, text: str) -> dict[str, str]:
     """``{iri: name}`` for the entities with a name or local id spelled exactly ``text``.
 
-    >>> from graph.store import open_store
+    >>> from graph.backends import open_store
     >>> store = open_store()
     >>> _spelled(store, "Bromley Council")
     {'https://w3id.org/supplier-graph/id/bromley': 'Bromley Council'}
@@ -363,11 +264,11 @@ def _containing(store: Store, key: str) -> dict[str, dict[str, str]]:
     minor: dict[str, str] = {}
     for iri, name, is_minor in store.select_strings(
             sparql_prefixes() + _CONTAINING_QUERY % {"words": test, "schema": _SCHEMA_TYPES}):
-        _add_name(index, iri, name)
+        add_name(index, iri, name)
         if is_minor == "true":
             minor[iri] = ""
     if index:
-        index[_MINOR] = minor
+        index[MINOR] = minor
     return index
 
 
@@ -388,7 +289,7 @@ def _suggest(index: dict[str, dict[str, str]], key: str, n: int = 5, cutoff: flo
     import numpy as np
     from rapidfuzz import process
     from rapidfuzz.distance import Indel
-    keys = [k for k in index if k != _MINOR]
+    keys = [k for k in index if k != MINOR]
     # every score, then the cut: RapidFuzz's own score_cutoff dropped a key scoring exactly 0.6
     bounds = process.cdist([key], keys, scorer=Indel.normalized_similarity, dtype=np.float64)[0]
     matcher = difflib.SequenceMatcher()

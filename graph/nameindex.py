@@ -4,7 +4,7 @@ A name not spelled exactly as the graph spells it ("the met", "synthetic supplie
 ltd", a misspelling) is found among all the store's names: SPARQL has no index of a
 name's words, and Oxigraph reads each name from its dictionary, so on a million
 contracts (4 million names) such a lookup took 135 s, and a misspelt name 227 s.
-:func:`graph.lookup.name_index` reads the names into memory, for one process. For an
+:func:`graph.names.name_index` reads the names into memory, for one process. For an
 on-disk store (``--store oxigraph:DIR``) this module writes the same index to
 ``DIR/supplier-graph-cache-names.sqlite`` the first time a process needs it; every later
 process finds a name in it through SQLite's B-tree (the names that read the same) and
@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .cache import cache_file, cache_key, replacing, source
+from .names import MINOR, read_names
 from .storelock import CACHE_PREFIX
 
 __all__ = ["FILE", "NameTable", "for_store", "build"]
@@ -55,7 +56,7 @@ _PARAMS = 900
 
 
 class NameTable(Mapping):
-    """The index as :func:`graph.lookup.name_index` gives it (normalised name ->
+    """The index as :func:`graph.names.name_index` gives it (normalised name ->
     ``{iri: the name as written}``, in the order the store gave them), read from SQLite
     a key at a time. Figures and claims are marked rather than kept under a key of their
     own; :meth:`containing` leaves them out."""
@@ -123,7 +124,7 @@ def _open(path: Path, key: str) -> NameTable | None:
 
 
 def build(index: dict[str, dict[str, str]], minor: set[str], path: Path, key: str) -> None:
-    """Write ``index`` (:func:`graph.lookup.name_index`'s, without its figures and claims
+    """Write ``index`` (:func:`graph.names.name_index`'s, without its figures and claims
     key) and the IRIs of the figures and claims (``minor``) to the SQLite file ``path``,
     under ``key``: to a temporary file first, renamed over ``path``."""
     with replacing(path) as tmp:
@@ -155,7 +156,6 @@ def for_store(store) -> NameTable | None:
     file = cache_file(store, NAME)
     if file is None:
         return None
-    from .lookup import _MINOR, read_names
     path, key = file.parent, _key(store)
     table = _open(file, key)
     if table is None:
@@ -164,13 +164,13 @@ def for_store(store) -> NameTable | None:
             notice(f"indexing the names in {path} for lookups (once: the index is kept until the store changes)")
         started = time.perf_counter()
         index = read_names(store)
-        minor = set(index.pop(_MINOR, {}))
+        minor = set(index.pop(MINOR, {}))
         try:
             build(index, minor, file, key)
         except (OSError, sqlite3.Error) as e:
             if notice:
                 notice(f"cannot keep the name index in {path} ({e}); names are read into memory instead")
-            store._name_index = {**index, _MINOR: dict.fromkeys(minor, "")}
+            store._name_index = {**index, MINOR: dict.fromkeys(minor, "")}
             return None
         if notice:
             notice(f"indexed {len(index):,} names in {time.perf_counter() - started:.1f} s")

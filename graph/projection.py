@@ -38,7 +38,7 @@ import networkx as nx
 
 from .namespaces import PREFIXES
 from .sparql import library_text
-from .store import QueryBatch, Store
+from .storebase import QueryBatch, Store
 
 __all__ = ["VIEWS", "STATUS_LABELS", "Contract", "project", "snapshot", "load_contracts", "supply_pairs", "supply_edges", "KINDS"]
 

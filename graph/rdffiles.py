@@ -11,6 +11,9 @@ wrapped. Every failure names the file and, where the file has one, ``line:col``:
   encoding (UTF-16, Windows-1252) is named as such, with the command that converts it.
 - An empty file, or a directory with no RDF file in it, named as the data to read, is an
   error: a command never quietly answers from no data, or from other data than named.
+
+Written out (:func:`serialise_rdf`), a graph reads the same every time: N-Triples and
+JSON-LD sorted, so that two exports of one graph are byte-identical.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ import os
 from pathlib import Path
 from typing import Iterable
 
-from .errors import InputError, ParseError
+from .errors import InputError, ParseError, UnsupportedFormat
 
 __all__ = [
     "bundled_path", "default_data_paths", "data_paths", "ontology_paths", "shapes_path",
     "expand_paths", "rdf_format", "load_graph", "read_rdf_bytes", "has_bom", "located",
+    "RDF_FORMATS", "serialise_rdf",
 ]
 
 _FORMATS = {
@@ -257,3 +261,35 @@ def load_graph(paths: Iterable[str | os.PathLike] | None = None):
     for f in files:
         _parse_into(graph, Path(f), str(f))
     return graph
+
+
+#: format name -> (rdflib serialiser, file suffix)
+RDF_FORMATS = {"turtle": ("turtle", ".ttl"), "nt": ("nt", ".nt"), "jsonld": ("json-ld", ".jsonld")}
+
+
+def serialise_rdf(graph, fmt: str) -> str:
+    """The graph in ``fmt`` (``turtle``, ``nt`` or ``jsonld``), as text.
+
+    N-Triples are sorted, so that two exports of the same graph are byte-identical.
+    """
+    try:
+        name, _ = RDF_FORMATS[fmt]
+    except KeyError:
+        raise UnsupportedFormat(
+            f"unknown RDF format {fmt!r}; use one of {', '.join(RDF_FORMATS)}") from None
+    if name == "nt":
+        lines = graph.serialize(format="nt").splitlines()
+        return "\n".join(sorted(l for l in lines if l.strip())) + "\n"
+    if name == "json-ld":
+        from .namespaces import PREFIXES
+        doc = json.loads(graph.serialize(format="json-ld", context={k: v for k, v in PREFIXES.items() if k}))
+        # rdflib emits nodes and values in set order; sort them so that exports are stable
+        key = lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False)  # noqa: E731
+        nodes = doc.get("@graph", [])
+        for node in nodes:
+            for k, v in node.items():
+                if isinstance(v, list):
+                    node[k] = sorted(v, key=key)
+        doc["@graph"] = sorted(nodes, key=lambda n: str(n.get("@id")))
+        return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return graph.serialize(format=name)

@@ -24,7 +24,7 @@ from .namespaces import sparql_prefixes
 from .projection import load_contracts, project, snapshot, supply_edges
 from .report_json import iter_json, render_json
 from .report_render import abridge, render_html, render_markdown
-from .store import Store
+from .storebase import Store
 from .tables import ROWS, money
 from .timeline import read_dates
 

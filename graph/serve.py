@@ -74,7 +74,7 @@ def start_server(*, data: Iterable[str] | None = None, store: str | None = None,
 
 def _start(data, location: str, host: str, port: int, timeout: float):
     """Load ``location`` if it is new and start the server on it: (process, url)."""
-    from .store import open_store
+    from .backends import open_store
     from .storelock import store_lock
     ox = open_store(data, store=f"oxigraph:{location}")  # loaded if new or empty
     ox.close()

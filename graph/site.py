@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable
 
-from .export import RDF_FORMATS, serialise_rdf
+from .rdffiles import RDF_FORMATS, serialise_rdf
 from .io import write_atomic
 from .stats import format_stats, graph_stats
 from .rdffiles import data_paths, load_graph

@@ -14,7 +14,7 @@ from .errors import InputError
 from .lookup import Entity, iri_ref
 from .namespaces import sparql_prefixes
 from .rdffiles import bundled_path
-from .store import Store
+from .storebase import Store
 from .tables import money
 
 __all__ = ["list_sources", "source_facts", "format_source"]

@@ -23,7 +23,7 @@ from .errors import QueryError, UnsupportedFormat
 from .namespaces import sparql_prefixes
 
 __all__ = ["NamedQuery", "list_queries", "load_query", "bind_params", "check_query",
-           "prepare_query", "format_result", "run_query", "RESULT_FORMATS", "GRAPH_FORMATS"]
+           "prepare_query", "format_result", "RESULT_FORMATS", "GRAPH_FORMATS"]
 
 RESULT_FORMATS = ["table", "csv", "tsv", "json"]
 GRAPH_FORMATS = ["turtle", "nt", "jsonld"]
@@ -226,11 +226,11 @@ def library_text(name: str, engine: str | None = None) -> str:
 
     With ``engine``, a variant in ``graph/queries/<engine>/`` where there is one: the same
     question phrased so that engine evaluates it faster (the tests check both agree)."""
-    variant = _variant(name, engine)
+    variant = variant_text(name, engine)
     return sparql_prefixes() + (variant if variant is not None else load_query(name).text)
 
 
-def _variant(name: str, engine: str | None) -> str | None:
+def variant_text(name: str, engine: str | None) -> str | None:
     """The text of ``graph/queries/<engine>/<name>.rq``, or None if there is none."""
     if not engine:
         return None
@@ -269,7 +269,7 @@ def format_result(result, form: str, fmt: str, *, iri: bool = False) -> str:
     if form in ("CONSTRUCT", "DESCRIBE"):
         if fmt not in GRAPH_FORMATS:
             raise UnsupportedFormat(f"a {form} query gives a graph; use --format {'|'.join(GRAPH_FORMATS)}")
-        from .export import serialise_rdf
+        from .rdffiles import serialise_rdf
         return serialise_rdf(result.graph, fmt)
     if fmt not in RESULT_FORMATS:
         raise UnsupportedFormat(f"a {form} query gives results; use --format {'|'.join(RESULT_FORMATS)}")
@@ -309,31 +309,3 @@ def format_result(result, form: str, fmt: str, *, iri: bool = False) -> str:
         text += f"({len(rows)} row{'s' if len(rows) != 1 else ''}" + (
             f"; {hidden} column{'s' if hidden != 1 else ''} of IRIs left out: --iri shows them" if hidden else "") + ")\n"
     return text
-
-
-def run_query(store, spec: str, params: dict[str, str] | None = None, *, timeout: float | None = 30,
-              allow_service: bool = False):
-    """Run a named query, a ``.rq`` file or SPARQL text on ``store``.
-
-    ``params`` maps parameter names to values; a value for an entity parameter is resolved
-    like ``show`` does (label, alias or IRI). Returns (form, rdflib result).
-    """
-    from .lookup import resolve
-    query = load_query(spec)
-    bound: dict[str, tuple[str, str]] = {}
-    for name, value in (params or {}).items():
-        kind = query.params.get(name, ("entity", ""))[0]
-        if query.params and name not in query.params:
-            raise QueryError(f"query {query.name!r} has no parameter {name!r}; it takes: "
-                             + (", ".join(query.params) or "none"))
-        if not re.search(rf"\?{re.escape(name)}\b", query.text):
-            raise QueryError(f"query {query.name!r} has no variable ?{name}")
-        bound[name] = (resolve(store, value).iri, "entity") if kind == "entity" else (value, kind)
-    form, text = prepare_query(query.text, allow_service=allow_service)
-    # a library query may be phrased for the store's engine (tests check both agree); the
-    # portable text is the one checked, since the variant may use the engine's extensions
-    variant = _variant(query.name, getattr(store, "engine", None)) if spec == query.name else None
-    if variant is not None:
-        text = sparql_prefixes() + variant
-    text = bind_params(text, bound)
-    return form, store.execute(text, form, timeout=timeout)

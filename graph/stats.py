@@ -4,7 +4,7 @@ facts each supports, and the gaps (contracts with no known value, end or tower).
 from __future__ import annotations
 
 from .namespaces import sparql_prefixes
-from .store import QueryBatch, Store
+from .storebase import QueryBatch, Store
 from .tables import ROWS
 
 __all__ = ["graph_stats", "format_stats", "source_listing", "COUNTED_CLASSES"]

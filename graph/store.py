@@ -9,100 +9,23 @@ other backends (a persistent Oxigraph store, a remote SPARQL 1.1 endpoint).
 from __future__ import annotations
 
 import functools
-import io
 import os
-import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 import rdflib
 
 from .errors import InputError, QueryError
-from .rdffiles import data_paths, expand_paths, has_bom, oxigraph_error, oxigraph_format, read_rdf_bytes
+from .rdffiles import expand_paths, has_bom, oxigraph_error, oxigraph_format, read_rdf_bytes
+from .storebase import SelectResult, Store, parse_result, timed_out
 from .storelock import CACHE_PREFIX, begin_load, busy, check_complete, finish_load, store_lock
 
-__all__ = [
-    "Store", "MemoryStore", "OxigraphStore",
-    "SelectResult", "QueryBatch", "open_store",
-]
-
-@dataclass
-class SelectResult:
-    """Rows of a SELECT: ``vars`` in order, each row a dict of rdflib terms (or None)."""
-
-    vars: list[str]
-    rows: list[dict]
-
-    def values(self, var: str) -> list:
-        return [r.get(var) for r in self.rows]
-
-
-class Store:
-    """What every reader of the graph needs: run a SPARQL query, get an rdflib result.
-
-    Subclasses implement :meth:`execute`; ``timeout`` (seconds) bounds one query and
-    raises :class:`~graph.errors.QueryError` when it runs out. ``concurrent`` says whether
-    queries from several threads run at the same time (rdflib's do not).
-    """
-
-    concurrent = False
-    #: a callable given messages for the person running a command (a slow step beginning),
-    #: set by the command line; None: say nothing
-    notice = None
-    #: picks engine-specific variants of the library's queries (graph/queries/<engine>/)
-    engine: str | None = None
-
-    def execute(self, query: str, form: str, *, timeout: float | None = None):  # pragma: no cover
-        raise NotImplementedError
-
-    def select(self, query: str, *, timeout: float | None = None) -> SelectResult:
-        result = self.execute(query, "SELECT", timeout=timeout)
-        names = [str(v) for v in result.vars]
-        rows = [{n: row[i] for i, n in enumerate(names)} for row in result]
-        return SelectResult(names, rows)
-
-    def select_strings(self, query: str, *, timeout: float | None = None) -> list[tuple]:
-        """Rows of a SELECT as tuples of plain strings (IRIs, lexical forms; None if
-        unbound), in the order of the query's variables: what bulk readers such as the
-        projection need, without building an rdflib term per value."""
-        result = self.select(query, timeout=timeout)
-        return [tuple(None if r[n] is None else str(r[n]) for n in result.vars) for r in result.rows]
-
-    def iter_strings(self, query: str):
-        """The rows of :meth:`select_strings`, one at a time, for a reader of millions of
-        rows that keeps little of each (the name index)."""
-        return iter(self.select_strings(query))
-
-    def ask(self, query: str, *, timeout: float | None = None) -> bool:
-        return bool(self.execute(query, "ASK", timeout=timeout).askAnswer)
-
-    def construct(self, query: str, *, timeout: float | None = None) -> rdflib.Graph:
-        return self.execute(query, "CONSTRUCT", timeout=timeout).graph
-
-    def close(self) -> None:
-        pass
-
-
-def timed_out(timeout: float) -> QueryError:
-    return QueryError(f"query stopped after {timeout:g} s (--timeout); narrow it or raise the limit")
-
+__all__ = ["MemoryStore", "OxigraphStore"]
 
 def _serialise_result(result, form: str) -> bytes:
     if form in ("CONSTRUCT", "DESCRIBE"):
         return result.graph.serialize(format="nt", encoding="utf-8")
     return result.serialize(format="json")
-
-
-def parse_result(data: bytes, form: str):
-    from rdflib.query import Result
-    if form in ("CONSTRUCT", "DESCRIBE"):
-        g = rdflib.Graph()
-        g.parse(data=data, format="nt")
-        r = Result("CONSTRUCT")
-        r.graph = g
-        return r
-    return Result.parse(io.BytesIO(data), format="json")
 
 
 @functools.lru_cache(maxsize=256)
@@ -113,11 +36,11 @@ def _prepared(query: str):
 
 
 class MemoryStore(Store):
-    """An rdflib in-memory graph: the embedded default for the curated data.
+    """An rdflib in-memory graph: what a library caller builds itself, and what SHACL reads.
 
-    With a timeout the query runs in a forked child that is killed when time runs out,
-    so a runaway query never outlives its limit (rdflib itself cannot be interrupted).
-    """
+    With a timeout the query runs in a thread, and the caller gets its error when time
+    runs out; rdflib cannot be interrupted, so the thread runs on to its end in the
+    background (as Oxigraph's does). The command line's stores are Oxigraph's."""
 
     def __init__(self, graph: rdflib.Graph):
         self.graph = graph
@@ -125,61 +48,14 @@ class MemoryStore(Store):
     def execute(self, query: str, form: str, *, timeout: float | None = None):
         if timeout is None:
             return self._run(query)
-        import multiprocessing as mp
-        ctx = mp.get_context("fork")
-        receiver, sender = ctx.Pipe(duplex=False)
-        child = ctx.Process(target=self._child, args=(query, form, sender), daemon=True)
-        child.start()
-        sender.close()
-        try:
-            if not receiver.poll(timeout):
-                raise timed_out(timeout)
-            ok, payload = receiver.recv()
-        except EOFError:
-            raise QueryError("the query process died without an answer") from None
-        finally:
-            if child.is_alive():
-                child.kill()
-            child.join()
-        if not ok:
-            raise QueryError(payload)
-        return parse_result(payload, form)
+        # evaluated to the end inside the limit: rdflib's results are read lazily
+        return parse_result(_in_thread(lambda: _serialise_result(self._run(query), form), timeout), form)
 
     def _run(self, query: str):
         try:
             return self.graph.query(_prepared(query))
         except Exception as e:  # rdflib raises many kinds during evaluation
             raise QueryError(f"query failed: {e}") from e
-
-    def _child(self, query, form, sender):  # pragma: no cover - runs in the child
-        try:
-            sender.send((True, _serialise_result(self._run(query), form)))
-        except Exception as e:
-            sender.send((False, str(e)))
-        finally:
-            sender.close()
-
-
-class QueryBatch:
-    """Several SELECT queries' rows as strings (:meth:`Store.select_strings`), by key.
-    Where the store answers concurrently (Oxigraph evaluates a query without holding
-    Python's lock; an endpoint is a server), two run at a time in the background, in the
-    order given, while the caller works on the rows that have arrived; otherwise each runs
-    when asked for. :meth:`close` drops those not yet started."""
-
-    def __init__(self, store: "Store", queries: dict[str, str]):
-        self.store, self.queries, self.pool, self.futures = store, queries, None, {}
-        if getattr(store, "concurrent", False):
-            from concurrent.futures import ThreadPoolExecutor
-            self.pool = ThreadPoolExecutor(max_workers=2)
-            self.futures = {k: self.pool.submit(store.select_strings, q) for k, q in queries.items()}
-
-    def __getitem__(self, key: str) -> list[tuple]:
-        return self.futures[key].result() if self.pool else self.store.select_strings(self.queries[key])
-
-    def close(self) -> None:
-        if self.pool:
-            self.pool.shutdown(cancel_futures=True)
 
 
 class OxigraphStore(Store):
@@ -406,36 +282,3 @@ def _in_thread(fn, timeout: float | None):
     if "error" in box:
         raise QueryError(f"query failed: {box['error']}") from box["error"]
     return box["value"]
-
-
-def open_store(data: Iterable[str | os.PathLike] | None = None, *, store: str | None = None,
-               endpoint: str | None = None, endpoint_max_rows: int | None = None) -> Store:
-    """Open the graph to query.
-
-    - ``endpoint``: a remote SPARQL 1.1 endpoint (``data`` is ignored), which returns at
-      most ``endpoint_max_rows`` rows in one answer, if it caps them
-      (:class:`~graph.endpoint.EndpointStore`);
-    - ``store="oxigraph:DIR"``: a persistent Oxigraph store, loaded from ``data`` (default:
-      the bundled graph) the first time and read as is afterwards, opened read-only so
-      that other commands may read it at the same time;
-    - otherwise ``data`` plus the ontology, in an in-memory Oxigraph store.
-    """
-    if endpoint:
-        from .endpoint import EndpointStore
-        return EndpointStore(endpoint, max_rows=endpoint_max_rows)
-    if store and store != "memory":
-        kind, _, path = store.partition(":")
-        if kind != "oxigraph" or not path:
-            raise InputError(f"unknown store {store!r}; use memory or oxigraph:DIR")
-        if (Path(path) / "CURRENT").is_file():  # a store already (RocksDB's marker): read it
-            ox = OxigraphStore(path, read_only=True)
-            if not ox.is_empty():
-                return ox
-            ox.close()
-        ox = OxigraphStore(path)
-        if ox.is_empty():
-            ox.load(data_paths(data))
-        return ox
-    memory = OxigraphStore(None)
-    memory.load(data_paths(data))
-    return memory

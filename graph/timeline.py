@@ -26,7 +26,7 @@ from urllib.parse import unquote
 from .dates import Partial, Window, parse_date, parse_duration, say_duration
 from .projection import STATUS_LABELS, snapshot
 from .sparql import library_text
-from .store import Store
+from .storebase import Store
 
 __all__ = ["Dated", "read_dates", "timeline", "until"]
 

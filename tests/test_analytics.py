@@ -90,7 +90,7 @@ def test_a_snapshot_reads_node_labels_when_first_asked(tiny, monkeypatch):
     """The contracts, their pairs and betweenness's edge list need no node labels: the
     report starts betweenness while the labels are still being read."""
     from graph.projection import load_contracts, snapshot, supply_pairs
-    from graph.store import QueryBatch
+    from graph.storebase import QueryBatch
     asked = []
     rows = QueryBatch.__getitem__  # the tiny store answers each query when it is asked for
     monkeypatch.setattr(QueryBatch, "__getitem__", lambda batch, name: asked.append(name) or rows(batch, name))

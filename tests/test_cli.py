@@ -223,7 +223,7 @@ def test_python_m_graph_and_lazy_imports():
 
 
 def test_process_exit_keeps_codes_and_flushes_output():
-    """main() leaves with os._exit: the exit code and every byte of output must survive it."""
+    """From a process, as a script runs the tool: the exit code and every byte of output reach the caller."""
     run = lambda *args: subprocess.run([sys.executable, "-m", "graph", *args], capture_output=True, text=True)  # noqa: E731
     exported = run("export", "--format", "nt")
     assert exported.returncode == 0
@@ -383,9 +383,9 @@ def test_paths_honours_view_supply(runner):
 @pytest.mark.parametrize("command, name", [(["viz"], "supplier-graph-viz.html"),
                                            (["report", "--format", "html"], "supplier-graph-report.html")])
 def test_a_page_is_never_poured_into_a_terminal(runner, tmp_path, monkeypatch, command, name):
-    import graph.cli
+    import graph.cli_base
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(graph.cli, "_stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(graph.cli_base, "_stdout_is_terminal", lambda: True)
     result = runner.invoke(cli, command)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "" and result.stderr == f"wrote {name}\n"

@@ -111,9 +111,10 @@ def test_suggestions_are_difflibs_own(store):
     import difflib
     import random
 
-    from graph.lookup import _MINOR, _suggest, name_index
+    from graph.lookup import _suggest
+    from graph.names import MINOR, name_index
     index = name_index(store)
-    keys = [k for k in index if k != _MINOR]
+    keys = [k for k in index if k != MINOR]
     rng = random.Random(3)
     typos = []
     for k in rng.sample(keys, 100):
@@ -136,11 +137,11 @@ def test_lookups_without_the_index_answer_as_the_index_does(bundled_graph):
     import random
     import re
 
-    from graph.lookup import _MINOR, name_index, normalise_name
+    from graph.names import MINOR, name_index, normalise_name
     from graph.rdffiles import default_data_paths
     from graph.store import MemoryStore, OxigraphStore
     indexed = MemoryStore(bundled_graph)
-    keys = [k for k in name_index(indexed) if k != _MINOR]
+    keys = [k for k in name_index(indexed) if k != MINOR]
     rng = random.Random(5)
     phrases = set()
     for k in rng.sample(keys, 150):

@@ -6,7 +6,8 @@ import random
 import pytest
 
 from graph.errors import AmbiguousName, EntityNotFound
-from graph.lookup import _MINOR, name_index, resolve
+from graph.lookup import resolve
+from graph.names import MINOR, name_index
 from graph.nameindex import FILE
 from graph.store import MemoryStore, OxigraphStore
 from graph.storelock import CACHE_PREFIX
@@ -21,7 +22,7 @@ ID = "https://w3id.org/supplier-graph/id/"
 def _names(bundled_graph):
     """Names to look up, in forms the graph does not spell: 150 words and phrases of its
     names in upper case, and a typo of each of 60 names (a letter dropped, or changed)."""
-    keys = [k for k in name_index(MemoryStore(bundled_graph)) if k != _MINOR]
+    keys = [k for k in name_index(MemoryStore(bundled_graph)) if k != MINOR]
     rng = random.Random(7)
     names = set()
     for k in rng.sample(keys, 150):
@@ -52,7 +53,7 @@ def test_the_index_on_disk_answers_as_the_index_in_memory(bundled_graph, disk):
 
 
 def test_the_index_is_built_once_and_read_after(disk, monkeypatch):
-    import graph.lookup
+    import graph.nameindex
     notices = []
     first = OxigraphStore(disk, read_only=True)
     first.notice = notices.append
@@ -62,7 +63,7 @@ def test_the_index_is_built_once_and_read_after(disk, monkeypatch):
 
     def never(store):
         raise AssertionError("read every name again")
-    monkeypatch.setattr(graph.lookup, "read_names", never)
+    monkeypatch.setattr(graph.nameindex, "read_names", never)
     second = OxigraphStore(disk, read_only=True)
     second.notice = notices.append
     assert resolve(second, "METROPOLITAN POLICE").iri == ID + "met"

@@ -8,8 +8,9 @@ import pytest
 
 from graph.cli import cli
 from graph.errors import QueryError
-from graph.sparql import list_queries, run_query
-from graph.store import open_store
+from graph.runquery import run_query
+from graph.sparql import list_queries
+from graph.backends import open_store
 
 ID = "https://w3id.org/supplier-graph/id/"
 QUERIES = [q.name for q in list_queries()]

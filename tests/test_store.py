@@ -72,7 +72,7 @@ def test_commands_read_a_store_another_is_reading(store_dir, runner):
     """A report running on a national store while show runs in another terminal. Each
     OxigraphStore holds its own lock, as each process would."""
     from graph.cli import cli
-    from graph.store import open_store
+    from graph.backends import open_store
     reading = open_store(store=f"oxigraph:{store_dir}")
     assert reading.select_strings("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") != [("0",)]
     result = runner.invoke(cli, ["--store", f"oxigraph:{store_dir}", "show", "the Met"])
@@ -127,7 +127,8 @@ def test_loading_compacts_the_store(tmp_path, runner, monkeypatch):
     """A bulk load leaves overlapping files that readers, opening the store read-only,
     never merge: `load`, and a command that loads a new store, compact it once loaded."""
     from graph.cli import cli
-    from graph.store import OxigraphStore, open_store
+    from graph.backends import open_store
+    from graph.store import OxigraphStore
     compacted = []
     real = OxigraphStore.compact
     monkeypatch.setattr(OxigraphStore, "compact", lambda self: (compacted.append(self.path), real(self)))

@@ -3,7 +3,7 @@
 import pytest
 
 from graph.cli import cli
-from graph.store import open_store
+from graph.backends import open_store
 from graph.synth import synthesise
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from graph.cli import cli
 from graph.dates import Partial, Window, parse_duration
-from graph.store import open_store
+from graph.backends import open_store
 from graph.timeline import read_dates
 
 from conftest import ROOT

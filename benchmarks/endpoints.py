@@ -1,6 +1,6 @@
 """The endpoint under load, and Virtuoso against the Oxigraph store.
 
-Run: python benchmarks/backends.py [--contracts 100000] [--clients 20] [--queries 50]
+Run: python benchmarks/endpoints.py [--contracts 100000] [--clients 20] [--queries 50]
 
 1. `supplier-graph serve` over the bundled graph: --clients threads, each a SPARQLWrapper
    client sending --queries queries one after another (a mix: a count over every triple,
@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile

@@ -1,0 +1,112 @@
+"""What every reader of the graph relies on: the :class:`Store` interface, its results,
+and :class:`QueryBatch`, which runs several queries at once where a store can.
+
+Three stores implement it: :class:`~graph.store.MemoryStore` (rdflib),
+:class:`~graph.store.OxigraphStore` (in memory or on disk) and
+:class:`~graph.endpoint.EndpointStore` (a remote SPARQL 1.1 server).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import rdflib
+
+from .errors import QueryError
+
+__all__ = ["Store", "SelectResult", "QueryBatch", "parse_result", "timed_out"]
+
+
+@dataclass
+class SelectResult:
+    """Rows of a SELECT: ``vars`` in order, each row a dict of rdflib terms (or None)."""
+
+    vars: list[str]
+    rows: list[dict]
+
+    def values(self, var: str) -> list:
+        return [r.get(var) for r in self.rows]
+
+
+class Store:
+    """What every reader of the graph needs: run a SPARQL query, get an rdflib result.
+
+    Subclasses implement :meth:`execute`; ``timeout`` (seconds) bounds one query and
+    raises :class:`~graph.errors.QueryError` when it runs out. ``concurrent`` says whether
+    queries from several threads run at the same time (rdflib's do not).
+    """
+
+    concurrent = False
+    #: a callable given messages for the person running a command (a slow step beginning),
+    #: set by the command line; None: say nothing
+    notice = None
+    #: picks engine-specific variants of the library's queries (graph/queries/<engine>/)
+    engine: str | None = None
+
+    def execute(self, query: str, form: str, *, timeout: float | None = None):  # pragma: no cover
+        raise NotImplementedError
+
+    def select(self, query: str, *, timeout: float | None = None) -> SelectResult:
+        result = self.execute(query, "SELECT", timeout=timeout)
+        names = [str(v) for v in result.vars]
+        rows = [{n: row[i] for i, n in enumerate(names)} for row in result]
+        return SelectResult(names, rows)
+
+    def select_strings(self, query: str, *, timeout: float | None = None) -> list[tuple]:
+        """Rows of a SELECT as tuples of plain strings (IRIs, lexical forms; None if
+        unbound), in the order of the query's variables: what bulk readers such as the
+        projection need, without building an rdflib term per value."""
+        result = self.select(query, timeout=timeout)
+        return [tuple(None if r[n] is None else str(r[n]) for n in result.vars) for r in result.rows]
+
+    def iter_strings(self, query: str):
+        """The rows of :meth:`select_strings`, one at a time, for a reader of millions of
+        rows that keeps little of each (the name index)."""
+        return iter(self.select_strings(query))
+
+    def ask(self, query: str, *, timeout: float | None = None) -> bool:
+        return bool(self.execute(query, "ASK", timeout=timeout).askAnswer)
+
+    def construct(self, query: str, *, timeout: float | None = None) -> rdflib.Graph:
+        return self.execute(query, "CONSTRUCT", timeout=timeout).graph
+
+    def close(self) -> None:
+        pass
+
+
+def timed_out(timeout: float) -> QueryError:
+    return QueryError(f"query stopped after {timeout:g} s (--timeout); narrow it or raise the limit")
+
+
+def parse_result(data: bytes, form: str):
+    from rdflib.query import Result
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        g = rdflib.Graph()
+        g.parse(data=data, format="nt")
+        r = Result("CONSTRUCT")
+        r.graph = g
+        return r
+    return Result.parse(io.BytesIO(data), format="json")
+
+
+class QueryBatch:
+    """Several SELECT queries' rows as strings (:meth:`Store.select_strings`), by key.
+    Where the store answers concurrently (Oxigraph evaluates a query without holding
+    Python's lock; an endpoint is a server), two run at a time in the background, in the
+    order given, while the caller works on the rows that have arrived; otherwise each runs
+    when asked for. :meth:`close` drops those not yet started."""
+
+    def __init__(self, store: "Store", queries: dict[str, str]):
+        self.store, self.queries, self.pool, self.futures = store, queries, None, {}
+        if getattr(store, "concurrent", False):
+            from concurrent.futures import ThreadPoolExecutor
+            self.pool = ThreadPoolExecutor(max_workers=2)
+            self.futures = {k: self.pool.submit(store.select_strings, q) for k, q in queries.items()}
+
+    def __getitem__(self, key: str) -> list[tuple]:
+        return self.futures[key].result() if self.pool else self.store.select_strings(self.queries[key])
+
+    def close(self) -> None:
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
