@@ -13,6 +13,7 @@ import sys
 import click
 
 from .cli_base import Ctx, cli, format_option, resolve, rows_option, shown_rows
+from .errors import InputError
 
 
 @cli.command()
@@ -28,6 +29,7 @@ def validate(obj: Ctx, paths, fmt):
     Example: supplier-graph validate data/triples.ttl
     """
     from .validation import validate as run_validate
+    obj.files_only("validate", "SHACL checks a graph held in memory")
     report = run_validate(list(paths) or obj.data)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
@@ -126,6 +128,7 @@ def build(obj: Ctx, out):
     Example: supplier-graph build --out build
     """
     from .site import build as run_build
+    obj.files_only("build", "it validates the graph in memory with SHACL and writes it out whole")
     result = run_build(out, obj.data, as_of=obj.as_of)
     for name in result["files"]:
         click.echo(f"{out}/{name}")
@@ -191,6 +194,9 @@ def serve(obj: Ctx, host, port, timeout):
     Example: supplier-graph serve --port 7878
     """
     from .serve import serve as run_serve
+    if obj.endpoint:
+        raise InputError("serve serves files (--data) or an Oxigraph store (--store), not --endpoint: "
+                         "the endpoint named is a SPARQL server already")
     run_serve(data=obj.data, store=obj.store_spec, host=host, port=port, timeout=timeout,
               announce=lambda msg: click.echo(msg, err=True))
 

@@ -35,6 +35,13 @@ class Ctx:
         store.notice = _notice
         return store
 
+    def files_only(self, command: str, why: str) -> None:
+        """Refuse (exit 2) ``--endpoint`` and ``--store`` for a command that reads files only,
+        rather than answer from other data than the user named."""
+        named = "--endpoint" if self.endpoint else "--store" if self.store_spec not in (None, "memory") else None
+        if named:
+            raise InputError(f"{command} reads RDF files, not {named}: {why}; name the files with --data")
+
     def about(self) -> str:
         """What a page shows, for its reader: the data it was made from, and when."""
         data = ", ".join(self.data) if self.data else "the bundled graph (data/triples.ttl)"

@@ -390,3 +390,16 @@ def test_a_page_is_never_poured_into_a_terminal(runner, tmp_path, monkeypatch, c
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "" and result.stderr == f"wrote {name}\n"
     assert (tmp_path / name).read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+@pytest.mark.parametrize("option", [["--endpoint", "http://127.0.0.1:9/sparql"], ["--store", "oxigraph:STORE"]])
+@pytest.mark.parametrize("command", [["validate"], ["build", "--out", "OUT"]])
+def test_a_files_only_command_refuses_other_data_than_files(runner, tmp_path, option, command):
+    """validate and build check files in memory: named a store or an endpoint, they once
+    checked the bundled graph instead and said it was valid."""
+    option = [o.replace("STORE", str(tmp_path / "store")) for o in option]
+    command = [c.replace("OUT", str(tmp_path / "out")) for c in command]
+    result = runner.invoke(cli, [*option, *command])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"error: {command[0]} reads RDF files, not {option[0]}: ")
+    assert not (tmp_path / "out").exists()
