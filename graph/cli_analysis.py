@@ -37,7 +37,7 @@ def _centrality(obj: Ctx, store, view: str, include_inactive: bool) -> dict:
     betweenness computed in an interpreter of its own while this one computes the rest
     (on a large graph), started as soon as a kept snapshot gives the supply view's edges."""
     from .analytics.centrality import BACKGROUND_EDGES, EarlyBetweenness, centrality, edge_list
-    from .projection import snapshot, supply_edges
+    from .snapshot import snapshot, supply_edges
     early = EarlyBetweenness(wanted=view == "supply" and not include_inactive)
     job = None
     try:
@@ -124,7 +124,7 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
     Example: supplier-graph impact DXC --group
     """
     from .failure import summary_line, supplier_failure
-    from .projection import snapshot
+    from .snapshot import snapshot
     from .tables import money, render
     store = obj.store()
     who = resolve(store, supplier, "supplier")

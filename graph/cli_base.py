@@ -55,7 +55,8 @@ class Ctx:
     def project(self, store, view: str, *, snap=None, **options):
         """:func:`~graph.projection.project` of ``store`` (from ``snap``, its snapshot, if the
         caller has read it)."""
-        from .projection import project, snapshot
+        from .projection import project
+        from .snapshot import snapshot
         snap = snap if snap is not None else snapshot(store)
         return project(None, view, snap=snap, **options)
 

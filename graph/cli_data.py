@@ -164,7 +164,7 @@ def load(files, store_spec, no_ontology, prepare):
     if prepare:
         from .cache import cache_file
         from .nameindex import for_store
-        from .projection import snapshot
+        from .snapshot import snapshot
         started = time.perf_counter()
         reading = OxigraphStore(location, read_only=True)
         reading.notice = _notice

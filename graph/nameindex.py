@@ -41,7 +41,7 @@ FORMAT = "supplier-graph name index 1"
 def _key(store) -> str:
     """What an index records: the store's state and the code that indexes names (another
     way of normalising them, say, builds the index again)."""
-    return cache_key(store, FORMAT, source("lookup", "nameindex"))
+    return cache_key(store, FORMAT, source("names", "nameindex"))
 
 
 _SCHEMA = """

@@ -21,7 +21,8 @@ from .analytics.shared import top_shared_pairs
 from .cliffedge import cliff_edge
 from .lookup import Entity, iri_ref
 from .namespaces import sparql_prefixes
-from .projection import load_contracts, project, snapshot, supply_edges
+from .projection import project
+from .snapshot import load_contracts, snapshot, supply_edges
 from .report_json import iter_json, render_json
 from .report_render import abridge, render_html, render_markdown
 from .storebase import Store
@@ -108,7 +109,7 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
     Statuses are given as of ``as_of`` (default today) beside those the sources reported,
     and the timeline section places each contract's end (:mod:`graph.timeline`).
 
-    ``snap`` (:func:`graph.projection.snapshot`) reuses a projection the caller has read."""
+    ``snap`` (:func:`graph.snapshot.snapshot`) reuses a projection the caller has read."""
     pre = sparql_prefixes()
     # betweenness, the longest part of the supplier side, needs only the edge list: on a
     # large graph another interpreter computes it from there while this one builds the rest;

@@ -24,7 +24,8 @@ def _graph_pages(store, snap, put, about: str) -> list[tuple[str, list[tuple[str
     """The graph pages: the whole graph, each buyer's neighbourhood, each supplier's impact;
     each page says what data it shows (``about``)."""
     from . import visualise
-    from .projection import load_contracts, project
+    from .projection import project
+    from .snapshot import load_contracts
     contracts, _ = load_contracts(None, snap=snap)
     network = project(None, "network", snap=snap)
     aliases = visualise.node_aliases(store, network)  # once, for every page
@@ -104,7 +105,8 @@ def build(out: str | os.PathLike, data: Iterable[str | os.PathLike] | None = Non
         put(f"graph{suffix}", serialise_rdf(graph, fmt), f"the whole graph as {fmt}")
 
     from .export import serialise_projection
-    from .projection import project, snapshot
+    from .projection import project
+    from .snapshot import snapshot
     from .report import build_report, render_html, render_json, render_markdown
     snap = snapshot(store)
     report_data = build_report(store, snap=snap, as_of=as_of)

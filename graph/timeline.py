@@ -24,7 +24,7 @@ from datetime import date
 from urllib.parse import unquote
 
 from .dates import Partial, Window, parse_date, parse_duration, say_duration
-from .projection import STATUS_LABELS, snapshot
+from .snapshot import STATUS_LABELS, snapshot
 from .sparql import library_text
 from .storebase import Store
 

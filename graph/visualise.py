@@ -306,10 +306,11 @@ def path_view(store, source: str, target: str, *, k: int = 3, about: str | None 
 def impact_view(store, supplier: str, *, group: bool = True, snap=None, about: str | None = None,
                 aliases: dict | None = None) -> str:
     """Who loses what if the supplier (and its corporate group) exits, highlighted.
-    ``snap`` (:func:`graph.projection.snapshot`) and ``aliases`` (:func:`node_aliases`)
+    ``snap`` (:func:`graph.snapshot.snapshot`) and ``aliases`` (:func:`node_aliases`)
     save re-reading the store for each page of a build."""
     from .analytics.impact import failure_impact
-    from .projection import project, snapshot
+    from .projection import project
+    from .snapshot import snapshot
     snap = snap if snap is not None else snapshot(store)
     supply = project(None, "supply", snap=snap)
     g = project(None, "network", snap=snap)

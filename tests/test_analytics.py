@@ -55,7 +55,7 @@ def test_supply_edges_without_listing_carry_what_the_analytics_read(tiny, supply
 
 @pytest.mark.parametrize("first, second", [("Zeta deal", "Alpha deal"), ("Alpha deal", "Zeta deal")])
 def test_a_contract_with_two_labels_keeps_the_first_in_order(tmp_path, first, second):
-    from graph.projection import snapshot
+    from graph.snapshot import snapshot
     from graph.store import OxigraphStore
     path = tmp_path / "two.ttl"
     path.write_text(ANALYTICS.replace(':c1 a sg:Contract ; rdfs:label "c1"',
@@ -73,7 +73,7 @@ def test_inactive_and_lineage_options(tiny):
 
 
 def test_one_snapshot_counts_contracts_once_per_choice_of_options(tiny):
-    from graph.projection import load_contracts, snapshot
+    from graph.snapshot import load_contracts, snapshot
     snap = snapshot(tiny)
     counted, _ = load_contracts(None, snap=snap)
     assert [c.iri for c in counted] == [E + c for c in ("c1", "c2", "c3", "c4", "c6")]  # c5 was cancelled
@@ -89,7 +89,7 @@ def test_one_snapshot_counts_contracts_once_per_choice_of_options(tiny):
 def test_a_snapshot_reads_node_labels_when_first_asked(tiny, monkeypatch):
     """The contracts, their pairs and betweenness's edge list need no node labels: the
     report starts betweenness while the labels are still being read."""
-    from graph.projection import load_contracts, snapshot, supply_pairs
+    from graph.snapshot import load_contracts, snapshot, supply_pairs
     from graph.storebase import QueryBatch
     asked = []
     rows = QueryBatch.__getitem__  # the tiny store answers each query when it is asked for
@@ -481,7 +481,7 @@ def test_engine_variants_of_the_projection_queries_read_the_same_snapshot(tmp_pa
     with and without them, the snapshot must be the same, blank nodes left out."""
     from importlib import resources
 
-    from graph.projection import snapshot
+    from graph.snapshot import snapshot
     from graph.sparql import list_queries
     from graph.rdffiles import default_data_paths
     from graph.store import OxigraphStore

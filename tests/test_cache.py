@@ -3,7 +3,7 @@ queries give, until the store changes."""
 
 import pytest
 
-from graph.projection import snapshot
+from graph.snapshot import snapshot
 from graph.rdffiles import default_data_paths
 from graph.store import OxigraphStore
 from graph.storelock import CACHE_PREFIX
@@ -20,14 +20,14 @@ def _state(snap) -> dict:
 
 def _queries(monkeypatch) -> list:
     """The batches of queries the projection asks from now on."""
-    import graph.projection
+    import graph.snapshot
     asked = []
-    real = graph.projection.QueryBatch
+    real = graph.snapshot.QueryBatch
 
     def spy(store, queries):
         asked.append(sorted(queries))
         return real(store, queries)
-    monkeypatch.setattr(graph.projection, "QueryBatch", spy)
+    monkeypatch.setattr(graph.snapshot, "QueryBatch", spy)
     return asked
 
 
@@ -55,17 +55,17 @@ def test_the_kept_snapshot_is_the_one_the_queries_give(disk, monkeypatch):
 def test_the_kept_snapshot_hands_over_the_edges_first(disk, monkeypatch):
     """Reading a kept snapshot gives betweenness's edge list before the contracts, so
     that the report starts it at once; the same list the snapshot's contracts give."""
-    import graph.projection
-    from graph.projection import supply_edges
+    import graph.snapshot
+    from graph.snapshot import supply_edges
     fresh = snapshot(OxigraphStore(disk, read_only=True))
     fresh.labels  # kept now
     made = []
 
-    class Counted(graph.projection.Contract):
+    class Counted(graph.snapshot.Contract):
         def __init__(self, *args):
             super().__init__(*args)
             made.append(self.iri)
-    monkeypatch.setattr(graph.projection, "Contract", Counted)
+    monkeypatch.setattr(graph.snapshot, "Contract", Counted)
     got = []
     kept = snapshot(OxigraphStore(disk, read_only=True), on_edges=lambda n, edges: got.append((n, edges, len(made))))
     nodes, edges = supply_edges(None, snap=fresh)

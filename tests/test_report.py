@@ -117,7 +117,8 @@ def test_betweenness_from_the_edge_list_is_the_projections(store, include_inacti
     """The report computes betweenness in another process before the projection exists,
     from the contracts' edge list: same scores, from the same sample of sources."""
     from graph.analytics.centrality import betweenness_of_edges, betweenness_scores
-    from graph.projection import project, snapshot, supply_edges
+    from graph.projection import project
+    from graph.snapshot import snapshot, supply_edges
     snap = snapshot(store)
     g = project(None, "supply", include_inactive=include_inactive, snap=snap, listing=False)
     nodes, edges = supply_edges(None, include_inactive=include_inactive, snap=snap)

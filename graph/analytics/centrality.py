@@ -263,7 +263,7 @@ class EarlyBetweenness:
     interpreter of its own while the caller goes on, and started as soon as its edges are
     known.
 
-    Passed as :func:`graph.projection.snapshot`'s ``on_edges``, it starts when a kept
+    Passed as :func:`graph.snapshot.snapshot`'s ``on_edges``, it starts when a kept
     snapshot hands over the supply view's edge list, before any contract is read: on a
     million contracts, 17 s before the projection could give it. :meth:`job` returns that
     job if the edges the caller worked out are the same (``wanted`` false: never
