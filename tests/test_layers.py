@@ -96,3 +96,10 @@ def test_the_checks_see_a_forbidden_import(tmp_path, monkeypatch):
     rank = _layers()
     upward = [(a, b) for a, b, _, _ in _imports() if rank.get(b, 0) < rank.get(a, 0)]
     assert ("errors", "report") in upward
+
+
+def test_every_module_fits_in_a_readers_mind():
+    """About 400 lines at most; 450 is the line no module crosses."""
+    long = {f"graph/{p.relative_to(PACKAGE)}": n for p in PACKAGE.rglob("*.py")
+            for n in [len(p.read_text(encoding="utf-8").splitlines())] if n > 450}
+    assert long == {}

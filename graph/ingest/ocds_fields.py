@@ -8,10 +8,11 @@ Plain functions of plain JSON, so each rule can be read, and tested, on its own.
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 
-__all__ = ["text", "amount", "date", "identifier", "classify", "MIN_PLAUSIBLE",
+__all__ = ["planned_period", "awards_by_lots", "lot_title", "text", "amount", "date", "identifier", "classify", "MIN_PLAUSIBLE",
            "CONTRACT_STATUS", "AWARD_STATUS", "TENDER_STATUS"]
 
 #: GBP. Smaller amounts are the placeholders publishers' forms require (0, 1, 3...).
@@ -157,3 +158,34 @@ def classify(rel: dict, award_groups: list[list[dict]]) -> tuple[str, str]:
     if method and _FRAMEWORK_WORDS.search(method):
         return "framework", f"tender.procurementMethodDetails: {method!r}"
     return "contract", ""
+
+
+def planned_period(tender: dict, lot: tuple = ()) -> dict | None:
+    """The contract period a tender plans: its own, else its lot's (``lot``: the lot ids of
+    one framework), else the one every lot that gives a period shares."""
+    if isinstance(tender.get("contractPeriod"), dict):
+        return tender["contractPeriod"]
+    lots = [x for x in tender.get("lots") or [] if isinstance(x, dict) and isinstance(x.get("contractPeriod"), dict)]
+    if lot:
+        lots = [x for x in lots if str(x.get("id")) in lot] or lots
+    periods = {json.dumps(x["contractPeriod"], sort_keys=True) for x in lots}
+    return json.loads(periods.pop()) if len(periods) == 1 else None
+
+
+def awards_by_lots(awards: list[dict]) -> dict[tuple, list[dict]]:
+    """The awards grouped by the lots each names (``relatedLots``; () for none)."""
+    out: dict[tuple, list[dict]] = {}
+    for a in awards:
+        out.setdefault(tuple(sorted(str(x) for x in a.get("relatedLots") or [])), []).append(a)
+    return out
+
+
+def lot_title(tender: dict, title: str, lots: tuple) -> str:
+    """A contract's name where it has none of its own: the tender's ``title``, with its lot
+    where the tender has several ("ICT infrastructure (lot 1: Hosting)")."""
+    tender_lots = [x for x in tender.get("lots") or [] if isinstance(x, dict)]
+    if not lots or len(tender_lots) < 2:
+        return title
+    titles = {str(x.get("id")): text(x.get("title")) for x in tender_lots}
+    named = "; ".join(f"{i}: {titles[i]}" if titles.get(i) else i for i in lots)
+    return f"{title} (lot {named})"

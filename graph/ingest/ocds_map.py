@@ -6,7 +6,6 @@ whole process has mapped, so a process that fails leaves nothing behind.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -55,36 +54,6 @@ class IngestResult:
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
-
-
-def _lot_title(p: "_Process", lots: tuple) -> str:
-    """A contract's name where it has none of its own: the tender's, with its lot where the
-    tender has several ("ICT infrastructure (lot 1: Hosting)")."""
-    tender_lots = [x for x in p.tender.get("lots") or [] if isinstance(x, dict)]
-    if not lots or len(tender_lots) < 2:
-        return p.title
-    titles = {str(x.get("id")): F.text(x.get("title")) for x in tender_lots}
-    named = "; ".join(f"{i}: {titles[i]}" if titles.get(i) else i for i in lots)
-    return f"{p.title} (lot {named})"
-
-
-def _planned_period(tender: dict, lot: tuple = ()) -> dict | None:
-    """The contract period a tender plans: its own, else its lot's (``lot``: the lot ids of
-    one framework), else the one every lot that gives a period shares."""
-    if isinstance(tender.get("contractPeriod"), dict):
-        return tender["contractPeriod"]
-    lots = [x for x in tender.get("lots") or [] if isinstance(x, dict) and isinstance(x.get("contractPeriod"), dict)]
-    if lot:
-        lots = [x for x in lots if str(x.get("id")) in lot] or lots
-    periods = {json.dumps(x["contractPeriod"], sort_keys=True) for x in lots}
-    return json.loads(periods.pop()) if len(periods) == 1 else None
-
-
-def _lots(awards: list[dict]) -> dict[tuple, list[dict]]:
-    out: dict[tuple, list[dict]] = {}
-    for a in awards:
-        out.setdefault(tuple(sorted(str(x) for x in a.get("relatedLots") or [])), []).append(a)
-    return out
 
 
 class Mapper:
@@ -298,7 +267,7 @@ class Mapper:
             return out
 
         awards = [a for a in rel.get("awards") or [] if isinstance(a, dict) and a.get("status") != "unsuccessful"]
-        lots = _lots(awards)
+        lots = F.awards_by_lots(awards)
         what, why = F.classify(rel, list(lots.values()))
         p = _Process(proc, tender, title, buyer, srcs, srcs[release_id(proc.releases[-1][0], proc.ocid)],
                      F.date(rel.get("date")) or F.date(proc.releases[-1][0].get("date")), self.towers.of(tender),
@@ -327,7 +296,7 @@ class Mapper:
         node = uri("ocds", p.proc.ocid, "tender")
         self.add(node, RDF.type, SG.CallOff if p.call_off else SG.Contract)
         self.common(node, p.title, p, [], status)
-        self.period(node, _planned_period(p.tender))
+        self.period(node, F.planned_period(p.tender))
         self.scope(node, p.tender_towers, F.text(p.tender.get("description")) or p.title)
         self.figure(node, rdflib.URIRef(f"{node}/estimate"), p.tender.get("value"), SG.TenderEstimate, p.title, p,
                     ("tender", "value", "amount"))
@@ -372,7 +341,7 @@ class Mapper:
                         SG.FrameworkCeiling, label, p, (("awards", str(award.get("id"))), "value", "amount"))
             self.period(node, award.get("contractPeriod"))
         if not group:
-            self.period(node, _planned_period(p.tender, lot))
+            self.period(node, F.planned_period(p.tender, lot))
         self.figure(node, rdflib.URIRef(f"{node}/estimate"), p.tender.get("value"), SG.TenderEstimate, label, p,
                     ("tender", "value", "amount"))
         self.counts["frameworks"] += 1
@@ -383,7 +352,7 @@ class Mapper:
         aid = str(award.get("id"))
         node = uri("ocds", p.proc.ocid, "contract", str(c.get("id"))) if c else uri("ocds", p.proc.ocid, "award", aid)
         lots = tuple(str(x) for x in award.get("relatedLots") or [])
-        label = F.text((c or {}).get("title")) or F.text(award.get("title")) or _lot_title(p, lots)
+        label = F.text((c or {}).get("title")) or F.text(award.get("title")) or F.lot_title(p.tender, p.title, lots)
         status = F.CONTRACT_STATUS.get(str((c or {}).get("status"))) or F.AWARD_STATUS.get(str(award.get("status"))) \
             or "Awarded"
         if not suppliers:
