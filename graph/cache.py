@@ -1,7 +1,7 @@
 """What supplier-graph works out from an on-disk store, kept beside it until the store changes.
 
 Reading a national store is mostly Oxigraph decoding strings: the projection's seven
-queries take 80-120 s on a million contracts, every time, for every command that
+queries take minutes on a national graph, every time, for every command that
 analyses the graph. What a command works out from them depends only on the store's
 contents and on this version of the code, so it is kept in the store's directory
 (``supplier-graph-cache-<name>``) under a key made of both: the store's

@@ -129,8 +129,8 @@ def synth(contracts, seed, out):
 @click.option("--no-ontology", is_flag=True, help="Do not add the ontology (it is added by default).")
 @click.option("--prepare", is_flag=True,
               help="Then read what later commands would read first and keep it beside the store: the "
-                   "projection's snapshot and the index of names (on a million contracts, about 5½ "
-                   "minutes more here, saved from the first report and the first lookup).")
+                   "projection's snapshot and the index of names (minutes more on a national graph, "
+                   "saved from the first report and the first lookup).")
 def load(files, store_spec, no_ontology, prepare):
     """Bulk-load RDF files into a persistent Oxigraph store once; afterwards every
     command reads it with --store oxigraph:DIR and starts at once.

@@ -27,8 +27,7 @@ from .storebase import Store
 __all__ = ["Entity", "resolve", "iri_ref", "labels", "kind_of"]
 
 # The predicates as a FILTER, not a second VALUES: with both, Oxigraph joined the IRIs to
-# every triple in the store (23 s for the labels of 2,000 contracts among 100,000, against
-# 0.07 s).
+# every triple in the store.
 _LABEL_QUERY = """
 SELECT ?s ?p ?label WHERE {
   VALUES ?s { %s }
@@ -281,8 +280,8 @@ def _suggest(index: dict[str, dict[str, str]], key: str, n: int = 5, cutoff: flo
     the Indel similarity (2 × the longest common subsequence / both lengths), which
     RapidFuzz computes in C for every key at once. Keys are taken in order of that bound,
     and the search stops when the bound falls below the cutoff or below the n-th best
-    ratio found: no key left can make the list. On 100,000 contracts difflib alone took
-    50 s to compare 480,000 names.
+    ratio found: no key left can make the list. difflib alone, comparing every name in
+    Python, took most of a minute on a large graph.
     """
     import heapq
 

@@ -2,8 +2,8 @@
 
 A name not spelled exactly as the graph spells it ("the met", "synthetic supplier 0
 ltd", a misspelling) is found among all the store's names: SPARQL has no index of a
-name's words, and Oxigraph reads each name from its dictionary, so on a million
-contracts (4 million names) such a lookup took 135 s, and a misspelt name 227 s.
+name's words, and Oxigraph reads each name from its dictionary, so on a national graph
+such a lookup took minutes.
 :func:`graph.names.name_index` reads the names into memory, for one process. For an
 on-disk store (``--store oxigraph:DIR``) this module writes the same index to
 ``DIR/supplier-graph-cache-names.sqlite`` the first time a process needs it; every later

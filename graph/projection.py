@@ -96,7 +96,7 @@ def project(store: Store | None, view: str = "supply", *, include_inactive: bool
     with ``listing=False``, a buyer–supplier edge carries only what the analytics read
     (``details``, ``towers``, ``weight``, ``distance``, ``relations``), not the lists a
     reader of one edge wants (``contracts``, ``contract_labels``, ``statuses``, ``values``,
-    ``sources``): the report, on a million contracts, builds its graph 5 s sooner.
+    ``sources``): the report, which reads none of them, builds its graph sooner.
     """
     if view not in VIEWS:
         from .errors import UnsupportedFormat

@@ -14,7 +14,7 @@ def abridge(report: dict, rows: int | None = ROWS) -> dict:
     0: nothing is cut), a count of what each leaves out beside it.
 
     On a national graph the full listings are no reading matter: a hundred thousand
-    contracts make a 29 MB page that headless Chromium takes 35 seconds to open. So the
+    contracts make a page of tens of megabytes that a browser takes half a minute to open. So the
     renderings show the buyers with the most counted contracts (in alphabetical order,
     as in the full report), the most central suppliers, and the first items of every
     other listing, and say how many more there are. The summary and the charts are of

@@ -123,8 +123,8 @@ class Snapshot:
             self._save(*self._keep)
 
     # -- kept beside an on-disk store (graph.cache): every later process reads this file
-    # instead of asking the seven queries (on a million contracts, seconds instead of
-    # minutes). JSON lines, each a [part, items] pair: the document titles first, then the
+    # instead of asking the seven queries (seconds instead of minutes on a national graph).
+    # JSON lines, each a [part, items] pair: the document titles first, then the
     # contracts a block at a time, so that neither writing nor reading holds the whole
     # file in memory. The strings contracts repeat (buyers, suppliers, statuses, towers,
     # currencies, kinds of figure, durations and dates) are numbered, each block preceded
@@ -366,8 +366,8 @@ def load_contracts(store: Store | None, *, include_inactive: bool = False, colla
                    snap: "Snapshot | None" = None) -> tuple[list[Contract], "Snapshot"]:
     """The contracts the analytics count, and the snapshot they came from.
 
-    Worked out once per snapshot and options (two seconds on a million contracts; the
-    report and :func:`project` both ask): the list is shared, so do not change it."""
+    Worked out once per snapshot and options (the report and :func:`project` both ask):
+    the list is shared, so do not change it."""
     import copy
     snap = snap or snapshot(store)
     out = snap.counted.get((include_inactive, collapse_lineage))

@@ -28,9 +28,9 @@ _COUNTS = """SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
   ?sub rdfs:subClassOf* ?class . ?s rdf:type ?sub .
 } GROUP BY ?class"""
 
-# By status first, then the statuses' labels: 8-11 s on a million contracts, 17 s with the
-# label looked up for each contract. (No status is grouped as a string: rdflib cannot join
-# on a variable a subquery left unbound.)
+# By status first, then the statuses' labels: a label looked up once per status, not once
+# per contract (benchmarks/RESULTS.md, "figures the code's comments once gave"). (No status
+# is grouped as a string: rdflib cannot join on a variable a subquery left unbound.)
 _STATUS = """SELECT ?status (SUM(?k) AS ?n) WHERE {
   { SELECT ?st (COUNT(DISTINCT ?c) AS ?k) WHERE {
       ?sub rdfs:subClassOf* sg:Contract . ?c rdf:type ?sub . OPTIONAL { ?c sg:status ?given }
@@ -39,8 +39,8 @@ _STATUS = """SELECT ?status (SUM(?k) AS ?n) WHERE {
   BIND(COALESCE(?s, "unknown") AS ?status)
 } GROUP BY ?status ORDER BY ?status"""
 
-# The facts are counted per source before the titles join them (6-8 s on a million
-# contracts; 22 s grouping every fact's row by source, title, publisher and flag).
+# The facts are counted per source before the titles join them, so that each fact's row
+# is not grouped by source, title, publisher and flag.
 _SOURCES = """SELECT DISTINCT ?src ?title ?publisher ?ref (COALESCE(?k, 0) AS ?facts) ?issued ?page WHERE {
   ?sub rdfs:subClassOf* sg:SourceDocument . ?src rdf:type ?sub .
   OPTIONAL { ?src dcterms:title ?title } OPTIONAL { ?src dcterms:publisher ?publisher }
@@ -52,9 +52,9 @@ _SOURCES = """SELECT DISTINCT ?src ?title ?publisher ?ref (COALESCE(?k, 0) AS ?f
 # Only the contracts a gap holds come back, with their labels: MINUS takes away those that
 # have a value, a known end or a tower without writing out any of their names. A known end
 # is what graph.timeline can place: stated, derived (a duration from a dated start or
-# award) or bounded (a source's "due to end within"); the tests hold the two to agreeing. On a million
-# contracts this takes 32-37 s; packing every contract's IRI under what it has and
-# subtracting in Python took 82 s, and the labels as many again.
+# award) or bounded (a source's "due to end within"); the tests hold the two to agreeing.
+# The engine subtracts: packing every contract's IRI under what it has and subtracting in
+# Python took twice as long, and the labels as long again.
 _GAPS = """SELECT DISTINCT ?what ?c ?label WHERE {
   { ?sub rdfs:subClassOf* sg:Contract . ?c rdf:type ?sub .
     MINUS { ?v sg:valueKind sg:TotalContractValue . ?c sg:value ?v }

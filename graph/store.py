@@ -125,7 +125,7 @@ class OxigraphStore(Store):
         return hashlib.sha256(repr(files).encode()).hexdigest()
 
     def is_empty(self) -> bool:
-        # len() counts every quad (a third of a second at 100,000 contracts); one is enough
+        # len() counts every quad; one is enough
         return next(iter(self.store.quads_for_pattern(None, None, None)), None) is None
 
     def load(self, files: Iterable[str | os.PathLike], *, progress=None, compact: bool = True) -> int:
@@ -171,9 +171,8 @@ class OxigraphStore(Store):
     def compact(self) -> None:
         """Merge the files of the on-disk store (Oxigraph's ``optimize()``, a full RocksDB
         compaction). A bulk load of a national graph leaves files that overlap, and every
-        lookup then searches each of them: on a million contracts, a query reading every
-        contract's supplier took 81 s before compaction and 14.6 s after (compacting took
-        40 s); on 100,000 contracts, 0.9 s either way (3.8 s to compact). Readers open the
+        lookup then searches each of them: a query reading every contract's supplier ran
+        several times slower before compaction (benchmarks/RESULTS.md). Readers open the
         store read-only and never compact it, so loading does."""
         if self.path is not None:
             self.store.optimize()
@@ -202,8 +201,7 @@ class OxigraphStore(Store):
         """Oxigraph evaluates the query and writes its results as SPARQL JSON in one call,
         without Python's lock; orjson reads them. Taken solution by solution instead, each
         row needs the lock back: a query read in a thread beside busy Python code waited
-        for it on every row (up to 5 ms a row: minutes for the projection's 300,000 rows
-        of relations on a million contracts)."""
+        for it on every row, minutes for the projection's rows of a national graph."""
         def run():
             import orjson
             data = orjson.loads(self.store.query(query).serialize(format=self._ox.QueryResultsFormat.JSON))
@@ -213,8 +211,8 @@ class OxigraphStore(Store):
 
     def iter_strings(self, query: str):
         """Oxigraph's solutions read one by one in this thread, so the rows are never all in
-        memory at once: read as one block of JSON, the 4 million names of a million
-        contracts peaked at 6.2 GB. Each row takes Python's lock back, so this is for a
+        memory at once: read as one block of JSON, the names of a national graph took
+        gigabytes. Each row takes Python's lock back, so this is for a
         reader with nothing else running (see :meth:`select_strings`)."""
         for solution in self.store.query(query):
             yield tuple(None if term is None else term.value for term in solution)

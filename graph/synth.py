@@ -60,7 +60,7 @@ def synthesise(contracts: int, out: str | os.PathLike, *, seed: int = 1) -> dict
     n_partnerships = max(2, contracts // 200)
     supplier_weights = [1.0 / (rank + 1) for rank in range(n_suppliers)]  # Zipf, s = 1
     # cumulative once: choices() with plain weights sums them on every call (what it does
-    # with these is the same draw), which made a million contracts take most of an hour
+    # with these is the same draw), which made a national graph take most of an hour
     supplier_cum = list(itertools.accumulate(supplier_weights))
     counts = {"contracts": contracts, "buyers": n_buyers, "suppliers": n_suppliers, "frameworks": n_frameworks,
               "partnerships": n_partnerships, "sources": n_sources, "triples": 0}

@@ -24,7 +24,7 @@ __all__ = ["centrality", "betweenness", "betweenness_scores", "betweenness_of_ed
            "edge_list", "EarlyBetweenness", "EXACT_BETWEENNESS_LIMIT", "BACKGROUND_EDGES"]
 
 #: Above this many nodes, betweenness is estimated from ``k`` sampled sources.
-EXACT_BETWEENNESS_LIMIT = 2000  # measured with igraph: exact on 1,247 nodes 0.9 s, on 3,583 nodes 4.2 s
+EXACT_BETWEENNESS_LIMIT = 2000  # where exact betweenness (igraph) stops taking about a second
 
 
 #: Below this many nodes networkx computes betweenness (in milliseconds) and igraph is
@@ -264,8 +264,8 @@ class EarlyBetweenness:
     known.
 
     Passed as :func:`graph.snapshot.snapshot`'s ``on_edges``, it starts when a kept
-    snapshot hands over the supply view's edge list, before any contract is read: on a
-    million contracts, 17 s before the projection could give it. :meth:`job` returns that
+    snapshot hands over the supply view's edge list, before any contract is read, well
+    before the projection could give it. :meth:`job` returns that
     job if the edges the caller worked out are the same (``wanted`` false: never
     started), or starts one for them. Always :meth:`cancel` on the way out.
     """

@@ -122,7 +122,7 @@ def failure_impact(g: nx.Graph, supplier, *, group: bool = False, index: dict | 
     kin = groups.get(supplier, [supplier])
     exiting = kin if group else [supplier]
     # unless given, who covers which tower is worked out for the exiting suppliers' buyers
-    # only: on a million contracts, 4 s for every buyer, 0.02 s for a supplier of one
+    # only: for every buyer it is work in proportion to the whole graph, not to the answer
     if index is None:
         index = impact_index(g, buyers={b for s in exiting if s in g for b in g[s]}, groups=groups)
     exiting_set = set(exiting)

@@ -7,9 +7,9 @@ import networkx as nx
 
 __all__ = ["shared_suppliers", "top_shared_pairs", "LISTED_MAX"]
 
-#: :func:`shared_suppliers` lists every pair only up to this many pairs: each takes about
-#: 2.4 KB listed (116,672 pairs peaked at 426 MB on 10,000 contracts), and 100,000
-#: contracts make 10 million pairs, which the system killed the process for.
+#: :func:`shared_suppliers` lists every pair only up to this many pairs: each listed pair
+#: takes kilobytes, and a national graph makes tens of millions of pairs, more than a
+#: machine's memory holds.
 LISTED_MAX = 1_000_000
 
 
@@ -132,7 +132,7 @@ def top_shared_pairs(g: nx.Graph, *, limit: int | None = 100, buyer=None,
         blocks = [(b, b + 1)]
     kept, floor = [], 1
     # without a limit every pair is kept to be listed: past ``max_listed`` of them they are
-    # only counted (a million synthetic contracts make 844 million pairs: over 20 GB kept)
+    # only counted (a national graph makes hundreds of millions of pairs)
     capped = limit is None and max_listed is not None
     held = 0
 
