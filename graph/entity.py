@@ -7,7 +7,7 @@ from __future__ import annotations
 from .dates import say_duration
 from .lookup import Entity, iri_ref, labels
 from .namespaces import PREFIXES, sparql_prefixes
-from .storebase import Store
+from .storebase import Store, in_values
 from .tables import ROWS, money
 
 __all__ = ["describe", "format_description", "INVERSE_LABELS"]
@@ -37,7 +37,7 @@ _IN = """SELECT ?s ?p WHERE { ?s ?p %(e)s . FILTER NOT EXISTS { ?s a sg:Claim } 
          FILTER NOT EXISTS { ?s a epo:MonetaryValue } FILTER(?p NOT IN (sg:mentionedIn, prov:wasDerivedFrom)) }"""
 _SOURCES = """SELECT ?x ?src ?title ?publisher ?ref WHERE {
   VALUES ?x { %(xs)s }
-  ?x prov:wasDerivedFrom|sg:mentionedIn ?src .
+  { ?x prov:wasDerivedFrom ?src } UNION { ?x sg:mentionedIn ?src }  # not a path: Virtuoso reads those slowly
   OPTIONAL { ?src dcterms:title ?title } OPTIONAL { ?src dcterms:publisher ?publisher }
   BIND(xsd:boolean(EXISTS { ?src a sg:ReferenceSource }) AS ?ref)
 }"""
@@ -85,11 +85,11 @@ def describe(store: Store, entity: Entity) -> dict:
     names = labels(store, sorted(others))
     props = {str(r["p"]) for r in out_rows} | {str(r["p"]) for r in in_rows}
     plabels = {str(r["p"]): str(r["label"]) for r in
-               _q(store, _PROPLABELS, ps=" ".join(iri_ref(p) for p in props))} if props else {}
+               [r for ps in in_values([iri_ref(p) for p in props]) for r in _q(store, _PROPLABELS, ps=ps)]} if props else {}
 
     holders = {entity.iri} | {str(r["s"]) for r in in_rows} | {str(r["v"]) for r in figures} \
         | {str(r["c"]) for r in claims} | {str(r["q"]) for r in quotes}
-    src_rows = _q(store, _SOURCES, xs=" ".join(iri_ref(h) for h in sorted(holders)))
+    src_rows = [r for xs in in_values([iri_ref(h) for h in sorted(holders)]) for r in _q(store, _SOURCES, xs=xs)]
     sources: dict[str, dict] = {}
     cited: dict[str, list[str]] = {}
     for r in src_rows:

@@ -25,7 +25,10 @@ def framework_headroom(store, frameworks: list[str]) -> dict[str, dict]:
     out = {f: {"panel": 0, "ceilings": []} for f in frameworks}
     if not frameworks:
         return out
-    rows = store.select_strings(sparql_prefixes() + _QUERY % " ".join(f"<{f}>" for f in frameworks))
+    from .lookup import iri_ref
+    from .storebase import in_values
+    rows = [r for values in in_values([iri_ref(f) for f in frameworks])
+            for r in store.select_strings(sparql_prefixes() + _QUERY % values)]
     for f, amount, currency, panel in rows:
         entry = out[f]
         entry["panel"] = max(entry["panel"], int(panel))

@@ -22,17 +22,19 @@ from .errors import AmbiguousName, EntityNotFound
 from .names import MINOR, MINOR_CLASSES, NAMES, SCHEMA_CLASSES, add_name, name_index, normalise_name
 from .namespaces import PREFIXES, sparql_prefixes
 from .sparql import string_literal
-from .storebase import Store
+from .storebase import Store, in_values
 
 __all__ = ["Entity", "resolve", "iri_ref", "labels", "kind_of"]
 
-# The predicates as a FILTER, not a second VALUES: with both, Oxigraph joined the IRIs to
-# every triple in the store.
+# One branch per predicate, each a lookup of the IRI with its predicate bound: with a
+# second VALUES Oxigraph joined the IRIs to every triple in the store, and with a FILTER
+# on the predicate Virtuoso read every triple of each IRI.
 _LABEL_QUERY = """
 SELECT ?s ?p ?label WHERE {
   VALUES ?s { %s }
-  ?s ?p ?label .
-  FILTER(?p IN (rdfs:label, skos:prefLabel, dcterms:title))
+  { ?s rdfs:label ?label BIND(rdfs:label AS ?p) }
+  UNION { ?s skos:prefLabel ?label BIND(skos:prefLabel AS ?p) }
+  UNION { ?s dcterms:title ?label BIND(dcterms:title AS ?p) }
 }
 """
 _LABEL_RANK = {"http://www.w3.org/2000/01/rdf-schema#label": 0,
@@ -92,8 +94,8 @@ def labels(store: Store, iris: list[str]) -> dict[str, str]:
     """Preferred labels for IRIs (the IRI itself where none is known)."""
     if not iris:
         return {}
-    values = " ".join(iri_ref(i) for i in iris)
-    rows = store.select(sparql_prefixes() + _LABEL_QUERY % values).rows
+    rows = [r for values in in_values([iri_ref(i) for i in iris])
+            for r in store.select(sparql_prefixes() + _LABEL_QUERY % values).rows]
     best: dict[str, tuple[int, str]] = {}
     for r in rows:
         rank = (_LABEL_RANK[str(r["p"])], str(r["label"]))
@@ -179,8 +181,8 @@ def _one_of(store: Store, name: str, iris: set[str]) -> Entity:
     none or several are organisations."""
     found = labels(store, sorted(iris))
     candidates = sorted(((l, i) for i, l in found.items()), key=lambda c: c[0].lower())
-    rows = store.select(sparql_prefixes() + _ORGANISATIONS % " ".join(iri_ref(i) for i in sorted(iris))).rows
-    orgs = {str(r["s"]) for r in rows}
+    orgs = {str(r["s"]) for values in in_values([iri_ref(i) for i in sorted(iris)])
+            for r in store.select(sparql_prefixes() + _ORGANISATIONS % values).rows}
     if len(orgs) == 1:
         (iri,) = orgs
         return Entity(iri, found[iri], also=tuple(c for c in candidates if c[1] != iri))

@@ -15,7 +15,7 @@ import rdflib
 
 from .errors import QueryError
 
-__all__ = ["Store", "SelectResult", "QueryBatch", "parse_result", "timed_out"]
+__all__ = ["Store", "SelectResult", "QueryBatch", "parse_result", "timed_out", "VALUES_MAX", "in_values"]
 
 
 @dataclass
@@ -110,3 +110,20 @@ class QueryBatch:
     def close(self) -> None:
         if self.pool:
             self.pool.shutdown(cancel_futures=True)
+
+
+#: The most terms one query's VALUES lists: Virtuoso refuses a query whose VALUES it
+#: compiles into too long an IN() (a few thousand terms), and no engine is slower for
+#: answering a long list a part at a time.
+VALUES_MAX = 2000
+
+
+def in_values(terms: list[str]):
+    """``terms`` (already written as SPARQL terms, ``<iri>``) in parts of at most
+    :data:`VALUES_MAX`, each joined for a VALUES clause: one query per part.
+
+    >>> [len(part.split()) for part in in_values([f"<urn:{i}>" for i in range(4500)])]
+    [2000, 2000, 500]
+    """
+    for start in range(0, len(terms), VALUES_MAX):
+        yield " ".join(terms[start:start + VALUES_MAX])

@@ -263,9 +263,9 @@ def node_aliases(store, nodes) -> dict:
     from .namespaces import sparql_prefixes
     iris = [str(n) for n in nodes if str(n).startswith("http")]
     out: dict[str, list[str]] = {}
-    for i in range(0, len(iris), 2000):  # a VALUES of bounded size
-        rows = store.select(sparql_prefixes() + _ALIASES % " ".join(iri_ref(x) for x in iris[i:i + 2000])).rows
-        for r in rows:
+    from .storebase import in_values
+    for values in in_values([iri_ref(x) for x in iris]):
+        for r in store.select(sparql_prefixes() + _ALIASES % values).rows:
             out.setdefault(str(r["s"]), []).append(str(r["alt"]))
     return out
 

@@ -205,7 +205,25 @@ def _unpack(text: str, width: int):
     return tuple(sorted((tuple(tokens[i:i + width]) for i in range(0, len(tokens), width)), key=repr))
 
 
+#: Queries whose last column packs a list, grouped by the IRIs' endings too: one key's
+#: items may come in several rows, merged here.
+_BUCKETED = {"projection-contracts", "projection-values", "projection-suppliers", "projection-facets",
+             "projection-sources", "timeline-dates"}
+
+
+def _merged(result, name):
+    merged: dict[tuple, set] = {}
+    for r in result:
+        *key, packed = [t.toPython() if hasattr(t, "toPython") else t for t in r]
+        key = tuple(float(v) if isinstance(v, (int, float)) or type(v).__name__ == "Decimal" else
+                    (None if v is None else str(v)) for v in key)
+        merged.setdefault(key, set()).update(_unpack(str(packed) if packed else "", _PACKED[name]))
+    return sorted(((*key, tuple(sorted(items, key=repr))) for key, items in merged.items()), key=repr)
+
+
 def _canonical(result, name=""):
+    if name in _BUCKETED:
+        return _merged(result, name)
     out = []
     for r in result:
         row = []
