@@ -160,3 +160,18 @@ def test_lookups_without_the_index_answer_as_the_index_does(bundled_graph):
             assert not hasattr(fresh, "_name_index"), phrase
     kinds = {o if isinstance(o, str) else o[0] for o in outcomes}
     assert {"ambiguous"} < kinds and any(isinstance(o, str) for o in outcomes)  # each kind of answer
+
+
+def test_labels_of_many_things_are_asked_a_part_at_a_time(tiny_store):
+    """A VALUES of thousands of IRIs is more than Virtuoso compiles: labels() asks for
+    2,000 at a time, and answers for all of them."""
+    from graph.lookup import labels
+    from graph.storebase import VALUES_MAX
+    sent = []
+    real = tiny_store.select
+    tiny_store.select = lambda q, **kw: (sent.append(q.count("<http://example.org/")), real(q, **kw))[1]
+    iris = ["http://example.org/north", "http://example.org/acme"] + [f"http://example.org/none/{i}" for i in range(4500)]
+    found = labels(tiny_store, iris)
+    assert (found["http://example.org/north"], found["http://example.org/acme"]) == ("North Council", "Acme IT")
+    assert found["http://example.org/none/4499"] == "http://example.org/none/4499" and len(found) == 4502
+    assert max(sent) <= VALUES_MAX and len(sent) == 3
