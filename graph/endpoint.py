@@ -227,5 +227,6 @@ class EndpointStore(Store):
                  if self.virtuoso else "raise the server's cap on results, and pass --endpoint-max-rows")
         limit = (f"; Virtuoso never sends more than {VIRTUOSO_HTTP_ROWS:,} rows over HTTP"
                  if got >= VIRTUOSO_HTTP_ROWS else "")
-        return (f"{self.url} sent {got:,} rows{of}, as many as it sends in one answer: the answer "
-                f"was cut, and is not shown as if whole; {where}{limit}")
+        cut = "the answer was cut" if held else "the answer may have been cut (a graph's triples are not counted again)"
+        return (f"{self.url} sent {got:,} rows{of}, as many as it sends in one answer: {cut}, "
+                f"and is not shown as if whole; {where}{limit}")

@@ -152,15 +152,23 @@ class Front:
                     return None
                 return self.rfile.read(length) if length else b""
 
-            def _query_text(self, body: bytes) -> str:
-                parts = urlsplit(self.path)
+            def _refusal(self, body: bytes) -> str | None:
+                """Why the request may not reach the engine, or None: every query it carries,
+                wherever it carries it (the address, a form, the body), is checked, and an
+                update is refused however it is sent."""
                 kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+                forms = [parse_qs(urlsplit(self.path).query)]
+                queries = []
+                if self.command == "POST" and kind == "application/sparql-update":
+                    return "update operations are refused: this tool only reads the graph"
                 if self.command == "POST" and kind == "application/sparql-query":
-                    return body.decode("utf-8", "replace")
-                form = parse_qs(parts.query)
-                if self.command == "POST" and kind == "application/x-www-form-urlencoded":
-                    form = parse_qs(body.decode("utf-8", "replace"))
-                return " ".join(form.get("query", []))
+                    queries.append(body.decode("utf-8", "replace"))
+                elif self.command == "POST":
+                    forms.append(parse_qs(body.decode("utf-8", "replace")))
+                if any("update" in form for form in forms):
+                    return "update operations are refused: this tool only reads the graph"
+                queries += [q for form in forms for q in form.get("query", [])]
+                return next(filter(None, (refusal(q) for q in queries)), None)
 
             def _pass_on(self, body: bytes) -> None:
                 headers = {k: v for k, v in self.headers.items() if k in _PASSED_ON}
@@ -203,7 +211,7 @@ class Front:
                 elif path != "/query":
                     self._refuse(404, "not found: the endpoint is /query, its page /")
                 else:
-                    why = refusal(self._query_text(body))
+                    why = self._refusal(body)
                     if why:
                         self._refuse(403, why)
                     else:

@@ -252,3 +252,24 @@ def test_a_runaway_query_times_out_while_others_are_served(endpoint):
     assert [a for a, _ in answers] == [(200, '{"head":{},"boolean":true}')] * 25
     assert max(t for _, t in answers) < stopped  # all answered while the runaway still ran
     assert status == 503 and text.startswith("the query ran past the server's timeout (2 s) and was stopped")
+
+
+def test_a_refused_query_is_caught_wherever_the_request_carries_it(endpoint):
+    """A harmless query in the body does not let a SERVICE in the address through, and an
+    update is refused as a form field or as a body of its own."""
+    from urllib.parse import urlencode
+    import http.client
+    from urllib.parse import urlsplit
+    parts = urlsplit(endpoint[0])
+    service = urlencode({"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"})
+
+    def post(path, body, kind):
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        conn.request("POST", path, body=body, headers={"Content-Type": kind})
+        reply = conn.getresponse()
+        return reply.status, reply.read().decode()
+    assert post(f"/query?{service}", b"query=ASK%7B%7D", "application/x-www-form-urlencoded")[0] == 403
+    status, text = post("/query", b"update=INSERT+DATA+%7B%3Ca%3E+%3Cb%3E+%3Cc%3E%7D", "application/x-www-form-urlencoded")
+    assert status == 403 and text.startswith("update operations are refused")
+    status, text = post("/query", b"INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }", "application/sparql-update")
+    assert status == 403 and text.startswith("update operations are refused")
