@@ -42,7 +42,7 @@ def main() -> None:
 
     def row(what: str, goal: str, result) -> None:
         wall, kb, code, err = result
-        said = [line for line in err.splitlines() if line.strip() and not line.startswith("TIME ")]
+        said = [line for line in err.splitlines() if line.strip() and not line.startswith(("TIME ", "Command exited"))]
         note = "" if code == 0 else f" (exit {code}: {(said or [''])[-1][:80]})"
         rows.append(f"| {what} | {wall:.1f} s{note} | {kb / 1024 / 1024:.2f} GB | {goal} |")
         print(rows[-1], flush=True)

@@ -94,6 +94,12 @@ def test_any_labels_and_iris_through_every_command(tmp_path_factory, buyer, supp
         _run([*d, "show", name])
     _run([*d, "impact", supplier])
     _run([*d, "paths", buyer, supplier])
+    _run([*d, "centrality", "--format", "csv"])
+    _run([*d, "shared", "--format", "json"])
+    _run([*d, "sources"])
+    exported = work / "graph.graphml"
+    export = _run([*d, "export", "--format", "graphml", "--out", exported])
+    assert exported.exists() == (export.exit_code == 0)
     _run([*d, "timeline", "--format", "csv"])
     query = _run([*d, "query", "suppliers-of-buyer", "--format", "csv"])
     if query.exit_code == 0:

@@ -208,7 +208,7 @@ def _unpack(text: str, width: int):
 #: Queries whose last column packs a list, grouped by the IRIs' endings too: one key's
 #: items may come in several rows, merged here.
 _BUCKETED = {"projection-contracts", "projection-values", "projection-suppliers", "projection-facets",
-             "projection-sources", "timeline-dates"}
+             "projection-sources"}
 
 
 def _merged(result, name):
