@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from .namespaces import sparql_prefixes
-from .sparql import refusal
+from .sparql import UPDATE_REFUSED, refusal
 
 __all__ = ["Front", "query_page", "MAX_BODY"]
 
@@ -160,13 +160,13 @@ class Front:
                 forms = [parse_qs(urlsplit(self.path).query)]
                 queries = []
                 if self.command == "POST" and kind == "application/sparql-update":
-                    return "update operations are refused: this tool only reads the graph"
+                    return UPDATE_REFUSED
                 if self.command == "POST" and kind == "application/sparql-query":
                     queries.append(body.decode("utf-8", "replace"))
                 elif self.command == "POST":
                     forms.append(parse_qs(body.decode("utf-8", "replace")))
                 if any("update" in form for form in forms):
-                    return "update operations are refused: this tool only reads the graph"
+                    return UPDATE_REFUSED
                 queries += [q for form in forms for q in form.get("query", [])]
                 return next(filter(None, (refusal(q) for q in queries)), None)
 

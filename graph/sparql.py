@@ -131,6 +131,10 @@ def _strip(text: str) -> str:
 _UPDATE = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
 
+#: why an update is refused, wherever it is sent (the command line, the endpoint's front)
+UPDATE_REFUSED = "update operations are refused: this tool only reads the graph"
+
+
 def _after_prologue(stripped: str) -> str:
     """A stripped query (:func:`_strip`) from its first keyword after PREFIX and BASE."""
     return re.sub(r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*<(?:file:)?>|BASE\s*<(?:file:)?>)\s*)*", "", stripped, flags=re.I)
@@ -156,7 +160,7 @@ def refusal(text: str, *, allow_service: bool = False) -> str | None:
     body = _after_prologue(stripped)
     m = re.match(r"(" + "|".join(_UPDATE) + r")\b", body, re.I)
     if m or re.search(r";\s*(?:" + "|".join(_UPDATE) + r")\b", body, re.I):
-        return "update operations are refused: this tool only reads the graph"
+        return UPDATE_REFUSED
     return None
 
 
