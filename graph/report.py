@@ -346,8 +346,10 @@ def _framework_rows(store: Store, g, snap, sources: _Sources) -> list[dict]:
             "call_offs": [], "sources": sources.cite(snap.sources.get(str(r["f"]), []))})
         if r.get("founder") is not None and str(r["founder"]) not in f["established_by"]:
             f["established_by"].append(str(r["founder"]))
-        if r.get("ceiling") is not None:
-            f["ceiling"] = _money(float(r["ceiling"].toPython()), "ceiling")
+        if r.get("ceiling") is not None:  # several stated restate one shared maximum: the largest
+            amount = float(r["ceiling"].toPython())
+            if f["ceiling"] is None or amount > f["ceiling"]["amount"]:
+                f["ceiling"] = _money(amount, "ceiling")
     call_offs = sorted({(snap.contracts[c].label, c, f) for _b, relation, f, c in snap.relations
                         if relation == "calls off" and f in frameworks and c in snap.contracts})
     for contract_label, c, f in call_offs:

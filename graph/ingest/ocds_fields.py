@@ -12,7 +12,7 @@ import json
 import math
 import re
 
-__all__ = ["planned_period", "awards_by_lots", "lot_title", "text", "amount", "date", "identifier", "classify", "MIN_PLAUSIBLE",
+__all__ = ["planned_period", "awards_by_lots", "framework_value", "lot_title", "text", "amount", "date", "identifier", "identifiers", "classify", "MIN_PLAUSIBLE",
            "CONTRACT_STATUS", "AWARD_STATUS", "TENDER_STATUS"]
 
 #: GBP. Smaller amounts are the placeholders publishers' forms require (0, 1, 3...).
@@ -33,6 +33,8 @@ _DPS_WORDS = re.compile(r"dynamic purchasing system|\bDPS\b", re.I)
 #: publisher's local numbers and join nothing.
 _SCHEME = re.compile(r"^[A-Z]{2}-[A-Z0-9]{2,}$")
 _PARTY_ID = re.compile(r"^([A-Za-z]{2}-[A-Za-z]{3,4})-(\S+)$")
+#: Party-id prefixes that look like org-id schemes but number parties within one release.
+_LOCAL_SCHEMES = {"GB-FTS"}
 _COH = re.compile(r"^(?:\d{8}|[A-Z]{2}\d{6}|[A-Z]{2}\d{5}R)$")
 
 
@@ -87,7 +89,9 @@ def date(value) -> str | None:
 def identifier(party: dict) -> str | None:
     """``SCHEME:ID`` for a party's identifier when it names one organisation, else None
     (empty, local to the publisher, or a malformed Companies House number). Where the
-    identifier has no scheme, a party id of the form ``GB-CFS-295556`` gives it.
+    identifier has no scheme, a party id of the form ``GB-CFS-295556`` gives it. Find a
+    Tender's party ids (``GB-FTS-2273``) are unique only within one release, as its API
+    documentation says, so they identify nobody across releases.
 
     >>> identifier({"identifier": {"scheme": "GB-COH", "id": "1788577"}})
     'GB-COH:01788577'
@@ -100,15 +104,38 @@ def identifier(party: dict) -> str | None:
     >>> [identifier({"identifier": i}) for i in ({"scheme": "GB-COH", "id": "123456789"}, {"scheme": "", "id": "4"},
     ...                                          {"scheme": "GB-COH", "id": ""}, {"id": "1"})]
     [None, None, None, None]
+    >>> identifier({"id": "GB-FTS-2273", "identifier": {"legalName": "Fife Council"}}) is None
+    True
     """
     ident = party.get("identifier") if isinstance(party.get("identifier"), dict) else {}
-    scheme = str(ident.get("scheme") or "").strip().upper()
-    value = re.sub(r"\s+", "", str(ident.get("id") or ""))
-    if not (scheme and value):  # publishers that name the scheme in the party's id instead
+    got = _scheme_id(ident.get("scheme"), ident.get("id"))
+    if got is None and not (ident.get("scheme") and ident.get("id")):  # the scheme named in the party's id instead
         m = _PARTY_ID.match(str(party.get("id") or "").strip())
         if m:
-            scheme, value = m.group(1).upper(), m.group(2)
-    if not value or not _SCHEME.match(scheme):
+            got = _scheme_id(m.group(1), m.group(2))
+    return got
+
+
+def identifiers(party: dict) -> list[str]:
+    """Every ``SCHEME:ID`` that names the party: its identifier, then its
+    ``additionalIdentifiers`` (where Find a Tender puts a Companies House number beside a
+    registration of its own).
+
+    >>> identifiers({"identifier": {"scheme": "GB-PPON", "id": "PXYZ-1234-ABCD"},
+    ...              "additionalIdentifiers": [{"scheme": "GB-COH", "id": "1234567"}, {"scheme": "GB-COH", "id": "x"}]})
+    ['GB-PPON:PXYZ-1234-ABCD', 'GB-COH:01234567']
+    """
+    out = [identifier(party)]
+    for extra in party.get("additionalIdentifiers") or []:
+        if isinstance(extra, dict):
+            out.append(_scheme_id(extra.get("scheme"), extra.get("id")))
+    return list(dict.fromkeys(i for i in out if i))
+
+
+def _scheme_id(scheme, value) -> str | None:
+    scheme = str(scheme or "").strip().upper()
+    value = re.sub(r"\s+", "", str(value or ""))
+    if not value or not _SCHEME.match(scheme) or scheme in _LOCAL_SCHEMES:
         return None
     if scheme == "GB-COH":
         value = value.upper()
@@ -119,37 +146,45 @@ def identifier(party: dict) -> str | None:
     return f"{scheme}:{value}"
 
 
-def classify(rel: dict, award_groups: list[list[dict]]) -> tuple[str, str]:
-    """What a compiled release describes: ``("dps" | "framework" | "call-off" |
-    "contract", why)``.
+def classify(rel: dict, lot: tuple, awards: list[dict]) -> tuple[str, str]:
+    """What the part of a compiled release that the awards of one lot (``lot``: their
+    ``relatedLots``, () where they name none) describe: ``("dps" | "framework" |
+    "call-off" | "contract", why)``. ``awards`` are that lot's awards that were not
+    unsuccessful.
 
-    ``award_groups`` are its awards that were not unsuccessful, one list per lot. A
-    framework or DPS is said so by ``tender.techniques``; an award to several suppliers
-    with one value is a panel too, since that value is owed in full to none of them (even
-    where the procurement method calls it a call-off); otherwise the procurement method's
-    words tell a call-off, a DPS or a framework.
+    A framework or DPS is said so by ``tender.techniques``, or by the techniques of the
+    lot (OCDS's techniques extension, as Find a Tender publishes them). An award to
+    several suppliers with one value is a panel too, and so are several awards in one lot,
+    each to a different supplier, that repeat one value: that value is owed in full to
+    none of them (even where the procurement method calls it a call-off). Otherwise the
+    procurement method's words tell a call-off, a DPS or a framework.
 
-    >>> classify({"tender": {"techniques": {"hasFrameworkAgreement": True}}}, [])
+    >>> classify({"tender": {"techniques": {"hasFrameworkAgreement": True}}}, (), [])
     ('framework', 'tender.techniques.hasFrameworkAgreement')
-    >>> classify({"tender": {"procurementMethodDetails": "Call-off from a framework agreement"}}, [[{"suppliers": [1]}]])
+    >>> classify({"tender": {"lots": [{"id": "2", "techniques": {"hasFrameworkAgreement": True}}]}}, ("2",), [])
+    ('framework', 'tender.lots[2].techniques.hasFrameworkAgreement')
+    >>> classify({"tender": {"procurementMethodDetails": "Call-off from a framework agreement"}}, (), [{"suppliers": [1]}])
     ('call-off', "tender.procurementMethodDetails: 'Call-off from a framework agreement'")
-    >>> classify({"tender": {}}, [[{"suppliers": [{"id": 1}, {"id": 2}], "value": {"amount": 5e6}}]])[0]
+    >>> classify({"tender": {}}, (), [{"suppliers": [{"id": 1}, {"id": 2}], "value": {"amount": 5e6}}])[0]
     'framework'
-    >>> classify({"tender": {}}, [[{"suppliers": [{"id": 1}]}]])
+    >>> classify({"tender": {}}, ("1",), [{"id": "a", "suppliers": [{"id": 1}], "value": {"amount": 5e6}},
+    ...                                  {"id": "b", "suppliers": [{"id": 2}], "value": {"amount": 5e6}}])[0]
+    'framework'
+    >>> classify({"tender": {}}, (), [{"suppliers": [{"id": 1}]}])
     ('contract', '')
     """
     tender = rel.get("tender") if isinstance(rel.get("tender"), dict) else {}
-    techniques = tender.get("techniques") if isinstance(tender.get("techniques"), dict) else {}
-    if techniques.get("hasDynamicPurchasingSystem") is True:
-        return "dps", "tender.techniques.hasDynamicPurchasingSystem"
-    if techniques.get("hasFrameworkAgreement") is True:
-        return "framework", "tender.techniques.hasFrameworkAgreement"
-    for awards in award_groups:
-        for award in awards:
-            suppliers = [s for s in award.get("suppliers") or [] if isinstance(s, dict)]
-            if len(suppliers) > 1:
-                return "framework", (f"award {award.get('id')} names {len(suppliers)} suppliers with one "
-                                     f"value between them, which is owed in full to none of them")
+    said = _techniques(tender, "tender", lot)
+    if said:
+        return said
+    for award in awards:
+        suppliers = [s for s in award.get("suppliers") or [] if isinstance(s, dict)]
+        if len(suppliers) > 1:
+            return "framework", (f"award {award.get('id')} names {len(suppliers)} suppliers with one "
+                                 f"value between them, which is owed in full to none of them")
+    shared = _repeated_value(awards)
+    if shared:
+        return "framework", shared
     method = text(tender.get("procurementMethodDetails"))
     if method and _CALL_OFF_WORDS.search(method):
         return "call-off", f"tender.procurementMethodDetails: {method!r}"
@@ -158,6 +193,73 @@ def classify(rel: dict, award_groups: list[list[dict]]) -> tuple[str, str]:
     if method and _FRAMEWORK_WORDS.search(method):
         return "framework", f"tender.procurementMethodDetails: {method!r}"
     return "contract", ""
+
+
+def _techniques(tender: dict, where: str, lot: tuple) -> tuple[str, str] | None:
+    """A framework or DPS as the tender's techniques say, else as those of its lots
+    ``lot`` (every lot where ``lot`` is ()): ``hasDynamicPurchasingSystem``,
+    ``hasFrameworkAgreement``, or the details of a framework agreement without a flag
+    that denies one."""
+    def said(techniques, path):
+        if not isinstance(techniques, dict):
+            return None
+        if techniques.get("hasDynamicPurchasingSystem") is True:
+            return "dps", f"{path}.hasDynamicPurchasingSystem"
+        if techniques.get("hasFrameworkAgreement") is True:
+            return "framework", f"{path}.hasFrameworkAgreement"
+        if techniques.get("hasFrameworkAgreement") is None and isinstance(techniques.get("frameworkAgreement"), dict) \
+                and techniques["frameworkAgreement"]:
+            return "framework", f"{path}.frameworkAgreement"
+        return None
+
+    found = said(tender.get("techniques"), f"{where}.techniques")
+    if found:
+        return found
+    for x in tender.get("lots") or []:
+        if isinstance(x, dict) and (not lot or str(x.get("id")) in lot):
+            found = said(x.get("techniques"), f"{where}.lots[{x.get('id')}].techniques")
+            if found:
+                return found
+    return None
+
+
+def _repeated_value(awards: list[dict]) -> str | None:
+    """Why awards of one lot, each to a different supplier, that all give one amount are
+    a panel sharing it; None where they are not."""
+    if len(awards) < 2:
+        return None
+    values, suppliers = set(), set()
+    for a in awards:
+        got = amount(a.get("value"))
+        names = [json.dumps(s, sort_keys=True) for s in a.get("suppliers") or [] if isinstance(s, dict)]
+        if got is None or got[0] != "money" or len(names) != 1:
+            return None
+        values.add(got[1:])
+        suppliers.add(names[0])
+    if len(values) != 1 or len(suppliers) != len(awards):
+        return None
+    (number, currency), = values
+    ids = ", ".join(str(a.get("id")) for a in awards)
+    return (f"awards {ids} name {len(awards)} different suppliers and repeat one value, {currency} {number:,.0f}, "
+            f"which is owed in full to none of them")
+
+
+def framework_value(tender: dict, lot: tuple) -> list[tuple[dict, tuple]]:
+    """The maximum value of a framework agreement as its techniques state it (the tender's,
+    or its lots' ``lot``): ``[(value, path in the release), ...]``."""
+    out = []
+    tech = tender.get("techniques") if isinstance(tender.get("techniques"), dict) else {}
+    fa = tech.get("frameworkAgreement") if isinstance(tech.get("frameworkAgreement"), dict) else {}
+    if isinstance(fa.get("value"), dict):
+        out.append((fa["value"], ("tender", "techniques", "frameworkAgreement", "value", "amount")))
+    for x in tender.get("lots") or []:
+        if isinstance(x, dict) and (not lot or str(x.get("id")) in lot):
+            tech = x.get("techniques") if isinstance(x.get("techniques"), dict) else {}
+            fa = tech.get("frameworkAgreement") if isinstance(tech.get("frameworkAgreement"), dict) else {}
+            if isinstance(fa.get("value"), dict):
+                out.append((fa["value"], ("tender", ("lots", str(x.get("id"))), "techniques", "frameworkAgreement",
+                                          "value", "amount")))
+    return out
 
 
 def planned_period(tender: dict, lot: tuple = ()) -> dict | None:

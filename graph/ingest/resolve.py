@@ -1,7 +1,8 @@
 """Entity resolution for imports: join an organisation to one the graph already has.
 
 Order: an aliases file the user confirmed (name -> IRI); an identifier (GB-COH Companies
-House number or another org-id scheme) already in the graph; the normalised name (case,
+House number or another org-id scheme) already in the graph; the normalised name, unless
+the two carry different numbers in one scheme (two companies can share a name) (case,
 punctuation, HTML entities, "&"/"and", and legal suffixes ignored: cleanco's list of legal
 forms, then Ltd, Limited, plc, LLP, Group, UK and the like). A name that is only *close* to a known one (e.g. "Computacentre" and
 "Computacenter") is never merged: it is reported as a candidate for the aliases file.
@@ -64,6 +65,7 @@ class Resolver:
     aliases: dict[str, str] = field(default_factory=dict)         # normalised name -> IRI
     merged: dict[tuple[str, str], Match] = field(default_factory=dict)
     suggested: dict[str, tuple[str, str, float]] = field(default_factory=dict)
+    ids_of: dict[str, set[str]] = field(default_factory=dict)     # IRI -> its identifiers
 
     @classmethod
     def from_store(cls, store, *, aliases: str | Path | None = None) -> "Resolver":
@@ -82,21 +84,29 @@ class Resolver:
                 r.by_name.setdefault(normalise_org_name(str(row["name"])), iri)
                 r.labels.setdefault(iri, str(row["name"]))
             if row.get("id") is not None:
-                r.by_identifier[f"{row.get('scheme') or ''}:{row['id']}".upper()] = iri
+                ident = f"{row.get('scheme') or ''}:{row['id']}".upper()
+                r.by_identifier[ident] = iri
+                r.ids_of.setdefault(iri, set()).add(ident)
         if aliases:
             r.aliases = read_aliases(aliases)
         return r
 
-    def known(self, name: str, identifier: str | None = None) -> Match | None:
-        """The existing entity for this organisation, if any (and remember how it matched)."""
+    def known(self, name: str, identifier: str | list[str] | None = None) -> Match | None:
+        """The existing entity for this organisation, if any (and remember how it matched):
+        by an alias, by any of its identifiers, then by its normalised name."""
         key = normalise_org_name(name)
         match = None
+        found = next((self.by_identifier[i.upper()] for i in _listed(identifier) if i.upper() in self.by_identifier), None)
         if key in self.aliases:
             match = Match(self.aliases[key], "alias")
-        elif identifier and identifier.upper() in self.by_identifier:
-            match = Match(self.by_identifier[identifier.upper()], "identifier")
+        elif found:
+            match = Match(found, "identifier")
         elif key and key in self.by_name:
-            match = Match(self.by_name[key], "name")
+            iri = self.by_name[key]
+            if self._conflict(iri, _listed(identifier)):  # one name, two registered companies
+                self.suggested[name] = (iri, self.labels.get(iri, iri), 1.0)
+                return None
+            match = Match(iri, "name")
         if match:
             self.merged[(name, match.iri)] = match
         elif key:
@@ -110,6 +120,14 @@ class Resolver:
                 self.suggested[name] = (iri, self.labels.get(iri, iri), round(close[1] / 100, 3))
         return match
 
+    def _conflict(self, iri: str, identifiers: list[str]) -> bool:
+        """True where ``iri`` has an identifier in a scheme that one of ``identifiers`` is
+        in, and none of them agree: the same name, but another registered organisation."""
+        theirs = self.ids_of.get(iri) or set()
+        mine = {i.upper() for i in identifiers}
+        schemes = {i.split(":", 1)[0] for i in mine} & {i.split(":", 1)[0] for i in theirs}
+        return bool(schemes) and not (mine & theirs)
+
     @property
     def _blocks(self) -> dict[str, set[str]]:
         """Known names by their first four characters: near matches are looked for only
@@ -122,7 +140,7 @@ class Resolver:
             self._block_index, self._block_size = index, len(self.by_name)
         return self._block_index
 
-    def add(self, iri: str, name: str, identifier: str | None = None) -> None:
+    def add(self, iri: str, name: str, identifier: str | list[str] | None = None) -> None:
         """Remember a new organisation, so later records in the same import join it."""
         key = normalise_org_name(name)
         if key:
@@ -131,18 +149,21 @@ class Resolver:
                 self._block_index.setdefault(key[:4], set()).add(key)
                 self._block_size += 1
         self.labels.setdefault(iri, name)
-        if identifier:
-            self.by_identifier.setdefault(identifier.upper(), iri)
+        for i in _listed(identifier):
+            self.by_identifier.setdefault(i.upper(), iri)
+            self.ids_of.setdefault(iri, set()).add(i.upper())
 
-    def forget(self, iri: str, name: str, identifier: str | None = None) -> None:
+    def forget(self, iri: str, name: str, identifier: str | list[str] | None = None) -> None:
         """Undo :meth:`add` (for an import record that was then skipped)."""
         key = normalise_org_name(name)
         if self.by_name.get(key) == iri:
             del self.by_name[key]
         if self.labels.get(iri) == name:
             del self.labels[iri]
-        if identifier and self.by_identifier.get(identifier.upper()) == iri:
-            del self.by_identifier[identifier.upper()]
+        for i in _listed(identifier):
+            if self.by_identifier.get(i.upper()) == iri:
+                del self.by_identifier[i.upper()]
+            self.ids_of.get(iri, set()).discard(i.upper())
 
     def report(self) -> dict:
         return {
@@ -151,6 +172,10 @@ class Resolver:
             "suggested": [{"name": n, "iri": iri, "label": label, "similarity": score}
                           for n, (iri, label, score) in sorted(self.suggested.items())],
         }
+
+
+def _listed(identifier: str | list[str] | None) -> list[str]:
+    return [identifier] if isinstance(identifier, str) else list(identifier or ())
 
 
 def read_aliases(path: str | Path) -> dict[str, str]:

@@ -27,11 +27,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import rdflib
-from cleanco import basename
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from ..errors import InputError
 from ..namespaces import CUR, EPO, PROV, SG
+from .privacy import is_person, is_redacted, withheld  # noqa: F401  (public here too)
 from .rdfout import TripleSink, uri
 from .resolve import Resolver, normalise_org_name
 
@@ -57,8 +57,6 @@ COLUMN_ALIASES = {
 #: How far down a file its column row may be: some councils' exports open with a report
 #: title, parameters and blank lines.
 HEADER_SEARCH_ROWS = 30
-_REDACTED = re.compile(r"redact|personal data|private individual|^individuals?$|name withheld|withheld|"
-                       r"data protection|not disclosed|^\W*$|^x+$", re.I)
 _DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d-%b-%Y", "%d-%b-%y", "%d %b %Y",
                  "%d %B %Y", "%d.%m.%Y", "%Y/%m/%d"]
 
@@ -129,37 +127,6 @@ def parse_date(text: str) -> datetime | None:
         except ValueError:
             continue
     return None
-
-
-_PERSON = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|rev|revd|sir|dame|lady|lord|prof)\.?\s+\S", re.I)
-
-
-def is_redacted(name: str) -> bool:
-    """Payees whose name the publisher withheld.
-
-    >>> [is_redacted(n) for n in ("REDACTED", "Redacted - Personal Data", "Private Individual", "Acme Ltd")]
-    [True, True, True, False]
-    """
-    return bool(_REDACTED.search((name or "").strip()))
-
-
-def is_person(name: str) -> bool:
-    """Payees named as private individuals: a title before the name ("MR J SMITH",
-    "Mrs A & Mr B Jones"), unless the name is a company's, with a legal suffix that
-    cleanco recognises ("Mr Mot Ltd").
-
-    >>> [is_person(n) for n in ("MR J G PATTERSON", "Mrs. Ann Lee", "Dr Foster Ltd", "Mr Mot Limited", "MRI Scans UK")]
-    [True, True, False, False, False]
-    """
-    name = (name or "").strip()
-    if not _PERSON.match(name):
-        return False
-    return basename(name).strip().casefold() == re.sub(r"[.,]+$", "", name).strip().casefold()
-
-
-def withheld(name: str) -> bool:
-    """Payees never named in any output: redacted ones and private individuals."""
-    return is_redacted(name) or is_person(name)
 
 
 def _find_columns(header: list[str], extra: dict[str, str], path: Path, *, fail: bool = True) -> dict[str, int] | None:

@@ -1,0 +1,48 @@
+"""Who is never named: private individuals and names a publisher withheld.
+
+Council spend files pay people (foster carers, landlords, sole traders) and procurement
+notices award contracts to them, or withhold a supplier's name (the Procurement Act's
+section 94). Their names must not reach any output, and a withheld name is not an
+organisation: "Withheld Section94 supplier" on two notices is not one company.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cleanco import basename
+
+__all__ = ["is_redacted", "is_person", "withheld"]
+
+_REDACTED = re.compile(r"redact|personal data|private individual|^individuals?$|name withheld|withheld|"
+                       r"data protection|not disclosed|^\W*$|^x+$", re.I)
+
+_PERSON = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|rev|revd|sir|dame|lady|lord|prof)\.?\s+\S", re.I)
+
+
+def is_redacted(name: str) -> bool:
+    """Payees whose name the publisher withheld.
+
+    >>> [is_redacted(n) for n in ("REDACTED", "Redacted - Personal Data", "Private Individual", "Acme Ltd")]
+    [True, True, True, False]
+    """
+    return bool(_REDACTED.search((name or "").strip()))
+
+
+def is_person(name: str) -> bool:
+    """Payees named as private individuals: a title before the name ("MR J SMITH",
+    "Mrs A & Mr B Jones"), unless the name is a company's, with a legal suffix that
+    cleanco recognises ("Mr Mot Ltd").
+
+    >>> [is_person(n) for n in ("MR J G PATTERSON", "Mrs. Ann Lee", "Dr Foster Ltd", "Mr Mot Limited", "MRI Scans UK")]
+    [True, True, False, False, False]
+    """
+    name = (name or "").strip()
+    if not _PERSON.match(name):
+        return False
+    return basename(name).strip().casefold() == re.sub(r"[.,]+$", "", name).strip().casefold()
+
+
+def withheld(name: str) -> bool:
+    """Payees never named in any output: redacted ones and private individuals."""
+    return is_redacted(name) or is_person(name)

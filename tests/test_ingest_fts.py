@@ -1,0 +1,132 @@
+"""Find a Tender's shapes (tests/fixtures/ocds/find-a-tender-panels.json, written in the
+shape of its OCDS for the EU profile): a framework lot said so only by the lot's
+techniques, a lot whose awards each name one supplier and repeat one value, withheld
+supplier names, and party ids that number parties within one release. Every figure is
+read off the fixture by hand.
+
+Process 0b0001 (Eastshire County Council): lot 1 is a framework by its techniques,
+maximum £6m; its three awards go to Alpha, Beta and Gamma, at £6m, £5.5m and £6m. Lot 2
+is a contract to Delta: award £450,000, contract £420,000. Process 0b0002 (Westshire
+Police): one lot, two awards of £2m each, to Omega and to Sigma, and no technique.
+"""
+
+import json
+
+import rdflib
+
+from graph.cli import cli
+
+from conftest import ROOT
+
+PANELS = ROOT / "tests" / "fixtures" / "ocds" / "find-a-tender-panels.json"
+ID = "https://w3id.org/supplier-graph/id/"
+SG = rdflib.Namespace("https://w3id.org/supplier-graph/ontology#")
+EPO = rdflib.Namespace("http://data.europa.eu/a4g/ontology#")
+
+
+def _ingest(runner, tmp_path, *files):
+    out = tmp_path / "out.ttl"
+    result = runner.invoke(cli, ["ingest", "ocds", *map(str, files), "--out", str(out), "--report"])
+    assert result.exit_code == 0, result.stderr
+    return out, result.stderr, rdflib.Graph().parse(out)
+
+
+def _json(runner, *args):
+    result = runner.invoke(cli, list(args))
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _ceilings(g, node):
+    return sorted(float(g.value(v, EPO.hasAmountValue)) for v in g.objects(rdflib.URIRef(node), SG.value)
+                  if g.value(v, SG.valueKind) == SG.FrameworkCeiling)
+
+
+def test_lot_techniques_and_a_repeated_value_make_panels(runner, tmp_path):
+    out, stderr, g = _ingest(runner, tmp_path, PANELS)
+    assert ("2 of 2 releases ingested (0 skipped) as 2 contracting processes: 1 contracts, 0 call-offs, "
+            "2 frameworks (5 panel places); money figures: 1 contract value, 3 framework ceiling") in stderr
+    lot1 = ID + "ocds/ocds-h6vhtk-0b0001/framework/lot/1"
+    assert str(g.value(rdflib.URIRef(lot1), SG.classificationBasis)) == "tender.lots[1].techniques.hasFrameworkAgreement"
+    assert len(set(g.objects(rdflib.URIRef(lot1), SG.supplier))) == 3
+    assert _ceilings(g, lot1) == [5_500_000.0, 6_000_000.0]  # £6m stated twice and as the maximum: once
+    police = ID + "ocds/ocds-h6vhtk-0b0002/framework"
+    assert _ceilings(g, police) == [2_000_000.0]
+    assert "repeat one value, GBP 2,000,000" in str(g.value(rdflib.URIRef(police), SG.classificationBasis))
+    counts = _json(runner, "--data", str(out), "stats", "--format", "json")["counts"]
+    assert (counts["frameworks"], counts["contracts"]) == (2, 1)
+    assert runner.invoke(cli, ["--data", str(out), "validate"]).exit_code == 0
+
+
+def test_no_panel_member_is_given_a_ceiling_as_value_at_risk(runner, tmp_path):
+    out, _, _ = _ingest(runner, tmp_path, PANELS)
+    for name in ("Alpha Digital", "Beta Networks", "Gamma Cloud", "Omega Consulting", "Sigma Systems"):
+        got = _json(runner, "--data", str(out), "impact", name, "--format", "json")
+        assert got["value_at_risk"] == {} and got["buyers"] == [], name
+    alpha = runner.invoke(cli, ["--data", str(out), "impact", "Alpha Digital"])
+    # one framework stating £6m and £5.5m has £6m of headroom, not £11.5m
+    assert "sits on 1 framework panel with £6m of framework headroom" in alpha.stdout
+    delta = _json(runner, "--data", str(out), "impact", "Delta Support", "--format", "json")
+    assert delta["value_at_risk"] == {"total": 420_000.0}  # the contract's value, not the award's
+    report = _json(runner, "--data", str(out), "report", "--format", "json")
+    assert [(s["label"], m["amount"]) for s in report["suppliers"] for m in s["known_value"]] == \
+        [("Delta Support Ltd", 420_000.0)]
+
+
+def test_party_ids_local_to_a_release_join_nobody(runner, tmp_path):
+    """GB-FTS-1 is Eastshire County Council in one release and Westshire Police in the
+    other: Find a Tender numbers parties within a release."""
+    _, _, g = _ingest(runner, tmp_path, PANELS)
+    buyers = {str(g.value(b, rdflib.RDFS.label)) for b in g.objects(None, SG.establishedBy)}
+    assert buyers == {"Eastshire County Council", "Westshire Police"}
+    assert not any("gb-fts" in str(s) for s in g.subjects())
+    alpha = ID + "org/gb-coh-01111111"  # a Companies House number is an identity
+    assert str(g.value(rdflib.URIRef(alpha), rdflib.RDFS.label)) == "Alpha Digital Ltd"
+
+
+def test_a_withheld_supplier_is_not_an_organisation(runner, tmp_path):
+    """Procurement Act notices may withhold a supplier ("Withheld Section94 supplier"):
+    two such awards are not one company, and the contract's supplier is unknown."""
+    release = {"ocid": "ocds-h6vhtk-0c{}", "id": "02000{}-2026", "date": "2026-03-09T10:23:33Z", "tag": ["award"],
+               "buyer": {"id": "GB-PPON-PHQL-7266-VRLH", "name": "Northshire Borough Council"},
+               "parties": [{"id": "GB-PPON-PHQL-7266-VRLH", "name": "Northshire Borough Council", "roles": ["buyer"],
+                            "identifier": {"scheme": "GB-PPON", "id": "PHQL-7266-VRLH"}},
+                           {"id": "GB-PPON-PGYY-2165-QXNQ", "name": "Withheld Section94 supplier - 2nd profile",
+                            "roles": ["supplier"], "identifier": {"scheme": "GB-PPON", "id": "PGYY-2165-QXNQ"}}],
+               "tender": {"title": "Secure hosting {}", "status": "complete"},
+               "awards": [{"id": "1", "status": "active", "suppliers": [{"id": "GB-PPON-PGYY-2165-QXNQ"}],
+                           "value": {"amount": 30000.0, "amountGross": 36000.0, "currency": "GBP"}}]}
+    text = json.dumps(release)
+    path = tmp_path / "withheld.json"
+    path.write_text("[" + ",".join(text.replace("{}", str(n)) for n in (1, 2)) + "]")
+    out, stderr, g = _ingest(runner, tmp_path, path)
+    assert "Withheld" not in out.read_text() and "Withheld" not in stderr
+    assert len(set(g.subjects(SG.supplierNotKnown, None))) == 2
+    assert list(g.subjects(rdflib.RDF.type, SG.Supplier)) == []
+
+
+def test_one_name_two_company_numbers_is_two_companies(runner, tmp_path):
+    """Two notices name "Acme Solutions Ltd" with different Companies House numbers, a
+    third with the second number in additionalIdentifiers beside a PPON: two companies,
+    the third joins the second by its number, and the name match is only suggested."""
+    def release(n, party):
+        return {"ocid": f"ocds-h6vhtk-0d000{n}", "id": f"03000{n}-2026", "date": "2026-01-0{n}T10:00:00Z",
+                "tag": ["award"], "buyer": {"id": "b", "name": "Southshire Council"},
+                "parties": [{"id": "b", "name": "Southshire Council", "roles": ["buyer"]}, {**party, "id": "s"}],
+                "tender": {"title": f"Service desk {n}", "status": "complete"},
+                "awards": [{"id": "1", "status": "active", "suppliers": [{"id": "s"}],
+                            "value": {"amount": 100000 * n, "currency": "GBP"}}]}
+    path = tmp_path / "acme.json"
+    path.write_text(json.dumps([
+        release(1, {"name": "Acme Solutions Ltd", "identifier": {"scheme": "GB-COH", "id": "1234567"}}),
+        release(2, {"name": "ACME SOLUTIONS LIMITED", "identifier": {"scheme": "GB-COH", "id": "07654321"}}),
+        release(3, {"name": "Acme Solutions", "identifier": {"scheme": "GB-PPON", "id": "PABC-1234-WXYZ"},
+                    "additionalIdentifiers": [{"scheme": "GB-COH", "id": "7654321"}]})]))
+    _, stderr, g = _ingest(runner, tmp_path, path)
+    suppliers = {str(s): {str(o) for o in g.objects(None, SG.supplier) if o == s}
+                 for s in g.subjects(rdflib.RDF.type, SG.Supplier)}
+    assert sorted(suppliers) == [ID + "org/gb-coh-01234567", ID + "org/gb-coh-07654321"]
+    second = rdflib.URIRef(ID + "org/gb-coh-07654321")
+    assert len([c for c in g.subjects(SG.supplier, second)]) == 2
+    assert "suggested: 'ACME SOLUTIONS LIMITED' looks like Acme Solutions Ltd" in stderr
+    assert "merged: 'Acme Solutions'" in stderr and "(by identifier)" in stderr
