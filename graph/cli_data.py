@@ -30,6 +30,9 @@ def _ingest_report(result: dict, show: bool) -> None:
         for m in res["suggested"]:
             click.echo(f"suggested: {m['name']!r} looks like {m['label']} <{m['iri']}> (similarity "
                        f"{m['similarity']:.2f}); confirm with a line in an --aliases file", err=True)
+        for a, b in result.get("same_notice", []):
+            click.echo(f"same notice?: {a} and {b} are published by two publishers with one buyer and one "
+                       f"title; not joined (no link between them says so)", err=True)
         for iri in result["new_organisations"]:
             click.echo(f"new: <{iri}>", err=True)
 
@@ -60,7 +63,11 @@ def ingest_ocds_command(obj: Ctx, files, out, aliases, show_report):
                f"{result['call_offs']} call-offs, {result['frameworks']} frameworks "
                f"({result['panel_places']} panel places); money figures: {figures}; "
                f"{result['superseded']} superseded by a later release; "
-               f"{len(result['new_organisations'])} new organisations, "
+               + (f"{result['republished']} republished by another publisher and counted once; "
+                  if result["republished"] else "")
+               + (f"{len(result['same_notice'])} possibly published twice (see --report); "
+                  if result["same_notice"] else "")
+               + f"{len(result['new_organisations'])} new organisations, "
                f"{len(result['resolution']['merged'])} merged, {len(result['resolution']['suggested'])} "
                f"suggested; {result['triples']} triples", err=True)
 

@@ -124,7 +124,7 @@ def test_a_fresh_copy_the_first_command_then_the_tour(tmp_path):
     copy = tmp_path / "supplier-graph"
     skip = shutil.ignore_patterns(".venv", ".git", "build", "__pycache__", "*.egg-info")
     # what a reader's own run of the tour leaves at the top of the repository
-    outputs = {"mine.ttl", "report.html", "csc.html"}
+    outputs = {"mine.ttl", "panel.ttl", "report.html", "csc.html"}
     shutil.copytree(ROOT, copy, ignore=lambda d, names: set(skip(d, names)) | (outputs & set(names) if d == str(ROOT)
                                                                                  else set()))
     first = _sh_blocks(README)[0]

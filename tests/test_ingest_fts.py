@@ -130,3 +130,58 @@ def test_one_name_two_company_numbers_is_two_companies(runner, tmp_path):
     assert len([c for c in g.subjects(SG.supplier, second)]) == 2
     assert "suggested: 'ACME SOLUTIONS LIMITED' looks like Acme Solutions Ltd" in stderr
     assert "merged: 'Acme Solutions'" in stderr and "(by identifier)" in stderr
+
+
+PCS = ROOT / "tests" / "fixtures" / "realdata" / "pcs-scotland_three-tenders_releases_array.json"
+
+
+def _republication(tmp_path):
+    """Find a Tender's copy of the real PCS tender ocds-r6ebe6-0000581503 (University of
+    Edinburgh, £1.5m estimate), minted under its own ocid and party numbers and linked
+    back to the PCS notice as canonical, as OCDS's guidance shows for these two."""
+    copy = {"ocid": "ocds-h6vhtk-0395de", "id": "000521-2019", "date": "2019-05-01T12:26:29Z", "tag": ["tender"],
+            "buyer": {"id": "GB-FTS-2273", "name": "University Of Edinburgh"},
+            "parties": [{"id": "GB-FTS-2273", "name": "University Of Edinburgh", "roles": ["buyer"]}],
+            "tender": {"id": "ocds-h6vhtk-0395de", "title": "Media buying agency for on and off line advertising space",
+                       "status": "active", "value": {"amount": 1500000, "currency": "GBP"}},
+            "links": [{"rel": "canonical",
+                       "href": "https://api.publiccontractsscotland.gov.uk/v1/Notice?id=ocds-r6ebe6-0000581503"}]}
+    path = tmp_path / "fts-copy.json"
+    path.write_text(json.dumps({"uri": "https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages",
+                                "publisher": {"name": "Find a Tender"}, "releases": [copy]}))
+    return path
+
+
+def test_a_republished_notice_is_one_process(runner, tmp_path):
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    pcs_out, pcs_err, _ = _ingest(runner, alone, PCS)
+    copy = _republication(tmp_path)
+    out, stderr, g = _ingest(runner, tmp_path, copy, PCS)  # the copy first: the original may come later
+    assert ("4 of 4 releases ingested (0 skipped) as 3 contracting processes: 1 contracts, 0 call-offs, "
+            "2 frameworks (0 panel places); money figures: 3 tender estimate; 0 superseded by a later release; "
+            "1 republished by another publisher and counted once;") in stderr
+    (fts, pcs), = g.subject_objects(rdflib.URIRef("http://www.w3.org/ns/prov#alternateOf"))
+    assert str(fts).endswith("ocds-h6vhtk-0395de/000521-2019")
+    assert str(pcs).endswith("ocds/ocds-r6ebe6-0000581503/ocds-r6ebe6-0000581503-2019-04-26t00-00-00z")
+    mine = _json(runner, "--data", str(out), "stats", "--format", "json")["counts"]
+    theirs = _json(runner, "--data", str(pcs_out), "stats", "--format", "json")["counts"]
+    assert mine["contracts"] == theirs["contracts"] and mine["frameworks"] == theirs["frameworks"]
+    assert mine["sources"] == theirs["sources"] + 1
+    assert runner.invoke(cli, ["--data", str(out), "validate"]).exit_code == 0
+    # without its original, the copy is a process of its own
+    _, stderr, _ = _ingest(runner, alone, copy)
+    assert "as 1 contracting processes" in stderr and "counted once" not in stderr
+
+
+def test_one_title_and_buyer_on_two_publishers_is_listed_not_joined(runner, tmp_path):
+    """The same copy without its canonical link: one buyer, one title, two publishers.
+    Nothing in the data joins them, so both stay and --report lists the pair."""
+    copy = _republication(tmp_path)
+    data = json.loads(copy.read_text())
+    del data["releases"][0]["links"]
+    copy.write_text(json.dumps(data))
+    _, stderr, _ = _ingest(runner, tmp_path, PCS, copy)
+    assert "as 4 contracting processes" in stderr and "1 possibly published twice (see --report)" in stderr
+    assert ("same notice?: ocds-r6ebe6-0000581503 and ocds-h6vhtk-0395de are published by two publishers with "
+            "one buyer and one title; not joined") in stderr

@@ -13,7 +13,10 @@ process then becomes (:func:`.ocds_fields.classify`):
   contract, each with one supplier's money: the contract's value (``sg:TotalContractValue``)
   or else the award's (``sg:AwardValue``);
 - a tender with no award yet: a contract or framework in procurement, with the tender's
-  estimate (``sg:TenderEstimate``).
+  estimate (``sg:TenderEstimate``);
+- a **republication** of another process read in the same import (its releases'
+  ``links`` name that process as ``canonical``): its releases are recorded as other
+  publications of the original's (``prov:alternateOf``), and nothing is counted twice.
 
 Amounts under £100 are kept as ``sg:PlaceholderValue`` and never counted. A figure a later
 release corrected stays, as ``sg:supersededValue`` with the release that gave it. Dates
@@ -25,12 +28,13 @@ validates on its own. Contact points, which name officials, are never read.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ..errors import InputError
 from .ocds_map import IngestResult, Mapper
-from .ocds_read import Process, file_kind, iter_processes
+from .ocds_read import Process, file_kind, iter_processes, joined_republications
 from .ocds_towers import TowerMapper
 from .rdfout import TripleSink
 from .resolve import Resolver
@@ -52,7 +56,10 @@ def ingest_ocds(paths: Iterable[str | Path], out: str | Path, *, resolver: Resol
         kinds[p] = file_kind(p)
     with TripleSink(out, header="supplier-graph ingest ocds " + " ".join(map(str, paths))) as sink:
         mapper = Mapper(sink, resolver, towers, result, result.warnings.append)
-        for item in iter_processes(paths, result.warnings.append, kinds):
+        mapped: set[str] = set()
+        present: Counter = Counter()
+        items = iter_processes(paths, result.warnings.append, kinds, present)
+        for item, original in joined_republications(items, present):
             if not isinstance(item, Process):
                 rel, fname = item
                 result.releases += 1
@@ -60,13 +67,19 @@ def ingest_ocds(paths: Iterable[str | Path], out: str | Path, *, resolver: Resol
                 rid = rel.get("id") if isinstance(rel, dict) else None
                 result.warnings.append(f"{fname}: release {rid} skipped: it has no ocid")
                 continue
+            if original not in mapped:  # its original could not be mapped: it stands for itself
+                original = None
             result.releases += len(item.releases)
-            result.processes += 1
+            result.processes += 0 if original else 1  # one process, published twice
             result.warnings.extend(item.warnings)
             fname = item.releases[-1][2]
             try:
-                mapper.process(item, fname)
+                if original:
+                    mapper.republication(item, original)
+                else:
+                    mapper.process(item, fname)
                 mapper.commit()
+                mapped.add(item.ocid)
                 result.ingested += len(item.releases)
             except Exception as e:  # one bad process does not stop the others
                 mapper.rollback()

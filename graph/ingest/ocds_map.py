@@ -34,6 +34,7 @@ class Mapper(Parts):
         tender = rel.get("tender") if isinstance(rel.get("tender"), dict) else {}
         title = F.text(tender.get("title")) or proc.ocid
         srcs = self.sources(proc, title)
+        self.latest[proc.ocid] = srcs[release_id(proc.releases[-1][0], proc.ocid)]
         parties = {str(p.get("id")): p for p in rel.get("parties") or [] if isinstance(p, dict)}
 
         def party(ref) -> dict:
@@ -49,6 +50,7 @@ class Mapper(Parts):
         buyer = buyer_of(rel.get("buyer") or with_role("buyer") or with_role("procuringEntity"))
         if buyer is None:
             raise ValueError("it names no buyer or procuring entity")
+        self.notice = (proc.ocid, str(buyer), normalise_org_name(title))
         titles = {normalise_org_name(t) for t in [title] + [F.text(a.get("title")) for a in rel.get("awards") or []
                                                            if isinstance(a, dict)] if t}
 
@@ -95,6 +97,15 @@ class Mapper(Parts):
                     # a contract that names its own suppliers (OCDS's contract suppliers extension) is theirs
                     own = c is not None and any(isinstance(x, dict) for x in c.get("suppliers") or [])
                     self.contract(p, award, c, len(contracts), suppliers_of(c if own else award))
+
+    def republication(self, proc: Process, original: str) -> None:
+        """A process that republishes ``original`` (read in the same import): its releases
+        are sources of their own, each another publication of the original's latest
+        release (prov:alternateOf); nothing else is written, so nothing is counted twice."""
+        tender = proc.compiled.get("tender") if isinstance(proc.compiled.get("tender"), dict) else {}
+        for src in self.sources(proc, F.text(tender.get("title")) or proc.ocid).values():
+            self.add(src, PROV.alternateOf, self.latest[original])
+        self.counts["republished"] += 1
 
     def tender(self, p: "Context") -> None:
         """A tender with no award yet: a contract in procurement (or planned, or cancelled)."""

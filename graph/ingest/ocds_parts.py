@@ -44,6 +44,8 @@ class IngestResult:
     frameworks: int = 0
     panel_places: int = 0
     superseded: int = 0
+    republished: int = 0  # processes that republish another read in the same import
+    same_notice: list[tuple[str, str]] = field(default_factory=list)  # (ocid, ocid) of two publishers, unlinked
     figures: dict[str, int] = field(default_factory=dict)
     towers: dict[str, int] = field(default_factory=dict)
     new_organisations: list[str] = field(default_factory=list)
@@ -69,11 +71,16 @@ class Parts:
         self.figures: Counter = Counter()       # money figures by kind
         self.tower_counts: Counter = Counter()  # contracts and frameworks by tower
         self.where = ""  # the file and ocid being mapped, for warnings
+        self.latest: dict[str, rdflib.URIRef] = {}  # ocid -> its latest release's source, for republications
+        self.notices: dict[tuple, dict[str, str]] = {}  # (buyer, normalised title) -> {ocid prefix: first ocid}
+        self.notice: tuple | None = None     # (ocid, buyer, normalised title) of the process being mapped
 
     def add(self, s, p, o) -> None:
         self.buffer.append((s, p, o))
 
     def commit(self) -> None:
+        if self.notice:
+            self._same_notice(*self.notice)
         for triple in self.buffer:
             self.sink.add(*triple)
         self.result.new_organisations.extend(iri for iri, _n, _i in self.pending)
@@ -84,12 +91,24 @@ class Parts:
                 total[key] = total.get(key, 0) + n
         self.clear()
 
+    def _same_notice(self, ocid: str, buyer: str, title: str) -> None:
+        """List a process that another publisher's (an ocid of another prefix) shares its
+        buyer and title with: perhaps one notice published twice, as Contracts Finder and
+        Find a Tender do, but where nothing in the data says so it is only listed
+        (``--report``), never joined: a buyer can run one procurement twice."""
+        seen = self.notices.setdefault((buyer, title), {})
+        prefix = ocid[:11]
+        if prefix not in seen:
+            self.result.same_notice.extend((first, ocid) for first in seen.values())
+            seen[prefix] = ocid
+
     def rollback(self) -> None:
         for iri, name, ident in self.pending:
             self.resolver.forget(iri, name, ident)
         self.clear()
 
     def clear(self) -> None:
+        self.notice = None
         for pending in (self.buffer, self.pending, self.counts, self.figures, self.tower_counts):
             pending.clear()
 
@@ -126,7 +145,7 @@ class Parts:
             if normalise_org_name(name) != normalise_org_name(known):
                 self.add(iri, SKOS.altLabel, rdflib.Literal(name))
             name = known
-            self.resolver.add(match.iri, name, idents)  # its other identifiers join it too
+            self.resolver.identify(match.iri, idents)  # its other identifiers join it too
         else:
             iri = uri("org", idents[0].replace(":", "-")) if idents else uri("org", normalise_org_name(name) or name)
             if str(iri) not in self.resolver.labels:

@@ -18,14 +18,16 @@ holds only the processes still incomplete.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Container, Iterable, Iterator
 
 from ..errors import InputError, ParseError
 
-__all__ = ["Process", "iter_processes", "file_kind", "superseded", "merger", "release_id"]
+__all__ = ["Process", "iter_processes", "file_kind", "superseded", "merger", "release_id", "canonical_ocids",
+           "joined_republications"]
 
 _SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "ocds-release-schema-1.1.4.json"
 
@@ -229,13 +231,14 @@ def _ocid(rel) -> str | None:
 
 
 def iter_processes(paths: Iterable[str | Path], warn: Callable[[str], None],
-                   kinds: dict | None = None) -> Iterator[Process | tuple[dict, str]]:
+                   kinds: dict | None = None, expected: Counter | None = None) -> Iterator[Process | tuple[dict, str]]:
     """Every contracting process in ``paths``, its releases from every file compiled into
     one; a release that has no ``ocid`` is yielded as ``(release, file name)`` for the
-    caller to report."""
+    caller to report. ``expected``, if given, is filled with each ocid's number of
+    releases before the first process is yielded."""
     paths = [Path(p) for p in paths]
     kinds = kinds or {p: file_kind(p) for p in paths}
-    expected: Counter = Counter()
+    expected = Counter() if expected is None else expected
     for p in paths:  # first pass: how many releases each process has
         expected.update(ocid for ocid in _ocids(p, kinds[p]) if ocid)
     pending: dict[str, list] = {}
@@ -283,3 +286,53 @@ def _compile(ocid: str, group: list[tuple[dict, dict, str]]) -> Process:
                         f"{group[-1][0].get('id')}, is used")
         return Process(ocid, group[-1][0], group, None, warnings)
     return Process(ocid, compiled, group, versioned, warnings)
+
+
+# ----------------------------------------------------------------------------- republications
+
+_OCID = re.compile(r"ocds-[a-z0-9]{6}-[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def canonical_ocids(proc: Process) -> set[str]:
+    """The processes that ``proc`` republishes: the ocids its releases' ``links`` name with
+    the ``canonical`` relation, as OCDS asks a publication derived from another to do (Find
+    a Tender, for the notices it takes from Public Contracts Scotland).
+
+    >>> canonical_ocids(Process("ocds-h6vhtk-0395de", {}, [({"links": [{"rel": "canonical",
+    ...     "href": "https://api.publiccontractsscotland.gov.uk/v1/Notice?id=ocds-r6ebe6-0000710562"}]}, {}, "f")]))
+    {'ocds-r6ebe6-0000710562'}
+    """
+    out = set()
+    for rel, _meta, _fname in proc.releases:
+        for link in rel.get("links") or [] if isinstance(rel.get("links"), list) else []:
+            if isinstance(link, dict) and str(link.get("rel") or "").lower() == "canonical":
+                out.update(_OCID.findall(str(link.get("href") or "")))
+    out.discard(proc.ocid)
+    return out
+
+
+def joined_republications(items: Iterable, present: Container[str]) -> Iterator[tuple[object, str | None]]:
+    """``(item, None)`` for each item of :func:`iter_processes`, and ``(process, ocid)``
+    for a process that republishes one read too (``present``: the ocids of the input, as
+    :func:`iter_processes` counts them): it is the same contracting process, to be recorded
+    as another publication of it and not counted again. A republication whose original is
+    among the files waits for it, and only then; one whose original is not is yielded at
+    once as a process of its own."""
+    seen: set[str] = set()
+    waiting: dict[str, list[Process]] = {}
+    for item in items:
+        if isinstance(item, Process):
+            originals = sorted(o for o in canonical_ocids(item) if o in present)
+            done = [o for o in originals if o in seen]
+            if originals and not done:
+                waiting.setdefault(originals[0], []).append(item)
+                continue
+            yield item, (done[0] if done else None)
+            seen.add(item.ocid)
+            for copy in waiting.pop(item.ocid, ()):
+                yield copy, item.ocid
+        else:
+            yield item, None
+    for copies in waiting.values():  # an original that never came (no release could be read)
+        for copy in copies:
+            yield copy, None

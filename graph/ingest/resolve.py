@@ -153,6 +153,13 @@ class Resolver:
             self.by_identifier.setdefault(i.upper(), iri)
             self.ids_of.setdefault(iri, set()).add(i.upper())
 
+    def identify(self, iri: str, identifiers: list[str]) -> None:
+        """Remember more identifiers of a known organisation."""
+        for i in identifiers:
+            if i.upper() not in self.by_identifier:
+                self.by_identifier[i.upper()] = iri
+                self.ids_of.setdefault(iri, set()).add(i.upper())
+
     def forget(self, iri: str, name: str, identifier: str | list[str] | None = None) -> None:
         """Undo :meth:`add` (for an import record that was then skipped)."""
         key = normalise_org_name(name)
