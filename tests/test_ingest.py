@@ -271,3 +271,19 @@ def test_each_lot_award_is_a_contract_for_its_own_lot(runner, tmp_path):
     assert network["value"] == {"amount": 800_000.0, "currency": "GBP", "kind": "award"}
     assert (hosting["end"]["latest"], hosting["end_basis"], hosting["status"]) == ("2027-04-30", "stated", "live")
     assert hosting["end_with_options"]["latest"] == "2028-04-30"  # period.maxExtentDate
+
+
+def test_headers_that_name_their_unit_or_format_are_recognised(runner, tmp_path):
+    """"Payment Date (dd/mm/yyyy)", "Amount (GBP)", "Supplier/Payee Name", with "Supplier ID"
+    beside it: no --column needed. Acme: £1,200 less a £200 credit note = £1,000 net; the
+    private individual's £650 unnamed."""
+    out = tmp_path / "s.ttl"
+    result = runner.invoke(cli, ["ingest", "spend-csv", str(FIX / "spend" / "units-in-headers.csv"),
+                                 "--buyer", "Lewisham", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert (": 2 payments (£1,000.00) to 1 payees in 2 payee-months; 1 payments to private individuals or "
+            "redacted payees (£650.00) summed per month") in result.stderr
+    g = rdflib.Graph().parse(out)
+    assert not any("OTHER" in str(o) for o in g.objects(None, rdflib.RDFS.label))
+    amounts = sorted(float(a) for a in g.objects(None, rdflib.URIRef("http://data.europa.eu/a4g/ontology#hasAmountValue")))
+    assert amounts == [650.0, 1000.0]

@@ -42,11 +42,13 @@ __all__ = ["COLUMN_ALIASES", "ingest_spend_csv", "SpendResult", "parse_amount", 
 COLUMN_ALIASES = {
     "supplier": ["supplier", "supplier name", "vendor name", "vendor", "beneficiary", "beneficiary name", "payee",
                  "payee name", "merchant name", "creditor name", "creditor", "supplier / payee", "supplier payee",
-                 "recipient", "recipient name", "supplier details"],
+                 "recipient", "recipient name", "supplier details", "supplier/payee name", "vendor/supplier name",
+                 "payee/supplier name", "third party name", "organisation name"],
     "amount": ["amount", "net amount", "net amount £", "amount £", "amount (£)", "total (excludes vat)",
                "total excluding vat", "net value", "value", "total", "amount excl vat", "line amount",
                "nett amount", "invoice nett amount", "invoice net amount", "amount excluding vat", "net",
-               "amount paid", "payment amount", "transaction amount", "net amount excl vat", "value £"],
+               "amount paid", "payment amount", "transaction amount", "net amount excl vat", "value £",
+               "invoice amount", "total amount", "expenditure", "net cost", "spend"],
     "date": ["date", "paid date", "payment date", "transaction date", "date paid", "invoice date",
              "posting date", "effective date", "date of payment", "payment processed date", "pay date",
              "invoice creation date", "invoice approval date", "date of transaction"],
@@ -131,12 +133,15 @@ def parse_date(text: str) -> datetime | None:
 
 def _find_columns(header: list[str], extra: dict[str, str], path: Path, *, fail: bool = True) -> dict[str, int] | None:
     normal = [_norm_header(h) for h in header]
+    core = [_core_header(h) for h in header]
     found: dict[str, int] = {}
     for name, aliases in COLUMN_ALIASES.items():
         wanted = [_norm_header(extra[name])] if name in extra else [_norm_header(a) for a in aliases]
-        for w in wanted:
-            if w in normal:
-                found[name] = normal.index(w)
+        for headers in (normal, core):  # as written, then without its unit or format
+            hit = next((headers.index(w) for w in wanted if w in headers and headers.index(w) not in
+                        found.values()), None)
+            if hit is not None:
+                found[name] = hit
                 break
     missing = [n for n in ("supplier", "amount", "date") if n not in found]
     if missing and not fail:
@@ -148,6 +153,17 @@ def _find_columns(header: list[str], extra: dict[str, str], path: Path, *, fail:
                          f"columns are {', '.join(repr(h) for h in header)}; name yours with "
                          f"--column {missing[0]}=HEADER")
     return found
+
+
+def _core_header(h: str) -> str:
+    """A header without what it says of its unit or format, for a second look.
+
+    >>> _core_header("Payment Date (dd/mm/yyyy)"), _core_header("Amount (GBP)"), _core_header("Amount in Sterling")
+    ('payment date', 'amount', 'amount')
+    """
+    h = re.sub(r"\([^)]*\)|\[[^]]*\]", " ", h or "")
+    words = [w for w in _norm_header(h).split() if w not in ("£", "gbp", "sterling", "in", "pounds")]
+    return " ".join(words)
 
 
 def _header(rows: list[list[str]], extra: dict[str, str], path: Path) -> tuple[int, dict[str, int]]:
