@@ -48,6 +48,7 @@ class TripleSink:
         self.header = header
         self.count = 0
         self._seen: set[bytes] = set()
+        self._forms: dict = {}
 
     def __enter__(self) -> "TripleSink":
         self._writer = atomic_writer(self.out)
@@ -60,12 +61,25 @@ class TripleSink:
         return self
 
     def add(self, s, p, o) -> None:
-        line = f"{s.n3()} {p.n3()} {o.n3()} .\n"
+        line = f"{self._iri(s)} {self._iri(p)} {self._iri(o) if type(o) is rdflib.URIRef else o.n3()} .\n"
         key = hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest()
         if key not in self._seen:
             self._seen.add(key)
             self._fh.write(line)
             self.count += 1
+
+    def _iri(self, term) -> str:
+        """An IRI's N-Triples form. rdflib's ``n3()`` checks the IRI again at every call;
+        here each is written as it was made (by :func:`uri`, or a vocabulary term, checked
+        when created), and the forms of the last ones are kept, since a process's triples
+        repeat their subjects and every triple names one of a few dozen predicates."""
+        key = str(term)  # a plain string: rdflib compares its terms in Python, a str in C
+        got = self._forms.get(key)
+        if got is None:
+            if len(self._forms) > 4096:
+                self._forms.clear()
+            got = self._forms[key] = term.n3()
+        return got
 
     def __exit__(self, kind, value, tb):
         return self._writer.__exit__(kind, value, tb)
