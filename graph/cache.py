@@ -28,10 +28,9 @@ __all__ = ["cache_file", "cache_key", "source", "open_kept", "write", "replacing
 
 def cache_file(store, name: str) -> Path | None:
     """The file in which ``store`` keeps ``name``; None for a store without a cache."""
-    path = getattr(store, "path", None)
-    if path is None or not getattr(store, "read_only", False):
+    if store.path is None or not store.read_only:
         return None
-    return Path(path) / (CACHE_PREFIX + name)
+    return Path(store.path) / (CACHE_PREFIX + name)
 
 
 def cache_key(store, *parts: str | bytes) -> str:

@@ -69,7 +69,7 @@ def iri_ref(iri: str) -> str:
 def _on_disk(store: Store):
     """The name index kept beside an on-disk store (:mod:`graph.nameindex`), unless the
     process has read the names into memory already; None for other stores."""
-    if getattr(store, "path", None) is None or hasattr(store, "_name_index"):
+    if store.path is None or "names" in store.kept:
         return None
     from .nameindex import for_store
     return for_store(store)
@@ -141,7 +141,7 @@ def resolve(store: Store, name: str) -> Entity:
         # names holding the name's words, or all names if none holds them
         index = _on_disk(store)
         if index is None:
-            index = getattr(store, "_name_index", None) or _containing(store, key) or name_index(store)
+            index = store.kept.get("names") or _containing(store, key) or name_index(store)
         exact = index.get(key, {})
     if len(exact) == 1:
         iri = next(iter(exact))
@@ -227,8 +227,8 @@ SELECT ?s ?name ?minor WHERE {
 
 def _known(store: Store, iri: str) -> bool:
     """Whether the index would hold ``iri``: it has a name and is not part of the schema."""
-    if hasattr(store, "_name_index"):
-        return any(iri in iris for iris in store._name_index.values())
+    if "names" in store.kept:
+        return any(iri in iris for iris in store.kept["names"].values())
     return store.ask(sparql_prefixes() + _KNOWN_QUERY % {"s": iri_ref(iri), "schema": _SCHEMA_TYPES})
 
 

@@ -150,7 +150,7 @@ def for_store(store) -> NameTable | None:
     """The on-disk name index of ``store``, built first if it has none of its current
     state; None for a store that is not an on-disk Oxigraph store opened for reading, or
     whose directory cannot be written to (the caller reads the names into memory)."""
-    table = getattr(store, "_name_table", None)
+    table = store.kept.get("name_table")
     if table is not None:
         return table
     file = cache_file(store, NAME)
@@ -159,7 +159,7 @@ def for_store(store) -> NameTable | None:
     path, key = file.parent, _key(store)
     table = _open(file, key)
     if table is None:
-        notice = getattr(store, "notice", None)
+        notice = store.notice
         if notice:
             notice(f"indexing the names in {path} for lookups (once: the index is kept until the store changes)")
         started = time.perf_counter()
@@ -170,10 +170,10 @@ def for_store(store) -> NameTable | None:
         except (OSError, sqlite3.Error) as e:
             if notice:
                 notice(f"cannot keep the name index in {path} ({e}); names are read into memory instead")
-            store._name_index = {**index, MINOR: dict.fromkeys(minor, "")}
+            store.kept["names"] = {**index, MINOR: dict.fromkeys(minor, "")}
             return None
         if notice:
             notice(f"indexed {len(index):,} names in {time.perf_counter() - started:.1f} s")
         table = _open(file, key)
-    store._name_table = table
+    store.kept["name_table"] = table
     return table

@@ -70,14 +70,9 @@ def name_index(store: Store) -> dict[str, dict[str, str]]:
     """Map each normalised name to ``{iri: the name as written}``, read into memory (kept
     on the store object for the process's later lookups). Figures' and claims' IRIs are
     under a key of their own, left out of partial matches."""
-    cached = getattr(store, "_name_index", None)
-    if cached is None:
-        cached = read_names(store)
-        try:
-            store._name_index = cached
-        except AttributeError:  # pragma: no cover - stores without attributes
-            pass
-    return cached
+    if "names" not in store.kept:
+        store.kept["names"] = read_names(store)
+    return store.kept["names"]
 
 
 def read_names(store: Store) -> dict[str, dict[str, str]]:

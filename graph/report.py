@@ -130,7 +130,7 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
         dated = {d.iri: d for d in read_dates(store, snap)}
         near = _buyer_side(store, g, snap, contracts, sources, buyer, dated, as_of)
         in_scope = [d for d in dated.values() if not d.framework and (not buyer or buyer.iri in d.buyers)]
-        cliff = cliff_edge(in_scope, as_of=as_of, label=snap.label, successor=getattr(snap, "successor", {}))
+        cliff = cliff_edge(in_scope, as_of=as_of, label=snap.label, successor=snap.successor)
         far = _supplier_side(g, snap, contracts, scope)
         method, scores = between.result()
     finally:
@@ -185,7 +185,7 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
 
 def _select_soon(store: Store, query: str):
     """Start ``query`` where the store answers concurrently; returns a callable for its rows."""
-    if not getattr(store, "concurrent", False):
+    if not store.concurrent:
         return lambda: store.select(query).rows
     from concurrent.futures import ThreadPoolExecutor
     pool = ThreadPoolExecutor(max_workers=1)

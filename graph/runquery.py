@@ -36,7 +36,7 @@ def run_query(store, spec: str, params: dict[str, str] | None = None, *, timeout
     form, text = prepare_query(query.text, allow_service=allow_service)
     # a library query may be phrased for the store's engine (tests check both agree); the
     # portable text is the one checked, since the variant may use the engine's extensions
-    variant = variant_text(query.name, getattr(store, "engine", None)) if spec == query.name else None
+    variant = variant_text(query.name, store.engine) if spec == query.name else None
     if variant is not None:
         text = sparql_prefixes() + variant
     text = bind_params(text, bound)

@@ -43,6 +43,17 @@ class Store:
     notice = None
     #: picks engine-specific variants of the library's queries (graph/queries/<engine>/)
     engine: str | None = None
+    #: the directory of an on-disk store; None for one in memory or on a server
+    path = None
+    #: an on-disk store opened for reading only: the one kind whose derived state (the
+    #: snapshot, the name index) may be kept beside it, since nothing changes it meanwhile
+    read_only = False
+
+    @property
+    def kept(self) -> dict:
+        """What this process derived from the store and keeps for its later questions
+        (``"names"``: the name index in memory; ``"name_table"``: the one on disk)."""
+        return self.__dict__.setdefault("_kept", {})
 
     def execute(self, query: str, form: str, *, timeout: float | None = None):  # pragma: no cover
         raise NotImplementedError
@@ -99,7 +110,7 @@ class QueryBatch:
 
     def __init__(self, store: "Store", queries: dict[str, str]):
         self.store, self.queries, self.pool, self.futures = store, queries, None, {}
-        if getattr(store, "concurrent", False):
+        if store.concurrent:
             from concurrent.futures import ThreadPoolExecutor
             self.pool = ThreadPoolExecutor(max_workers=2)
             self.futures = {k: self.pool.submit(store.select_strings, q) for k, q in queries.items()}

@@ -152,12 +152,12 @@ def test_lookups_without_the_index_answer_as_the_index_does(bundled_graph):
     fresh.load(default_data_paths())
     outcomes = []
     for phrase in sorted(phrases):
-        fresh.__dict__.pop("_name_index", None)  # no index built yet
+        fresh.kept.pop("names", None)  # no index built yet
         outcomes.append(outcome(fresh, phrase))
         assert outcomes[-1] == outcome(indexed, phrase), phrase
         plain = [w for w in normalise_name(phrase).split() if re.fullmatch("[a-z0-9]+", w) and w != "and"]
         if plain and outcomes[-1][0] != "not found":  # found without reading every name
-            assert not hasattr(fresh, "_name_index"), phrase
+            assert "names" not in fresh.kept, phrase
     kinds = {o if isinstance(o, str) else o[0] for o in outcomes}
     assert {"ambiguous"} < kinds and any(isinstance(o, str) for o in outcomes)  # each kind of answer
 
