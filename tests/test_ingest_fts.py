@@ -185,3 +185,18 @@ def test_one_title_and_buyer_on_two_publishers_is_listed_not_joined(runner, tmp_
     assert "as 4 contracting processes" in stderr and "1 possibly published twice (see --report)" in stderr
     assert ("same notice?: ocds-r6ebe6-0000581503 and ocds-h6vhtk-0395de are published by two publishers with "
             "one buyer and one title; not joined") in stderr
+
+
+def test_a_copy_of_a_copy_is_the_same_process(runner, tmp_path):
+    copy = _republication(tmp_path)
+    data = json.loads(copy.read_text())
+    second = {**data["releases"][0], "ocid": "ocds-kuma6s-0000000001", "id": "rls-1-WAL1",
+              "links": [{"rel": "canonical", "href": "https://www.find-tender.service.gov.uk/api/1.0/"
+                                                   "ocdsRecordPackages/ocds-h6vhtk-0395de"}]}
+    again = tmp_path / "copy-of-copy.json"
+    again.write_text(json.dumps([second]))
+    out, stderr, g = _ingest(runner, tmp_path, again, copy, PCS)
+    assert "5 of 5 releases ingested (0 skipped) as 3 contracting processes" in stderr
+    assert "2 republished by another publisher and counted once" in stderr
+    original = {o for _s, o in g.subject_objects(rdflib.URIRef("http://www.w3.org/ns/prov#alternateOf"))}
+    assert len(original) == 1 and "ocds-r6ebe6-0000581503" in str(original.pop())

@@ -105,6 +105,7 @@ class Mapper(Parts):
         tender = proc.compiled.get("tender") if isinstance(proc.compiled.get("tender"), dict) else {}
         for src in self.sources(proc, F.text(tender.get("title")) or proc.ocid).values():
             self.add(src, PROV.alternateOf, self.latest[original])
+        self.latest[proc.ocid] = self.latest[original]  # a copy of this copy is of the original too
         self.counts["republished"] += 1
 
     def tender(self, p: "Context") -> None:

@@ -33,6 +33,7 @@ _KIND = {"money": None, "placeholder": SG.PlaceholderValue}
 _KIND_WORDS = {SG.FrameworkCeiling: "framework ceiling", SG.TotalContractValue: "contract value",
                SG.AwardValue: "award value", SG.TenderEstimate: "tender estimate", SG.PlaceholderValue: "placeholder"}
 
+
 @dataclass
 class IngestResult:
     releases: int = 0

@@ -329,8 +329,12 @@ def joined_republications(items: Iterable, present: Container[str]) -> Iterator[
                 continue
             yield item, (done[0] if done else None)
             seen.add(item.ocid)
-            for copy in waiting.pop(item.ocid, ()):
-                yield copy, item.ocid
+            ready = [(copy, item.ocid) for copy in waiting.pop(item.ocid, ())]
+            while ready:  # a copy of a copy is the same process too
+                copy, original = ready.pop(0)
+                yield copy, original
+                seen.add(copy.ocid)
+                ready += [(c, copy.ocid) for c in waiting.pop(copy.ocid, ())]
         else:
             yield item, None
     for copies in waiting.values():  # an original that never came (no release could be read)
