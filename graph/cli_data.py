@@ -28,8 +28,9 @@ def _ingest_report(result: dict, show: bool) -> None:
         for m in res["merged"]:
             click.echo(f"merged: {m['name']!r} -> {m['label']} <{m['iri']}> (by {m['how']})", err=True)
         for m in res["suggested"]:
-            click.echo(f"suggested: {m['name']!r} looks like {m['label']} <{m['iri']}> (similarity "
-                       f"{m['similarity']:.2f}); confirm with a line in an --aliases file", err=True)
+            click.echo(f"suggested: {m['name']!r} looks like {m['label']} <{m['iri']}> ("
+                       + (m["why"] if m.get("why") else f"similarity {m['similarity']:.2f}")
+                       + "); confirm with a line in an --aliases file", err=True)
         for a, b in result.get("same_notice", []):
             click.echo(f"same notice?: {a} and {b} are published by two publishers with one buyer and one "
                        f"title; not joined (no link between them says so)", err=True)

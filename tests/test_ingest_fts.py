@@ -128,7 +128,8 @@ def test_one_name_two_company_numbers_is_two_companies(runner, tmp_path):
     assert sorted(suppliers) == [ID + "org/gb-coh-01234567", ID + "org/gb-coh-07654321"]
     second = rdflib.URIRef(ID + "org/gb-coh-07654321")
     assert len([c for c in g.subjects(SG.supplier, second)]) == 2
-    assert "suggested: 'ACME SOLUTIONS LIMITED' looks like Acme Solutions Ltd" in stderr
+    assert ("suggested: 'ACME SOLUTIONS LIMITED' looks like Acme Solutions Ltd <" + ID + "org/gb-coh-01234567> (the "
+            "same name, another registered number: two companies unless you know otherwise)") in stderr
     assert "merged: 'Acme Solutions'" in stderr and "(by identifier)" in stderr
 
 

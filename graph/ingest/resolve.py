@@ -1,10 +1,11 @@
 """Entity resolution for imports: join an organisation to one the graph already has.
 
 Order: an aliases file the user confirmed (name -> IRI); an identifier (GB-COH Companies
-House number or another org-id scheme) already in the graph; the normalised name, unless
-the two carry different numbers in one scheme (two companies can share a name) (case,
+House number or another org-id scheme) already in the graph; the normalised name (case,
 punctuation, HTML entities, "&"/"and", and legal suffixes ignored: cleanco's list of legal
-forms, then Ltd, Limited, plc, LLP, Group, UK and the like). A name that is only *close* to a known one (e.g. "Computacentre" and
+forms, then Ltd, Limited, plc, LLP, Group, UK and the like), unless the two carry
+different numbers in one scheme: two companies can share a name, and that is only
+suggested. A name that is only *close* to a known one (e.g. "Computacentre" and
 "Computacenter") is never merged: it is reported as a candidate for the aliases file.
 """
 
@@ -64,7 +65,7 @@ class Resolver:
     labels: dict[str, str] = field(default_factory=dict)          # IRI -> label
     aliases: dict[str, str] = field(default_factory=dict)         # normalised name -> IRI
     merged: dict[tuple[str, str], Match] = field(default_factory=dict)
-    suggested: dict[str, tuple[str, str, float]] = field(default_factory=dict)
+    suggested: dict[str, tuple[str, str, float, str]] = field(default_factory=dict)  # iri, label, score, why
     ids_of: dict[str, set[str]] = field(default_factory=dict)     # IRI -> its identifiers
 
     @classmethod
@@ -104,7 +105,8 @@ class Resolver:
         elif key and key in self.by_name:
             iri = self.by_name[key]
             if self._conflict(iri, _listed(identifier)):  # one name, two registered companies
-                self.suggested[name] = (iri, self.labels.get(iri, iri), 1.0)
+                self.suggested[name] = (iri, self.labels.get(iri, iri), 1.0, "the same name, another "
+                                        "registered number: two companies unless you know otherwise")
                 return None
             match = Match(iri, "name")
         if match:
@@ -117,7 +119,7 @@ class Resolver:
             close = process.extractOne(key, block, scorer=fuzz.ratio, score_cutoff=88)
             if close:
                 iri = self.by_name[close[0]]
-                self.suggested[name] = (iri, self.labels.get(iri, iri), round(close[1] / 100, 3))
+                self.suggested[name] = (iri, self.labels.get(iri, iri), round(close[1] / 100, 3), "")
         return match
 
     def _conflict(self, iri: str, identifiers: list[str]) -> bool:
@@ -176,8 +178,8 @@ class Resolver:
         return {
             "merged": [{"name": n, "iri": m.iri, "label": self.labels.get(m.iri, m.iri), "how": m.how}
                        for (n, _), m in sorted(self.merged.items())],
-            "suggested": [{"name": n, "iri": iri, "label": label, "similarity": score}
-                          for n, (iri, label, score) in sorted(self.suggested.items())],
+            "suggested": [{"name": n, "iri": iri, "label": label, "similarity": score, "why": why}
+                          for n, (iri, label, score, why) in sorted(self.suggested.items())],
         }
 
 
