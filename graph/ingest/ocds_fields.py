@@ -12,7 +12,8 @@ import json
 import math
 import re
 
-__all__ = ["planned_period", "awards_by_lots", "framework_value", "lot_title", "text", "amount", "date", "identifier", "identifiers", "classify", "MIN_PLAUSIBLE",
+__all__ = ["planned_period", "awards_by_lots", "framework_value", "lot_title", "text", "amount", "date", "identifier",
+           "identifiers", "classify", "MIN_PLAUSIBLE",
            "CONTRACT_STATUS", "AWARD_STATUS", "TENDER_STATUS"]
 
 #: GBP. Smaller amounts are the placeholders publishers' forms require (0, 1, 3...).
@@ -174,7 +175,7 @@ def classify(rel: dict, lot: tuple, awards: list[dict]) -> tuple[str, str]:
     ('contract', '')
     """
     tender = rel.get("tender") if isinstance(rel.get("tender"), dict) else {}
-    said = _techniques(tender, "tender", lot)
+    said = _techniques(tender, lot)
     if said:
         return said
     for award in awards:
@@ -195,11 +196,10 @@ def classify(rel: dict, lot: tuple, awards: list[dict]) -> tuple[str, str]:
     return "contract", ""
 
 
-def _techniques(tender: dict, where: str, lot: tuple) -> tuple[str, str] | None:
+def _techniques(tender: dict, lot: tuple) -> tuple[str, str] | None:
     """A framework or DPS as the tender's techniques say, else as those of its lots
-    ``lot`` (every lot where ``lot`` is ()): ``hasDynamicPurchasingSystem``,
-    ``hasFrameworkAgreement``, or the details of a framework agreement without a flag
-    that denies one."""
+    ``lot``: ``hasDynamicPurchasingSystem``, ``hasFrameworkAgreement``, or the details of
+    a framework agreement without a flag that denies one."""
     def said(techniques, path):
         if not isinstance(techniques, dict):
             return None
@@ -212,15 +212,16 @@ def _techniques(tender: dict, where: str, lot: tuple) -> tuple[str, str] | None:
             return "framework", f"{path}.frameworkAgreement"
         return None
 
-    found = said(tender.get("techniques"), f"{where}.techniques")
-    if found:
-        return found
-    for x in tender.get("lots") or []:
-        if isinstance(x, dict) and (not lot or str(x.get("id")) in lot):
-            found = said(x.get("techniques"), f"{where}.lots[{x.get('id')}].techniques")
-            if found:
-                return found
-    return None
+    found = said(tender.get("techniques"), "tender.techniques")
+    for x in _lots(tender, lot):
+        found = found or said(x.get("techniques"), f"tender.lots[{x.get('id')}].techniques")
+    return found
+
+
+def _lots(tender: dict, lot: tuple) -> list[dict]:
+    """The tender's lots named in ``lot`` (all of them where it is ())."""
+    lots = tender.get("lots") if isinstance(tender.get("lots"), list) else []
+    return [x for x in lots if isinstance(x, dict) and (not lot or str(x.get("id")) in lot)]
 
 
 def _repeated_value(awards: list[dict]) -> str | None:
@@ -247,19 +248,15 @@ def _repeated_value(awards: list[dict]) -> str | None:
 def framework_value(tender: dict, lot: tuple) -> list[tuple[dict, tuple]]:
     """The maximum value of a framework agreement as its techniques state it (the tender's,
     or its lots' ``lot``): ``[(value, path in the release), ...]``."""
-    out = []
-    tech = tender.get("techniques") if isinstance(tender.get("techniques"), dict) else {}
-    fa = tech.get("frameworkAgreement") if isinstance(tech.get("frameworkAgreement"), dict) else {}
-    if isinstance(fa.get("value"), dict):
-        out.append((fa["value"], ("tender", "techniques", "frameworkAgreement", "value", "amount")))
-    for x in tender.get("lots") or []:
-        if isinstance(x, dict) and (not lot or str(x.get("id")) in lot):
-            tech = x.get("techniques") if isinstance(x.get("techniques"), dict) else {}
-            fa = tech.get("frameworkAgreement") if isinstance(tech.get("frameworkAgreement"), dict) else {}
-            if isinstance(fa.get("value"), dict):
-                out.append((fa["value"], ("tender", ("lots", str(x.get("id"))), "techniques", "frameworkAgreement",
-                                          "value", "amount")))
-    return out
+    def stated(owner: dict):
+        tech = owner.get("techniques") if isinstance(owner.get("techniques"), dict) else {}
+        fa = tech.get("frameworkAgreement") if isinstance(tech.get("frameworkAgreement"), dict) else {}
+        return fa.get("value") if isinstance(fa.get("value"), dict) else None
+
+    out = [(stated(tender), ("tender", "techniques", "frameworkAgreement", "value", "amount"))]
+    out += [(stated(x), ("tender", ("lots", str(x.get("id"))), "techniques", "frameworkAgreement", "value", "amount"))
+            for x in _lots(tender, lot)]
+    return [(value, path) for value, path in out if value is not None]
 
 
 def planned_period(tender: dict, lot: tuple = ()) -> dict | None:
