@@ -60,7 +60,7 @@ COLUMN_ALIASES = {
 #: title, parameters and blank lines.
 HEADER_SEARCH_ROWS = 30
 _DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d-%b-%Y", "%d-%b-%y", "%d %b %Y",
-                 "%d %B %Y", "%d.%m.%Y", "%Y/%m/%d"]
+                 "%d %B %Y", "%d.%m.%Y", "%Y/%m/%d", "%Y%m%d"]
 
 
 @dataclass
@@ -99,10 +99,14 @@ def parse_amount(text: str) -> Decimal | None:
 
     >>> parse_amount("£1,234.50"), parse_amount("(250.00)"), parse_amount("-3"), parse_amount("n/a")
     (Decimal('1234.50'), Decimal('-250.00'), Decimal('-3'), None)
+    >>> parse_amount("250.00-"), parse_amount("250.00 CR")  # credit notes as accounting systems export them
+    (Decimal('-250.00'), Decimal('-250.00'))
     """
     t = (text or "").strip().replace("£", "").replace(",", "").replace(" ", "")
     negative = t.startswith("(") and t.endswith(")")
     t = t.strip("()")
+    if t.endswith("-") and not t.startswith("-"):
+        negative, t = True, t[:-1]
     if t.upper().endswith("CR"):
         negative, t = True, t[:-2]
     try:
@@ -119,10 +123,14 @@ def parse_date(text: str) -> datetime | None:
 
     >>> [parse_date(t).strftime("%Y-%m") for t in ("03/04/2024", "2024-04-03", "3-Apr-2024", "2024-04-03T00:00:00")]
     ['2024-04', '2024-04', '2024-04', '2024-04']
+    >>> [parse_date(t).strftime("%Y-%m-%d") for t in ("03/04/2024 00:00:00", "03/04/2024 14:05", "20240403")]
+    ['2024-04-03', '2024-04-03', '2024-04-03']
     """
     t = (text or "").strip()
     if re.match(r"\d{4}-\d{2}-\d{2}[T ]", t):
         t = t[:10]
+    elif re.fullmatch(r"(\S+) \d{1,2}:\d{2}(?::\d{2})?", t):  # a spreadsheet's date with its time of day
+        t = t.split(" ", 1)[0]
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(t, fmt)
