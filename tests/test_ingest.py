@@ -215,6 +215,8 @@ def test_spend_on_top_of_the_bundled_graph_and_an_import(imported, runner, tmp_p
 
 @pytest.mark.parametrize("name, encoding, payments, total, payees", [
     ("utf8-bom-vendor.csv", "utf-8-sig", 2, "£4,000.00", 1),
+    # Excel's "Unicode text": UTF-16, tabs; a time of day in the dates; £1,200 less a 200.00- credit
+    ("utf16-tabs.txt", "utf-16", 2, "£1,000.00", 1),
     ("cp1252-beneficiary.csv", "cp1252", 3, "£20,095.50", 2),
     ("total-excludes-vat.csv", "utf-8-sig", 1, "£4,000.00", 1),
 ])

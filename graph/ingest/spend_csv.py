@@ -189,8 +189,27 @@ def _header(rows: list[list[str]], extra: dict[str, str], path: Path) -> tuple[i
     raise AssertionError("unreachable")  # pragma: no cover - _find_columns raised
 
 
+def _table(text: str, columns: dict[str, str], path: Path) -> tuple[list[list[str]], int, dict[str, int]]:
+    """The file's rows, its column row and columns: split by commas, else by the tabs,
+    semicolons or bars some exports use, whichever gives a row that names a supplier, an
+    amount and a date (the error is the comma reading's)."""
+    error = None
+    for delimiter in (",", "\t", ";", "|"):
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        try:
+            return (rows, *_header(rows, columns, path))
+        except InputError as e:
+            error = error or e
+    raise error
+
+
 def _open_text(path: Path) -> tuple[str, str]:
     data = path.read_bytes()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text": UTF-16 with a byte-order mark
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as e:
+            raise InputError(f"{path}: starts as UTF-16 but is not ({e.reason} at byte {e.start})") from e
     if b"\x00" in data[:4096]:
         raise InputError(f"{path}: not a text CSV file (it contains NUL bytes)")
     for encoding in ("utf-8-sig", "cp1252"):
@@ -227,8 +246,7 @@ def ingest_spend_csv(path: str | Path, out: str | Path, *, buyer_iri: str | None
         raise InputError(f"{path}: no such file")
     text, encoding = _open_text(path)
     result = SpendResult(encoding=encoding)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    at, cols = _header(rows, columns or {}, path)
+    rows, at, cols = _table(text, columns or {}, path)
     header = rows[at]
     result.columns = {k: header[v] for k, v in cols.items()}
     if at:
