@@ -25,7 +25,7 @@ from .projection import project
 from .snapshot import load_contracts, snapshot, supply_edges
 from .report_json import iter_json, render_json
 from .report_render import abridge, render_html, render_markdown
-from .storebase import Store
+from .storebase import Store, background
 from .tables import ROWS, money
 from .timeline import read_dates
 
@@ -185,10 +185,9 @@ def build_report(store: Store, *, buyer: Entity | None = None, include_inactive:
 
 def _select_soon(store: Store, query: str):
     """Start ``query`` where the store answers concurrently; returns a callable for its rows."""
-    if not store.concurrent:
+    pool = background(store)
+    if pool is None:
         return lambda: store.select(query).rows
-    from concurrent.futures import ThreadPoolExecutor
-    pool = ThreadPoolExecutor(max_workers=1)
     future = pool.submit(lambda: store.select(query).rows)
     pool.shutdown(wait=False)
     return future.result

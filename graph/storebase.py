@@ -15,7 +15,7 @@ import rdflib
 
 from .errors import QueryError
 
-__all__ = ["Store", "SelectResult", "QueryBatch", "parse_result", "timed_out", "VALUES_MAX", "in_values"]
+__all__ = ["Store", "SelectResult", "QueryBatch", "background", "parse_result", "timed_out", "VALUES_MAX", "in_values"]
 
 
 @dataclass
@@ -101,6 +101,17 @@ def parse_result(data: bytes, form: str):
     return Result.parse(io.BytesIO(data), format="json")
 
 
+def background(store: "Store", workers: int = 1):
+    """A pool of ``workers`` threads for queries to ``store`` where it answers them
+    concurrently (Oxigraph evaluates a query without holding Python's lock; an endpoint
+    is a server); None otherwise, where each query is run when its rows are asked for.
+    The one place readers of a store start threads."""
+    if not store.concurrent:
+        return None
+    from concurrent.futures import ThreadPoolExecutor
+    return ThreadPoolExecutor(max_workers=workers)
+
+
 class QueryBatch:
     """Several SELECT queries' rows as strings (:meth:`Store.select_strings`), by key.
     Where the store answers concurrently (Oxigraph evaluates a query without holding
@@ -109,10 +120,9 @@ class QueryBatch:
     when asked for. :meth:`close` drops those not yet started."""
 
     def __init__(self, store: "Store", queries: dict[str, str]):
-        self.store, self.queries, self.pool, self.futures = store, queries, None, {}
-        if store.concurrent:
-            from concurrent.futures import ThreadPoolExecutor
-            self.pool = ThreadPoolExecutor(max_workers=2)
+        self.store, self.queries, self.futures = store, queries, {}
+        self.pool = background(store, workers=2)
+        if self.pool:
             self.futures = {k: self.pool.submit(store.select_strings, q) for k, q in queries.items()}
 
     def __getitem__(self, key: str) -> list[tuple]:
