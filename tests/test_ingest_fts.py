@@ -201,3 +201,19 @@ def test_a_copy_of_a_copy_is_the_same_process(runner, tmp_path):
     assert "2 republished by another publisher and counted once" in stderr
     original = {o for _s, o in g.subject_objects(rdflib.URIRef("http://www.w3.org/ns/prov#alternateOf"))}
     assert len(original) == 1 and "ocds-r6ebe6-0000581503" in str(original.pop())
+
+
+def test_gzipped_files_import_and_a_cut_one_is_bad_input(runner, tmp_path):
+    """Bulk downloads come gzipped (the OCP Data Registry's .jsonl.gz): the same triples as
+    the plain file; a file cut short is exit 2, naming it, and nothing is written."""
+    import gzip
+    plain = _ingest(runner, tmp_path, PANELS)[0].read_text().split("\n", 1)[1]
+    packed = tmp_path / "panels.json.gz"
+    packed.write_bytes(gzip.compress(PANELS.read_bytes()))
+    (tmp_path / "z").mkdir()
+    assert _ingest(runner, tmp_path / "z", packed)[0].read_text().split("\n", 1)[1] == plain
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(packed.read_bytes()[:400])
+    result = runner.invoke(cli, ["ingest", "ocds", str(cut), "--out", str(tmp_path / "cut.ttl")])
+    assert result.exit_code == 2 and not (tmp_path / "cut.ttl").exists()
+    assert f"{cut}: the gzip file is cut short or damaged" in result.stderr

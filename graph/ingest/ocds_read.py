@@ -9,7 +9,8 @@ which release said what, and when: :func:`superseded` reads the earlier values o
 from it.
 
 Files: release packages, record packages (a record's releases, else its compiled
-release), bare JSON arrays of releases, single releases, and JSON Lines of any of these.
+release), bare JSON arrays of releases, single releases, and JSON Lines of any of these;
+each plain or gzipped.
 Releases are streamed (ijson) twice: once to count each ``ocid``'s releases, then to
 gather them, so a process is compiled as soon as its last release is read and memory
 holds only the processes still incomplete.
@@ -17,6 +18,7 @@ holds only the processes still incomplete.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections import Counter
@@ -85,10 +87,44 @@ def superseded(versioned: dict | None, path: tuple) -> list[dict]:
 
 # ----------------------------------------------------------------------------- files
 
+def _open(path: Path):
+    """A file to read as bytes; a gzip file (as the OCP Data Registry serves its bulk
+    downloads) read through gzip, whatever its name."""
+    fh = path.open("rb")
+    if fh.peek(2)[:2] == b"\x1f\x8b":
+        return io.BufferedReader(_Gunzipped(path, fh))
+    return fh
+
+
+class _Gunzipped(io.RawIOBase):
+    """A gzip file's content, a cut or damaged file said so as bad input."""
+
+    def __init__(self, path: Path, fh):
+        import gzip
+        self.path, self.fh, self.gz = path, fh, gzip.GzipFile(fileobj=fh, mode="rb")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        import zlib
+        try:
+            data = self.gz.read(len(buffer))
+        except (EOFError, OSError, zlib.error) as e:
+            raise InputError(f"{self.path}: the gzip file is cut short or damaged ({e})") from e
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.gz.close()  # leaves the file it reads open
+        self.fh.close()
+        super().close()
+
+
 def file_kind(path: Path) -> str:
     """'jsonl', 'array', 'releases', 'records' or 'release'; raises InputError otherwise."""
     import ijson
-    with path.open("rb") as fh:
+    with _open(path) as fh:
         head = fh.read(4096).lstrip()
     if not head:
         raise InputError(f"{path}: the file is empty")
@@ -96,7 +132,7 @@ def file_kind(path: Path) -> str:
         return "array"
     if head[:1] != b"{":
         raise InputError(f"{path}: not JSON (it starts with {head[:20]!r}); OCDS files are JSON or JSON Lines")
-    with path.open("rb") as fh:
+    with _open(path) as fh:
         first = fh.readline()
         rest = fh.read(64).strip()
     try:
@@ -107,7 +143,7 @@ def file_kind(path: Path) -> str:
         pass
     keys = set()
     try:
-        with path.open("rb") as fh:
+        with _open(path) as fh:
             for prefix, event, value in ijson.parse(fh):
                 if prefix == "" and event == "map_key":
                     keys.add(value)
@@ -127,7 +163,7 @@ def _package_meta(path: Path) -> dict:
     wanted = {"uri": "uri", "license": "license", "publishedDate": "published", "publisher.name": "publisher"}
     meta: dict = {}
     try:
-        with path.open("rb") as fh:
+        with _open(path) as fh:
             for prefix, event, value in ijson.parse(fh):
                 if prefix in wanted and event in ("string", "number"):
                     meta[wanted[prefix]] = str(value)
@@ -159,7 +195,7 @@ def _items(path: Path, kind: str, warn: Callable[[str], None]) -> Iterator[tuple
     """(releases of one item — a release, or a record's releases —, package metadata)."""
     import ijson
     if kind == "jsonl":
-        with path.open("rb") as fh:
+        with _open(path) as fh:
             for n, line in enumerate(fh, 1):
                 if not line.strip():
                     continue
@@ -183,7 +219,7 @@ def _items(path: Path, kind: str, warn: Callable[[str], None]) -> Iterator[tuple
         return
     meta = _package_meta(path)
     try:
-        with path.open("rb") as fh:
+        with _open(path) as fh:
             if kind == "release":
                 yield [json.load(fh, parse_constant=float)], meta
                 return
@@ -215,7 +251,7 @@ def _ocids(path: Path, kind: str) -> Iterator[str | None]:
     if kind in ("array", "releases"):
         prefix = "item.ocid" if kind == "array" else "releases.item.ocid"
         try:
-            with path.open("rb") as fh:
+            with _open(path) as fh:
                 for value in ijson.items(fh, prefix):
                     yield str(value) if value else None
         except ijson.JSONError as e:
