@@ -69,10 +69,10 @@ class TripleSink:
             self.count += 1
 
     def _iri(self, term) -> str:
-        """An IRI's N-Triples form. rdflib's ``n3()`` checks the IRI again at every call;
-        here each is written as it was made (by :func:`uri`, or a vocabulary term, checked
-        when created), and the forms of the last ones are kept, since a process's triples
-        repeat their subjects and every triple names one of a few dozen predicates."""
+        """An IRI's N-Triples form, checked (by rdflib's ``n3()``) when first written. The
+        forms of the last few thousand are kept: ``n3()`` checks an IRI again at every
+        call, and a process's triples repeat their subjects while every triple names one
+        of a few dozen predicates."""
         key = str(term)  # a plain string: rdflib compares its terms in Python, a str in C
         got = self._forms.get(key)
         if got is None:
