@@ -56,7 +56,8 @@ def ingest_ocds(paths: Iterable[str | Path], out: str | Path, *, resolver: Resol
         kinds[p] = file_kind(p)
     with TripleSink(out, header="supplier-graph ingest ocds " + " ".join(map(str, paths))) as sink:
         mapper = Mapper(sink, resolver, towers, result, result.warnings.append)
-        mapped: set[str] = set()
+        # each ocid mapped -> its first publication's latest source (its own, or its original's)
+        mapped: dict[str, object] = {}
         present: Counter = Counter()
         items = iter_processes(paths, result.warnings.append, kinds, present)
         for item, original in joined_republications(items, present):
@@ -75,11 +76,11 @@ def ingest_ocds(paths: Iterable[str | Path], out: str | Path, *, resolver: Resol
             fname = item.releases[-1][2]
             try:
                 if original:
-                    mapper.republication(item, original)
+                    mapper.republication(item, mapped[original])
                 else:
                     mapper.process(item, fname)
                 mapper.commit()
-                mapped.add(item.ocid)
+                mapped[item.ocid] = mapped[original] if original else mapper.latest_source(item)
                 result.ingested += len(item.releases)
             except Exception as e:  # one bad process does not stop the others
                 mapper.rollback()

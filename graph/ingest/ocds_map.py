@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from ..namespaces import PROV, SG
 from . import ocds_fields as F
 from .ocds_parts import IngestResult, Parts, Context
-from .ocds_read import Process, release_id
+from .ocds_read import Process
 from .privacy import withheld
 from .rdfout import slug, uri
 from .resolve import normalise_org_name
@@ -34,7 +34,6 @@ class Mapper(Parts):
         tender = rel.get("tender") if isinstance(rel.get("tender"), dict) else {}
         title = F.text(tender.get("title")) or proc.ocid
         srcs = self.sources(proc, title)
-        self.latest[proc.ocid] = srcs[release_id(proc.releases[-1][0], proc.ocid)]
         parties = {str(p.get("id")): p for p in rel.get("parties") or [] if isinstance(p, dict)}
 
         def party(ref) -> dict:
@@ -75,7 +74,7 @@ class Mapper(Parts):
         kinds = {lot: F.classify(rel, lot, group) for lot, group in lots.items()} or {(): F.classify(rel, (), [])}
         panels = {lot for lot, (what, _why) in kinds.items() if what in ("framework", "dps")}
         what, why = next((k for lot, k in kinds.items() if lot not in panels), ("contract", ""))
-        p = Context(proc, tender, title, buyer, srcs, srcs[release_id(proc.releases[-1][0], proc.ocid)],
+        p = Context(proc, tender, title, buyer, srcs, self.latest_source(proc),
                      F.date(rel.get("date")) or F.date(proc.releases[-1][0].get("date")), self.towers.of(tender),
                      [rp for rp in rel.get("relatedProcesses") or []
                       if isinstance(rp, dict) and "framework" in (rp.get("relationship") or [])],
@@ -98,14 +97,14 @@ class Mapper(Parts):
                     own = c is not None and any(isinstance(x, dict) for x in c.get("suppliers") or [])
                     self.contract(p, award, c, len(contracts), suppliers_of(c if own else award))
 
-    def republication(self, proc: Process, original: str) -> None:
-        """A process that republishes ``original`` (read in the same import): its releases
-        are sources of their own, each another publication of the original's latest
-        release (prov:alternateOf); nothing else is written, so nothing is counted twice."""
+    def republication(self, proc: Process, original: rdflib.URIRef) -> None:
+        """A process that republishes another read in the same import: its releases are
+        sources of their own, each another publication of ``original`` (the first
+        publication's latest release, prov:alternateOf); nothing else is written, so
+        nothing is counted twice."""
         tender = proc.compiled.get("tender") if isinstance(proc.compiled.get("tender"), dict) else {}
         for src in self.sources(proc, F.text(tender.get("title")) or proc.ocid).values():
-            self.add(src, PROV.alternateOf, self.latest[original])
-        self.latest[proc.ocid] = self.latest[original]  # a copy of this copy is of the original too
+            self.add(src, PROV.alternateOf, original)
         self.counts["republished"] += 1
 
     def tender(self, p: "Context") -> None:

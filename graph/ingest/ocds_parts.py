@@ -72,7 +72,6 @@ class Parts:
         self.figures: Counter = Counter()       # money figures by kind
         self.tower_counts: Counter = Counter()  # contracts and frameworks by tower
         self.where = ""  # the file and ocid being mapped, for warnings
-        self.latest: dict[str, rdflib.URIRef] = {}  # ocid -> its latest release's source, for republications
         self.notices: dict[tuple, dict[str, str]] = {}  # (buyer, normalised title) -> {ocid prefix: first ocid}
         self.notice: tuple | None = None     # (ocid, buyer, normalised title) of the process being mapped
 
@@ -114,6 +113,11 @@ class Parts:
             pending.clear()
 
     # ------------------------------------------------------------------ sources, parties, money
+
+    @staticmethod
+    def latest_source(proc: Process) -> rdflib.URIRef:
+        """The source document of a process's latest release: its current figures' source."""
+        return uri("ocds", proc.ocid, release_id(proc.releases[-1][0], proc.ocid))
 
     def sources(self, proc: Process, title: str) -> dict[str, rdflib.URIRef]:
         """One source document per release: release id -> its IRI."""
