@@ -31,12 +31,11 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from ..errors import InputError
 from ..namespaces import CUR, EPO, PROV, SG
-from .privacy import is_person, is_redacted, withheld  # noqa: F401  (public here too)
+from .privacy import withheld
 from .rdfout import TripleSink, uri
 from .resolve import Resolver, normalise_org_name
 
-__all__ = ["COLUMN_ALIASES", "ingest_spend_csv", "SpendResult", "parse_amount", "parse_date", "is_redacted",
-           "is_person", "withheld"]
+__all__ = ["COLUMN_ALIASES", "ingest_spend_csv", "SpendResult", "parse_amount", "parse_date"]
 
 #: field -> header names seen in real councils' files (compared case- and punctuation-blind)
 COLUMN_ALIASES = {
