@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from .analytics.impact import failure_impact
-from .headroom import framework_headroom
+from .headroom import framework_headroom, largest
 from .storebase import Store
 from .tables import money
 from .timeline import read_dates, until
@@ -30,10 +30,8 @@ def supplier_failure(store: Store, g, snap, supplier: str, *, group: bool, as_of
         b["until"] = until([dated[c["iri"]] for c in b["contracts"] if c["iri"] in dated], as_of)
     if result["frameworks"]:
         n = len(result["suppliers"])
-        # a framework that states several ceilings (one per award of a lot, say) restates one
-        # shared maximum: its largest counts, once
-        stated = [max(gbp) for f in result["frameworks"] if (gbp := [m["amount"] for m in f["ceilings"]
-                                                                     if m["currency"] == "GBP"])]
+        stated = [top["amount"] for f in result["frameworks"]
+                  if (top := largest(f["ceilings"])) and top["currency"] == "GBP"]
         result["notes"].append(
             f"{_names(result)} sit{'s' if n == 1 else ''} on {len(result['frameworks'])} framework panel"
             f"{'s' if len(result['frameworks']) != 1 else ''}"

@@ -8,7 +8,7 @@ panel, for the frameworks a supplier sits on; the analyses count it nowhere else
 
 from __future__ import annotations
 
-__all__ = ["framework_headroom"]
+__all__ = ["framework_headroom", "largest"]
 
 _QUERY = """SELECT ?f ?amount ?cur (COUNT(DISTINCT ?member) AS ?panel) WHERE {
   VALUES ?f { %s }
@@ -37,3 +37,15 @@ def framework_headroom(store, frameworks: list[str]) -> dict[str, dict]:
     for entry in out.values():
         entry["ceilings"].sort(key=lambda m: (m["currency"], m["amount"]))
     return out
+
+
+def largest(ceilings: list[dict]) -> dict | None:
+    """The headroom a framework's stated ceilings give: several restate one shared
+    maximum (one per award of a lot, and the maximum its techniques state), so the
+    largest counts, never their sum; one in pounds where there is one.
+
+    >>> largest([{"amount": 6e6, "currency": "GBP"}, {"amount": 5.5e6, "currency": "GBP"}])["amount"]
+    6000000.0
+    """
+    pool = [m for m in ceilings if m["currency"] == "GBP"] or ceilings
+    return max(pool, key=lambda m: m["amount"]) if pool else None

@@ -25,6 +25,7 @@ from .projection import project
 from .snapshot import load_contracts, snapshot, supply_edges
 from .report_json import iter_json, render_json
 from .report_render import abridge, render_html, render_markdown
+from .headroom import framework_headroom, largest
 from .storebase import Store, background
 from .tables import ROWS, money
 from .timeline import read_dates
@@ -52,10 +53,9 @@ _DISAGREEMENTS = """SELECT DISTINCT ?about ?aboutLabel ?statement ?title WHERE {
     HAVING (COUNT(DISTINCT ?s) > 1) }
 } ORDER BY ?aboutLabel ?title ?statement"""
 
-_FRAMEWORKS = """SELECT ?f ?label ?founder ?ceiling WHERE {
+_FRAMEWORKS = """SELECT ?f ?label ?founder WHERE {
   ?f rdf:type/rdfs:subClassOf* sg:Framework ; rdfs:label ?label .
   OPTIONAL { ?f sg:establishedBy/rdfs:label ?founder }
-  OPTIONAL { ?f sg:value ?v . ?v sg:valueKind sg:FrameworkCeiling ; epo:hasAmountValue ?ceiling }
 } ORDER BY ?label ?founder"""
 
 
@@ -345,10 +345,10 @@ def _framework_rows(store: Store, g, snap, sources: _Sources) -> list[dict]:
             "call_offs": [], "sources": sources.cite(snap.sources.get(str(r["f"]), []))})
         if r.get("founder") is not None and str(r["founder"]) not in f["established_by"]:
             f["established_by"].append(str(r["founder"]))
-        if r.get("ceiling") is not None:  # several stated restate one shared maximum: the largest
-            amount = float(r["ceiling"].toPython())
-            if f["ceiling"] is None or amount > f["ceiling"]["amount"]:
-                f["ceiling"] = _money(amount, "ceiling")
+    for iri, stated in framework_headroom(store, list(frameworks)).items():
+        top = largest(stated["ceilings"])
+        if top:
+            frameworks[iri]["ceiling"] = _money(top["amount"], "ceiling", top["currency"])
     call_offs = sorted({(snap.contracts[c].label, c, f) for _b, relation, f, c in snap.relations
                         if relation == "calls off" and f in frameworks and c in snap.contracts})
     for contract_label, c, f in call_offs:
