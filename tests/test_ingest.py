@@ -160,6 +160,29 @@ def test_output_validates_with_the_bundled_graph(imported, runner):
     assert result.exit_code == 0, result.output
 
 
+def test_awkward_text_and_huge_amounts_round_trip(runner, tmp_path):
+    """The importer writes its terms itself: a release id with a quote, a backslash and a
+    line break, and an amount too large for a float's plain form (1e21), come back exactly
+    when the output is parsed, and the amount as an xsd:decimal, which has no exponent."""
+    rid = 'notice "7"\\v2\nrevised'
+    release = {"ocid": "ocds-b5fd17-awkward", "id": rid, "date": "2025-01-01T00:00:00Z", "tag": ["award"],
+               "parties": [{"id": "B", "name": "Bromley Council", "roles": ["buyer"]},
+                           {"id": "S", "name": "Acme Systems Ltd", "roles": ["supplier"]}],
+               "buyer": {"id": "B", "name": "Bromley Council"},
+               "tender": {"title": "Hosting"},
+               "awards": [{"id": "a1", "status": "active", "suppliers": [{"id": "S", "name": "Acme Systems Ltd"}],
+                           "value": {"amount": 1e21, "currency": "GBP"}}]}
+    src = tmp_path / "awkward.json"
+    src.write_text(json.dumps({"releases": [release]}))
+    out = tmp_path / "awkward.ttl"
+    assert runner.invoke(cli, ["ingest", "ocds", str(src), "--out", str(out)]).exit_code == 0
+    g = rdflib.Graph().parse(out, format="turtle")
+    assert {str(o) for o in g.objects(None, rdflib.DCTERMS.identifier)} == {rid}
+    amounts = list(g.objects(None, rdflib.URIRef("http://data.europa.eu/a4g/ontology#hasAmountValue")))
+    assert [(a.datatype, a.value) for a in amounts] == [(rdflib.XSD.decimal, 10 ** 21)]
+    assert '"1000000000000000000000"^^' in out.read_text()
+
+
 def test_aliases_file_confirms_a_merge(runner, tmp_path):
     aliases = tmp_path / "aliases.csv"
     aliases.write_text(f"name,iri\nComputacentre Ltd,{ID}org/gb-coh-01584718\n")

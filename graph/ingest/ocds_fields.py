@@ -37,6 +37,8 @@ _PARTY_ID = re.compile(r"^([A-Za-z]{2}-[A-Za-z]{3,4})-(\S+)$")
 #: Party-id prefixes that look like org-id schemes but number parties within one release.
 _LOCAL_SCHEMES = {"GB-FTS"}
 _COH = re.compile(r"^(?:\d{8}|[A-Z]{2}\d{6}|[A-Z]{2}\d{5}R)$")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
 def text(value) -> str:
@@ -46,7 +48,10 @@ def text(value) -> str:
     >>> text("Ernst &amp;amp; Young\\r\\n LLP")
     'Ernst & Young LLP'
     """
-    return re.sub(r"\s+", " ", html.unescape(html.unescape(str(value or "")))).strip()
+    value = str(value or "")
+    if "&" in value:
+        value = html.unescape(html.unescape(value))
+    return " ".join(value.split())
 
 
 def amount(value) -> tuple[str, float, str] | tuple[str, str] | None:
@@ -71,7 +76,7 @@ def amount(value) -> tuple[str, float, str] | tuple[str, str] | None:
     if number < 0:
         return "invalid", f"{number:g} is negative"
     currency = str(value.get("currency") or "GBP").strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", currency):
+    if not _CURRENCY.fullmatch(currency):
         return "invalid", f"currency {currency!r} is not an ISO 4217 code"
     return ("placeholder" if number < MIN_PLAUSIBLE else "money"), number, currency
 
@@ -83,7 +88,7 @@ def date(value) -> str | None:
     >>> date("2025-01-23T00:00:00Z"), date(None), date("soon")
     ('2025-01-23', None, None)
     """
-    m = re.match(r"(\d{4}-\d{2}-\d{2})", str(value or ""))
+    m = _DATE.match(str(value or ""))
     return m.group(1) if m else None
 
 
@@ -135,7 +140,7 @@ def identifiers(party: dict) -> list[str]:
 
 def _scheme_id(scheme, value) -> str | None:
     scheme = str(scheme or "").strip().upper()
-    value = re.sub(r"\s+", "", str(value or ""))
+    value = "".join(str(value or "").split())
     if not value or not _SCHEME.match(scheme) or scheme in _LOCAL_SCHEMES:
         return None
     if scheme == "GB-COH":

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import re
 
-import rdflib
-from rdflib.namespace import RDF, RDFS, XSD
-
-from ..namespaces import PROV, SG
 from . import ocds_fields as F
 from .ocds_parts import IngestResult, Parts, Context
 from .ocds_read import Process
 from .privacy import withheld
 from .rdfout import slug, uri
 from .resolve import normalise_org_name
+from .terms import PROV, RDF, RDFS, SG, lit
 
 __all__ = ["Mapper", "IngestResult"]
 
@@ -43,7 +40,7 @@ class Mapper(Parts):
         def with_role(role):
             return next((p for p in parties.values() if role in (p.get("roles") or [])), None)
 
-        def buyer_of(ref) -> rdflib.URIRef | None:
+        def buyer_of(ref) -> str | None:
             return self.organisation(party(ref), SG.PublicBody, srcs.values()) if isinstance(ref, dict) else None
 
         buyer = buyer_of(rel.get("buyer") or with_role("buyer") or with_role("procuringEntity"))
@@ -53,7 +50,7 @@ class Mapper(Parts):
         titles = {normalise_org_name(t) for t in [title] + [F.text(a.get("title")) for a in rel.get("awards") or []
                                                            if isinstance(a, dict)] if t}
 
-        def suppliers_of(award: dict) -> list[rdflib.URIRef]:
+        def suppliers_of(award: dict) -> list[str]:
             out = []
             for ref in award.get("suppliers") or []:
                 p = party(ref)
@@ -97,7 +94,7 @@ class Mapper(Parts):
                     own = c is not None and any(isinstance(x, dict) for x in c.get("suppliers") or [])
                     self.contract(p, award, c, len(contracts), suppliers_of(c if own else award))
 
-    def republication(self, proc: Process, original: rdflib.URIRef) -> None:
+    def republication(self, proc: Process, original: str) -> None:
         """A process that republishes another read in the same import: its releases are
         sources of their own, each another publication of ``original`` (the first
         publication's latest release, prov:alternateOf); nothing else is written, so
@@ -118,7 +115,7 @@ class Mapper(Parts):
         self.common(node, p.title, p, [], status)
         self.period(node, F.planned_period(p.tender))
         self.scope(node, p.tender_towers, F.text(p.tender.get("description")) or p.title)
-        self.figure(node, rdflib.URIRef(f"{node}/estimate"), p.tender.get("value"), SG.TenderEstimate, p.title, p,
+        self.figure(node, f"{node}/estimate", p.tender.get("value"), SG.TenderEstimate, p.title, p,
                     ("tender", "value", "amount"))
         self.add(node, SG.buyer, p.buyer)
         self.link_frameworks(node, p, [])
@@ -143,7 +140,7 @@ class Mapper(Parts):
         if not members:
             self.unknown_supplier(node, status, "framework")
         self.common(node, label, p, group, status)
-        self.add(node, SG.classificationBasis, rdflib.Literal(why))
+        self.add(node, SG.classificationBasis, lit(why))
         self.add(node, SG.establishedBy, p.buyer)
         for s in members:
             self.add(node, SG.supplier, s)
@@ -162,11 +159,11 @@ class Mapper(Parts):
             if got is None or got in seen:  # lots of one framework often repeat its value
                 continue
             seen.add(got)
-            self.figure(node, rdflib.URIRef(f"{node}/{name}"), value, SG.FrameworkCeiling, label, p, path)
+            self.figure(node, f"{node}/{name}", value, SG.FrameworkCeiling, label, p, path)
             self.period(node, period)
         if not group:
             self.period(node, F.planned_period(p.tender, lot))
-        self.figure(node, rdflib.URIRef(f"{node}/estimate"), p.tender.get("value"), SG.TenderEstimate, label, p,
+        self.figure(node, f"{node}/estimate", p.tender.get("value"), SG.TenderEstimate, label, p,
                     ("tender", "value", "amount"))
         self.counts["frameworks"] += 1
 
@@ -184,21 +181,21 @@ class Mapper(Parts):
         self.add(node, RDF.type, SG.CallOff if p.call_off else SG.Contract)
         self.common(node, label, p, [award], status)
         if p.call_off and p.why:
-            self.add(node, SG.classificationBasis, rdflib.Literal(p.why))
+            self.add(node, SG.classificationBasis, lit(p.why))
         # a call-off names its own buyer where the framework serves several (multiple buyers extension)
         self.add(node, SG.buyer, (c and p.buyer_of(c.get("buyer"))) or p.buyer)
         for s in suppliers:
             self.add(node, SG.supplier, s)
         self.scope(node, self.lot_towers(p, lots) | self.towers.of(award) | self.towers.of(c or {}),
                    F.text(award.get("description")) or label)
-        fig = rdflib.URIRef(f"{node}/value")
+        fig = f"{node}/value"
         if not (c and self.figure(node, fig, c.get("value"), SG.TotalContractValue, label, p,
                                   (("contracts", str(c.get("id"))), "value", "amount"))) \
                 and siblings <= 1:  # with several contracts under one award, its value belongs to none alone
             self.figure(node, fig, award.get("value"), SG.AwardValue, label, p, (("awards", aid), "value", "amount"))
         self.period(node, (c or {}).get("period") or award.get("contractPeriod"))
         if c and F.date(c.get("dateSigned")):
-            self.add(node, SG.dateSigned, rdflib.Literal(F.date(c.get("dateSigned")), datatype=XSD.date))
+            self.add(node, SG.dateSigned, lit(F.date(c.get("dateSigned")), "date"))
         self.link_frameworks(node, p, suppliers)
         self.counts["call_offs" if p.call_off else "contracts"] += 1
 
@@ -223,7 +220,7 @@ class Mapper(Parts):
             self.add(node, SG.viaFramework, fw)
             if suppliers:  # a call-off's supplier is on the framework's panel
                 self.add(fw, RDF.type, SG.Framework)
-                self.add(fw, RDFS.label, rdflib.Literal(F.text(rp.get("title")) or f"framework {ident}"))
+                self.add(fw, RDFS.label, lit(F.text(rp.get("title")) or f"framework {ident}"))
                 self.add(fw, PROV.wasDerivedFrom, p.latest)
                 for s in suppliers:
                     self.add(fw, SG.supplier, s)

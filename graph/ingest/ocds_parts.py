@@ -13,20 +13,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-import rdflib
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
-
-from ..namespaces import CUR, EPO, PROV, SG
 from ..tables import money
 from . import ocds_fields as F
 from .ocds_read import Process, release_id, superseded
 from .ocds_towers import TowerMapper
 from .rdfout import TripleSink, uri
 from .resolve import Resolver, normalise_org_name
+from .terms import ADMS, CUR, DCTERMS, EPO, PROV, RDF, RDFS, SG, SKOS, lit
 
 __all__ = ["Parts", "Context", "IngestResult", "PUBLISHERS"]
 
-ADMS = rdflib.Namespace("http://www.w3.org/ns/adms#")
 PUBLISHERS = {"ocds-b5fd17": "Contracts Finder", "ocds-h6vhtk": "Find a Tender", "ocds-r6ebe6": "Public Contracts Scotland",
               "ocds-kuma6s": "Sell2Wales"}
 _KIND = {"money": None, "placeholder": SG.PlaceholderValue}
@@ -68,6 +64,10 @@ class Parts:
         self.sink, self.resolver, self.towers, self.result, self.warn = sink, resolver, towers, result, warn
         self.buffer: list[tuple] = []
         self.pending: list[tuple] = []  # new organisations, registered once their process succeeds
+        # organisations described (type, label, identifiers) by a committed process, and by this one: an
+        # organisation is in hundreds of processes, and its description needs writing once
+        self.described: set[tuple] = set()
+        self.describing: list[tuple] = []
         self.counts: Counter = Counter()        # IngestResult's counters
         self.figures: Counter = Counter()       # money figures by kind
         self.tower_counts: Counter = Counter()  # contracts and frameworks by tower
@@ -81,8 +81,8 @@ class Parts:
     def commit(self) -> None:
         if self.notice:
             self._same_notice(*self.notice)
-        for triple in self.buffer:
-            self.sink.add(*triple)
+        self.sink.add_all(self.buffer)
+        self.described.update(self.describing)
         self.result.new_organisations.extend(iri for iri, _n, _i in self.pending)
         for key, n in self.counts.items():
             setattr(self.result, key, getattr(self.result, key) + n)
@@ -109,17 +109,17 @@ class Parts:
 
     def clear(self) -> None:
         self.notice = None
-        for pending in (self.buffer, self.pending, self.counts, self.figures, self.tower_counts):
+        for pending in (self.buffer, self.pending, self.describing, self.counts, self.figures, self.tower_counts):
             pending.clear()
 
     # ------------------------------------------------------------------ sources, parties, money
 
     @staticmethod
-    def latest_source(proc: Process) -> rdflib.URIRef:
+    def latest_source(proc: Process) -> str:
         """The source document of a process's latest release: its current figures' source."""
         return uri("ocds", proc.ocid, release_id(proc.releases[-1][0], proc.ocid))
 
-    def sources(self, proc: Process, title: str) -> dict[str, rdflib.URIRef]:
+    def sources(self, proc: Process, title: str) -> dict[str, str]:
         """One source document per release: release id -> its IRI."""
         out = {}
         for rel, meta, _fname in proc.releases:
@@ -127,49 +127,57 @@ class Parts:
             src = out[rid] = uri("ocds", proc.ocid, rid)
             publisher = meta.get("publisher") or PUBLISHERS.get(proc.ocid[:11]) or "unknown publisher (no package metadata)"
             self.add(src, RDF.type, SG.SourceDocument)
-            self.add(src, DCTERMS.title, rdflib.Literal(f"{title} (OCDS release {rid})"))
-            self.add(src, DCTERMS.publisher, rdflib.Literal(F.text(publisher)))
-            self.add(src, DCTERMS.identifier, rdflib.Literal(rid))
-            self.add(src, DCTERMS.isPartOf, rdflib.Literal(proc.ocid))
+            self.add(src, DCTERMS.title, lit(f"{title} (OCDS release {rid})"))
+            self.add(src, DCTERMS.publisher, lit(F.text(publisher)))
+            self.add(src, DCTERMS.identifier, lit(rid))
+            self.add(src, DCTERMS.isPartOf, lit(proc.ocid))
             if rel.get("date"):
-                self.add(src, DCTERMS.date, rdflib.Literal(str(rel["date"])))
+                self.add(src, DCTERMS.date, lit(str(rel["date"])))
             for key, prop in (("uri", DCTERMS.source), ("license", DCTERMS.license)):
                 if meta.get(key):
-                    self.add(src, prop, rdflib.Literal(str(meta[key])))
+                    self.add(src, prop, lit(str(meta[key])))
         return out
 
-    def organisation(self, party: dict, kind, srcs) -> rdflib.URIRef | None:
+    def organisation(self, party: dict, kind, srcs) -> str | None:
         name = F.text(party.get("name"))
         if not name:
             return None
         idents = F.identifiers(party)
         match = self.resolver.known(name, idents)
+        given = name
         if match:
-            iri = rdflib.URIRef(match.iri)
-            known = self.resolver.labels.get(match.iri) or name
-            if normalise_org_name(name) != normalise_org_name(known):
-                self.add(iri, SKOS.altLabel, rdflib.Literal(name))
-            name = known
+            iri = match.iri
+            name = self.resolver.labels.get(match.iri) or name
             self.resolver.identify(match.iri, idents)  # its other identifiers join it too
         else:
             iri = uri("org", idents[0].replace(":", "-")) if idents else uri("org", normalise_org_name(name) or name)
-            if str(iri) not in self.resolver.labels:
-                self.pending.append((str(iri), name, idents))
-            self.resolver.add(str(iri), name, idents)
-        # the output names every organisation it mentions, so it validates on its own
+            if iri not in self.resolver.labels:
+                self.pending.append((iri, name, idents))
+            self.resolver.add(iri, name, idents)
+        description = (iri, kind, name, given, *idents)
+        if description not in self.described:
+            self.describe(iri, kind, name, given, idents)
+            self.describing.append(description)
+        for src in srcs:
+            self.add(iri, SG.mentionedIn, src)
+        return iri
+
+    def describe(self, iri: str, kind: str, name: str, given: str, idents: list[str]) -> None:
+        """What the output says of an organisation it mentions, so that it validates on its
+        own: its type and label, the name the source ``given`` where it is another, its
+        identifiers."""
+        if normalise_org_name(given) != normalise_org_name(name):
+            self.add(iri, SKOS.altLabel, lit(given))
         self.add(iri, RDF.type, kind)
-        self.add(iri, RDFS.label, rdflib.Literal(name))
+        self.add(iri, RDFS.label, lit(name))
         for ident in idents:
             scheme, value = ident.split(":", 1)
             node = uri("identifier", scheme, value)
             self.add(node, RDF.type, ADMS.Identifier)
-            self.add(node, RDFS.label, rdflib.Literal(f"{scheme} {value}"))
-            self.add(node, SKOS.notation, rdflib.Literal(value))
-            self.add(node, ADMS.schemaAgency, rdflib.Literal(scheme))
+            self.add(node, RDFS.label, lit(f"{scheme} {value}"))
+            self.add(node, SKOS.notation, lit(value))
+            self.add(node, ADMS.schemaAgency, lit(scheme))
             self.add(iri, ADMS.identifier, node)
-        for src in srcs:
-            self.add(iri, SG.mentionedIn, src)
-        return iri
 
     def figure(self, subject, node, value, kind, label: str, p: "Context", path: tuple) -> bool:
         """A money figure of ``kind`` (a placeholder if the amount is one) from the latest
@@ -192,7 +200,7 @@ class Parts:
             src = p.srcs.get(str(old.get("releaseID")))
             if was is None or was[0] == "invalid" or src is None:
                 continue
-            past = rdflib.URIRef(f"{node}/superseded/{n}")
+            past = f"{node}/superseded/{n}"
             self.add(subject, SG.supersededValue, past)
             then = _KIND[was[0]] or kind
             self._money(past, was[1], was[2], then,
@@ -204,8 +212,8 @@ class Parts:
 
     def _money(self, node, number, currency, kind, label: str, src) -> None:
         self.add(node, RDF.type, EPO.MonetaryValue)
-        self.add(node, RDFS.label, rdflib.Literal(label))
-        self.add(node, EPO.hasAmountValue, rdflib.Literal(number, datatype=XSD.decimal))
+        self.add(node, RDFS.label, lit(label))
+        self.add(node, EPO.hasAmountValue, lit(number, "decimal"))
         self.add(node, EPO.hasCurrency, CUR[currency])
         self.add(node, SG.valueKind, kind)
         self.add(node, PROV.wasDerivedFrom, src)
@@ -214,22 +222,22 @@ class Parts:
         """What a framework, a contract and a tender share: label, sources, status with its
         date, procurement method, tender deadline, award date."""
         tender = p.tender
-        self.add(node, RDFS.label, rdflib.Literal(label))
+        self.add(node, RDFS.label, lit(label))
         for src in p.srcs.values():
             self.add(node, PROV.wasDerivedFrom, src)
         if status is not None:
             self.add(node, SG.status, SG[status])
             if p.as_of:
-                self.add(node, SG.statusDate, rdflib.Literal(p.as_of, datatype=XSD.date))
+                self.add(node, SG.statusDate, lit(p.as_of, "date"))
         method = F.text(tender.get("procurementMethodDetails")) or F.text(tender.get("procurementMethod"))
         if method:
-            self.add(node, SG.procurementMethod, rdflib.Literal(method))
+            self.add(node, SG.procurementMethod, lit(method))
         period = tender.get("tenderPeriod") if isinstance(tender.get("tenderPeriod"), dict) else {}
         if F.date(period.get("endDate")):
-            self.add(node, SG.tenderDeadline, rdflib.Literal(F.date(period.get("endDate")), datatype=XSD.date))
+            self.add(node, SG.tenderDeadline, lit(F.date(period.get("endDate")), "date"))
         dates = sorted(d for d in (F.date(a.get("date")) for a in awards) if d)
         if dates:
-            self.add(node, SG.awardDate, rdflib.Literal(dates[0], datatype=XSD.date))
+            self.add(node, SG.awardDate, lit(dates[0], "date"))
 
     def period(self, node, period) -> None:
         """An OCDS period: its start and end dates, the date it cannot be extended beyond,
@@ -238,23 +246,23 @@ class Parts:
             for key, prop in (("startDate", SG.startDate), ("endDate", SG.endDate), ("maxExtentDate", SG.maxExtentDate)):
                 d = F.date(period.get(key))
                 if d:
-                    self.add(node, prop, rdflib.Literal(d, datatype=XSD.date))
+                    self.add(node, prop, lit(d, "date"))
             days = period.get("durationInDays")
             if isinstance(days, (int, float)) and days > 0 and float(days).is_integer() and not F.date(period.get("endDate")):
-                self.add(node, SG.duration, rdflib.Literal(f"P{int(days)}D", datatype=XSD.duration))
+                self.add(node, SG.duration, lit(f"P{int(days)}D", "duration"))
 
     def scope(self, node, towers: set[str], description: str) -> None:
         for t in sorted(towers):
-            self.add(node, SG.tower, rdflib.URIRef(t))
+            self.add(node, SG.tower, t)
             self.tower_counts[t.rsplit("/", 1)[-1]] += 1
         if not towers:
-            self.add(node, SG.scopeDescription, rdflib.Literal(description))
+            self.add(node, SG.scopeDescription, lit(description))
 
     def unknown_supplier(self, node, status, what: str) -> None:
         """Past its tender, a framework or contract with no supplier says why, instead of
         being given a stage it is not at."""
         if status not in ("InProcurement", "Planned", "Cancelled"):
-            self.add(node, SG.supplierNotKnown, rdflib.Literal("the source names no supplier that is an organisation"))
+            self.add(node, SG.supplierNotKnown, lit("the source names no supplier that is an organisation"))
             self.warn(f"{self.where}: {what} names no supplier that is an organisation; its supplier is unknown")
 
 
@@ -265,9 +273,9 @@ class Context:
     proc: Process
     tender: dict
     title: str
-    buyer: rdflib.URIRef
+    buyer: str
     srcs: dict             # release id -> its source document
-    latest: rdflib.URIRef  # the latest release's source: current figures come from it
+    latest: str            # the latest release's source: current figures come from it
     as_of: str | None      # the date the compiled release's statuses were reported on
     tender_towers: set
     framework_refs: list   # relatedProcesses naming a framework

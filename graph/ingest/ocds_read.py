@@ -38,7 +38,7 @@ _SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "ocds-release-sch
 class Process:
     """One contracting process: its compiled release, the releases it was compiled from
     (each with its package metadata and file), and, where there were several, the
-    versioned release that says which release gave which value."""
+    versioned release (flat: :func:`superseded`) that says which release gave which value."""
 
     ocid: str
     compiled: dict
@@ -61,28 +61,24 @@ def merger():
 
 
 def superseded(versioned: dict | None, path: tuple) -> list[dict]:
-    """The earlier versions of one field of a versioned release: ``[{"value", "releaseID",
-    "releaseDate"}, ...]``, oldest first, the current value left out. ``path`` names
-    objects by key and array items by ``("awards", "a1")`` pairs, i.e. by their id.
+    """The earlier versions of one field of a versioned release (kept flat, as ocdsmerge
+    builds it: path -> versions): ``[{"value", "releaseID", "releaseDate"}, ...]``, oldest
+    first, the current value left out. ``path`` names objects by key and array items by
+    ``("awards", "a1")`` pairs, i.e. by their id.
 
-    >>> v = {"awards": [{"id": "a1", "value": {"amount": [
+    >>> v = {("awards", "a1", "value", "amount"): [
     ...     {"releaseID": "r1", "releaseDate": "2025-01-01", "value": 10932000},
-    ...     {"releaseID": "r2", "releaseDate": "2025-02-01", "value": 109320}]}}]}
+    ...     {"releaseID": "r2", "releaseDate": "2025-02-01", "value": 109320}]}
     >>> [(x["value"], x["releaseID"]) for x in superseded(v, (("awards", "a1"), "value", "amount"))]
     [(10932000, 'r1')]
     """
-    node = versioned
-    for step in path:
-        if not isinstance(node, dict):
-            return []
-        if isinstance(step, tuple):
-            key, ident = step
-            node = next((x for x in node.get(key) or [] if isinstance(x, dict) and str(x.get("id")) == ident), None)
-        else:
-            node = node.get(step)
-    if not isinstance(node, list):
+    if not versioned:
         return []
-    return [v for v in node[:-1] if isinstance(v, dict) and "releaseID" in v]
+    key = tuple(part for step in path for part in (step if isinstance(step, tuple) else (step,)))
+    versions = versioned.get(key)
+    if not isinstance(versions, list):
+        return []
+    return [v for v in versions[:-1] if isinstance(v, dict) and "releaseID" in v]
 
 
 # ----------------------------------------------------------------------------- files
@@ -313,15 +309,34 @@ def _compile(ocid: str, group: list[tuple[dict, dict, str]]) -> Process:
             rel = {**rel, "date": meta.get("published") or ""}
         releases.append(rel)
     from ocdsmerge.exceptions import OCDSMergeError
-    m = merger()
     try:
-        compiled = m.create_compiled_release(releases)
-        versioned = m.create_versioned_release(releases)
+        compiled, versioned = _merged(releases)
     except OCDSMergeError as e:  # e.g. an id repeated within one release's list
         warnings.append(f"{ocid}: its releases could not be merged ({e}); the latest, "
                         f"{group[-1][0].get('id')}, is used")
         return Process(ocid, group[-1][0], group, None, warnings)
     return Process(ocid, compiled, group, versioned, warnings)
+
+
+def _merged(releases: list[dict]) -> tuple[dict, dict]:
+    """The compiled release of ``releases``, as ocdsmerge's ``create_compiled_release``
+    makes it, and the versioned release, as ``create_versioned_release`` makes it but kept
+    flat (field path -> versions, which is how :func:`superseded` reads it). Each release
+    is flattened once for both: flattening is most of a merge's time."""
+    from ocdsmerge import CompiledRelease, VersionedRelease
+    from ocdsmerge.flatten import flatten
+    from ocdsmerge.util import sorted_releases
+    m = merger()
+    compiled = CompiledRelease(merge_rules=m.merge_rules, rule_overrides=m.rule_overrides)
+    versioned = VersionedRelease(merge_rules=m.merge_rules, rule_overrides=m.rule_overrides)
+    for release in sorted_releases(releases):
+        release = dict(release)
+        tag = release.pop("tag", None)  # "omitWhenMerged" since OCDS 1.1.4
+        flat = flatten(release, m.merge_rules, m.rule_overrides, flattened={})
+        args = (release.get("ocid"), release.get("id"), release.get("date"), tag)
+        compiled.flat_append(dict(flat), *args)
+        versioned.flat_append(flat, *args)
+    return compiled.asdict(), versioned.data
 
 
 # ----------------------------------------------------------------------------- republications

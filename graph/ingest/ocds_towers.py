@@ -12,6 +12,8 @@ from ..namespaces import SG
 
 __all__ = ["TowerMapper"]
 
+_NOT_DIGIT = re.compile(r"\D")
+
 
 class TowerMapper:
     """CPV code -> service tower, from the tower scheme's closeMatch/broadMatch codes.
@@ -48,7 +50,7 @@ class TowerMapper:
         return cls(prefixes)
 
     def tower(self, code: str) -> str | None:
-        digits = re.sub(r"\D", "", str(code))[:8]
+        digits = _NOT_DIGIT.sub("", str(code))[:8]
         if digits not in self._memo:
             best = None
             for prefix, tower in self.prefixes.items():

@@ -9,6 +9,7 @@ organisation: "Withheld Section94 supplier" on two notices is not one company.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cleanco import basename
 
@@ -43,6 +44,7 @@ def is_person(name: str) -> bool:
     return basename(name).strip().casefold() == re.sub(r"[.,]+$", "", name).strip().casefold()
 
 
+@lru_cache(maxsize=1 << 16)  # a supplier's name recurs in every notice that names it
 def withheld(name: str) -> bool:
     """Payees never named in any output: redacted ones and private individuals."""
     return is_redacted(name) or is_person(name)

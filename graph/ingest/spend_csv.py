@@ -26,14 +26,11 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import rdflib
-from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
-
 from ..errors import InputError
-from ..namespaces import CUR, EPO, PROV, SG
 from .privacy import withheld
 from .rdfout import TripleSink, uri
 from .resolve import Resolver, normalise_org_name
+from .terms import CUR, DCTERMS, EPO, PROV, RDF, RDFS, SG, lit
 
 __all__ = ["COLUMN_ALIASES", "ingest_spend_csv", "SpendResult", "parse_amount", "parse_date"]
 
@@ -304,32 +301,32 @@ def ingest_spend_csv(path: str | Path, out: str | Path, *, buyer_iri: str | None
                          + (f" ({result.warnings[-1]})" if result.warnings else ""))
 
     digest = hashlib.sha1(path.read_bytes()).hexdigest()[:16]
-    buyer = rdflib.URIRef(buyer_iri)
+    buyer = buyer_iri
     local = buyer_iri.rsplit("/", 1)[-1]
     with TripleSink(out, header=f"supplier-graph ingest spend-csv {path} --buyer {buyer_label!r}") as sink:
         add = sink.add
         src = uri("spend-file", digest)
         add(src, RDF.type, SG.SourceDocument)
-        add(src, DCTERMS.title, rdflib.Literal(f"{path.name}: payments over £500 by {buyer_label}"))
-        add(src, DCTERMS.publisher, rdflib.Literal(buyer_label))
-        add(src, DCTERMS.identifier, rdflib.Literal(f"sha1:{digest}"))
+        add(src, DCTERMS.title, lit(f"{path.name}: payments over £500 by {buyer_label}"))
+        add(src, DCTERMS.publisher, lit(buyer_label))
+        add(src, DCTERMS.identifier, lit(f"sha1:{digest}"))
         add(buyer, RDF.type, SG.PublicBody)  # the output names whom it is about, so it validates alone
-        add(buyer, RDFS.label, rdflib.Literal(buyer_label))
+        add(buyer, RDFS.label, lit(buyer_label))
         add(buyer, SG.mentionedIn, src)
-        payee_iri: dict[str, rdflib.URIRef] = {}
+        payee_iri: dict[str, str] = {}
         for key in sorted(totals):
             payee_key, month = key
             if payee_key == WITHHELD:
                 iri = payee_iri.setdefault(WITHHELD, uri("payee", local, "withheld"))
                 add(iri, RDF.type, SG.WithheldPayee)
-                add(iri, RDFS.label, rdflib.Literal(f"payees of {buyer_label} whose names are withheld"))
+                add(iri, RDFS.label, lit(f"payees of {buyer_label} whose names are withheld"))
                 payee_name = "payees whose names are withheld"
             else:
                 payee_name = names[payee_key]
                 if payee_key not in payee_iri:
                     match = resolver.known(payee_name)
                     if match:
-                        iri = rdflib.URIRef(match.iri)
+                        iri = match.iri
                         label = resolver.labels.get(match.iri) or payee_name
                     else:
                         iri, label = uri("org", payee_key), payee_name
@@ -337,26 +334,26 @@ def ingest_spend_csv(path: str | Path, out: str | Path, *, buyer_iri: str | None
                             result.new_organisations.append(str(iri))
                         resolver.add(str(iri), payee_name)
                     add(iri, RDF.type, SG.Supplier)
-                    add(iri, RDFS.label, rdflib.Literal(label))
+                    add(iri, RDFS.label, lit(label))
                     payee_iri[payee_key] = iri
             iri = payee_iri[payee_key]
             add(iri, SG.mentionedIn, src)
             node = uri("spend", local, payee_key, month)
             add(node, RDF.type, SG.Spend)
-            add(node, RDFS.label, rdflib.Literal(f"{buyer_label} to {payee_name}, {month}"))
+            add(node, RDFS.label, lit(f"{buyer_label} to {payee_name}, {month}"))
             add(node, SG.payer, buyer)
             add(node, SG.payee, iri)
-            add(node, SG.month, rdflib.Literal(month, datatype=XSD.gYearMonth))
-            add(node, SG.paymentCount, rdflib.Literal(counts[key], datatype=XSD.integer))
+            add(node, SG.month, lit(month, "gYearMonth"))
+            add(node, SG.paymentCount, lit(counts[key], "integer"))
             add(node, PROV.wasDerivedFrom, src)
             for t in txids[key]:
-                add(node, SG.transactionId, rdflib.Literal(t))
+                add(node, SG.transactionId, lit(t))
             if totals[key] >= 0:
-                value = rdflib.URIRef(f"{node}/value")
+                value = f"{node}/value"
                 add(node, SG.value, value)
                 add(value, RDF.type, EPO.MonetaryValue)
-                add(value, RDFS.label, rdflib.Literal(f"£{totals[key]:,.2f} paid in {month}"))
-                add(value, EPO.hasAmountValue, rdflib.Literal(totals[key], datatype=XSD.decimal))
+                add(value, RDFS.label, lit(f"£{totals[key]:,.2f} paid in {month}"))
+                add(value, EPO.hasAmountValue, lit(totals[key], "decimal"))
                 add(value, EPO.hasCurrency, CUR.GBP)
                 add(value, SG.valueKind, SG.Expenditure)
                 add(value, PROV.wasDerivedFrom, src)
