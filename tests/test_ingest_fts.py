@@ -105,6 +105,27 @@ def test_a_withheld_supplier_is_not_an_organisation(runner, tmp_path):
     assert list(g.subjects(rdflib.RDF.type, SG.Supplier)) == []
 
 
+def test_a_company_named_for_data_protection_keeps_its_name(runner, tmp_path):
+    """"Data protection" in a payee's name often means the name was withheld, but not in
+    a company's own name: "The Data Protection People Ltd" stays named, and its contract
+    keeps its supplier; a supplier named "Withheld - Data Protection" is not named."""
+    def release(n, name):
+        return {"ocid": f"ocds-h6vhtk-0e000{n}", "id": f"04000{n}-2026", "date": "2026-02-0{n}T10:00:00Z",
+                "tag": ["award"], "buyer": {"id": "b", "name": "Southshire Council"},
+                "parties": [{"id": "b", "name": "Southshire Council", "roles": ["buyer"]},
+                            {"id": "s", "name": name, "roles": ["supplier"]}],
+                "tender": {"title": f"Records audit {n}", "status": "complete"},
+                "awards": [{"id": "1", "status": "active", "suppliers": [{"id": "s"}],
+                            "value": {"amount": 40000, "currency": "GBP"}}]}
+    path = tmp_path / "dp.json"
+    path.write_text(json.dumps([release(1, "The Data Protection People Ltd"), release(2, "Withheld - Data Protection")]))
+    out, _, g = _ingest(runner, tmp_path, path)
+    assert [str(g.value(s, rdflib.RDFS.label)) for s in g.subjects(rdflib.RDF.type, SG.Supplier)] == \
+        ["The Data Protection People Ltd"]
+    assert "Withheld" not in out.read_text()
+    assert len(set(g.subjects(SG.supplierNotKnown, None))) == 1
+
+
 def test_one_name_two_company_numbers_is_two_companies(runner, tmp_path):
     """Two notices name "Acme Solutions Ltd" with different Companies House numbers, a
     third with the second number in additionalIdentifiers beside a PPON: two companies,

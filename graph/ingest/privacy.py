@@ -15,8 +15,11 @@ from cleanco import basename
 
 __all__ = ["is_redacted", "is_person", "withheld"]
 
-_REDACTED = re.compile(r"redact|personal data|private individual|^individuals?$|name withheld|withheld|"
-                       r"data protection|not disclosed|^\W*$|^x+$", re.I)
+_REDACTED = re.compile(r"redact|personal data|private individual|^individuals?$|withheld|not disclosed|^\W*$|^x+$",
+                       re.I)
+#: Words that say a name was withheld, unless they are part of a company's own name ("The
+#: Data Protection People Ltd" is a company, "Withheld - Data Protection" is not).
+_REDACTED_UNLESS_COMPANY = re.compile(r"data protection", re.I)
 
 _PERSON = re.compile(r"^(?:mr|mrs|ms|miss|mx|dr|rev|revd|sir|dame|lady|lord|prof)\.?\s+\S", re.I)
 
@@ -26,8 +29,13 @@ def is_redacted(name: str) -> bool:
 
     >>> [is_redacted(n) for n in ("REDACTED", "Redacted - Personal Data", "Private Individual", "Acme Ltd")]
     [True, True, True, False]
+    >>> [is_redacted(n) for n in ("Data Protection Act", "The Data Protection People Ltd")]
+    [True, False]
     """
-    return bool(_REDACTED.search((name or "").strip()))
+    name = (name or "").strip()
+    if _REDACTED.search(name):
+        return True
+    return bool(_REDACTED_UNLESS_COMPANY.search(name)) and not _is_company(name)
 
 
 def is_person(name: str) -> bool:
@@ -39,9 +47,12 @@ def is_person(name: str) -> bool:
     [True, True, False, False, False]
     """
     name = (name or "").strip()
-    if not _PERSON.match(name):
-        return False
-    return basename(name).strip().casefold() == re.sub(r"[.,]+$", "", name).strip().casefold()
+    return bool(_PERSON.match(name)) and not _is_company(name)
+
+
+def _is_company(name: str) -> bool:
+    """The name ends in a legal suffix that cleanco recognises (Ltd, plc, LLP...)."""
+    return basename(name).strip().casefold() != re.sub(r"[.,]+$", "", name).strip().casefold()
 
 
 @lru_cache(maxsize=1 << 16)  # a supplier's name recurs in every notice that names it
