@@ -115,16 +115,21 @@ class Parts:
     # ------------------------------------------------------------------ sources, parties, money
 
     @staticmethod
+    def source(proc: Process, rel: dict) -> str:
+        """The IRI of the source document that is the release ``rel`` of ``proc``."""
+        return uri("ocds", proc.ocid, release_id(rel, proc.ocid))
+
+    @staticmethod
     def latest_source(proc: Process) -> str:
         """The source document of a process's latest release: its current figures' source."""
-        return uri("ocds", proc.ocid, release_id(proc.releases[-1][0], proc.ocid))
+        return Parts.source(proc, proc.releases[-1][0])
 
     def sources(self, proc: Process, title: str) -> dict[str, str]:
         """One source document per release: release id -> its IRI."""
         out = {}
         for rel, meta, _fname in proc.releases:
             rid = release_id(rel, proc.ocid)
-            src = out[rid] = uri("ocds", proc.ocid, rid)
+            src = out[rid] = self.source(proc, rel)
             publisher = meta.get("publisher") or PUBLISHERS.get(proc.ocid[:11]) or "unknown publisher (no package metadata)"
             self.add(src, RDF.type, SG.SourceDocument)
             self.add(src, DCTERMS.title, lit(f"{title} (OCDS release {rid})"))
