@@ -10,6 +10,7 @@ One process in ten gets an awardUpdate 500 releases later, with a corrected valu
 the import merges releases of one ocid that lie apart in the file. Then it runs
 `supplier-graph ingest ocds` on it in a child process and reads its peak resident memory
 (ru_maxrss). The goal (real-data issue): 100,000 releases in 60 s or less, within 2 GB.
+The run is added, as a dated section, below the earlier ones in ``--out``.
 """
 
 from __future__ import annotations
@@ -107,13 +108,16 @@ def main() -> None:
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         size_in, size_out = package.stat().st_size / 1e6, out.stat().st_size / 1e6
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
-    lines = ["# Ingest of a large real-shaped file", "",
-             f"`python benchmarks/ingest_memory.py --releases {args.releases}`; machine: {machine}; written "
-             f"{time.strftime('%Y-%m-%d')}.", "",
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    lines = [f"## {time.strftime('%Y-%m-%d')}, at {commit.strip() or 'an unknown commit'}", "",
+             f"`python benchmarks/ingest_memory.py --releases {args.releases}`; machine: {machine}.", "",
              "| releases | input | output | wall time | peak memory |", "|---:|---:|---:|---:|---:|",
              f"| {args.releases:,} | {size_in:.0f} MB | {size_out:.0f} MB | {elapsed:.0f} s | {peak_mb:.0f} MB |",
              "", "Last line of the command's report:", "", "```", proc.stderr.strip().splitlines()[-1], "```", ""]
-    write_atomic(args.out, "\n".join(lines))
+    # each run below the earlier ones: the file is the record of every measurement
+    target = Path(args.out)
+    earlier = target.read_text(encoding="utf-8") if target.exists() else "# Ingest of a large real-shaped file\n"
+    write_atomic(target, earlier.rstrip("\n") + "\n\n" + "\n".join(lines))
     print("\n".join(lines))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .dates import say_duration
 from .lookup import Entity, iri_ref, labels
-from .namespaces import PREFIXES, sparql_prefixes
+from .namespaces import PREFIXES, internal_query, sparql_prefixes
 from .storebase import Store, in_values
 from .tables import ROWS, money
 
@@ -32,28 +32,16 @@ INVERSE_LABELS = {
     "hasMember": "member of", "unitOf": "has unit", "memberOf": "people", "frameworkOf": "frameworks",
 }
 
-_OUT = """SELECT ?p ?o WHERE { %(e)s ?p ?o }"""
-_IN = """SELECT ?s ?p WHERE { ?s ?p %(e)s . FILTER NOT EXISTS { ?s a sg:Claim } FILTER NOT EXISTS { ?s a sg:Quote }
-         FILTER NOT EXISTS { ?s a epo:MonetaryValue } FILTER(?p NOT IN (sg:mentionedIn, prov:wasDerivedFrom)) }"""
-_SOURCES = """SELECT ?x ?src ?title ?publisher ?ref WHERE {
-  VALUES ?x { %(xs)s }
-  { ?x prov:wasDerivedFrom ?src } UNION { ?x sg:mentionedIn ?src }  # not a path: Virtuoso reads those slowly
-  OPTIONAL { ?src dcterms:title ?title } OPTIONAL { ?src dcterms:publisher ?publisher }
-  BIND(xsd:boolean(EXISTS { ?src a sg:ReferenceSource }) AS ?ref)
-}"""
-_FIGURES = """SELECT ?v ?amount ?currency ?kind ?qualifier ?applies WHERE {
-  %(e)s sg:value ?v . ?v epo:hasAmountValue ?amount .
-  OPTIONAL { ?v epo:hasCurrency ?currency } OPTIONAL { ?v sg:valueKind/skos:notation ?kind }
-  OPTIONAL { ?v sg:qualifier ?qualifier } OPTIONAL { ?v sg:appliesTo ?applies }
-}"""
-_CLAIMS = """SELECT ?c ?statement ?prop ?val WHERE { ?c sg:about %(e)s ; sg:statement ?statement .
-  OPTIONAL { ?c sg:claimedProperty ?prop } OPTIONAL { ?c sg:claimedValue ?val } }"""
-_QUOTES = """SELECT ?q ?text ?speaker ?role WHERE { ?q sg:quotedText ?text ; sg:speaker ?sp .
-  { ?q sg:about %(e)s } UNION { ?q sg:speaker %(e)s }
-  ?sp rdfs:label ?speaker OPTIONAL { ?sp sg:role ?role } }"""
-_TYPES = """SELECT ?t ?label WHERE { %(e)s a ?t . OPTIONAL { ?t rdfs:label ?label } }"""
-_ALT = """SELECT ?alt WHERE { %(e)s skos:altLabel ?alt }"""
-_PROPLABELS = """SELECT ?p ?label WHERE { VALUES ?p { %(ps)s } ?p rdfs:label ?label }"""
+_OUT = internal_query("entity-out")
+_IN = internal_query("entity-in")
+_SOURCES = internal_query("entity-sources")
+_FIGURES = internal_query("entity-figures")
+_CLAIMS = internal_query("entity-claims")
+_QUOTES = internal_query("entity-quotes")
+_TYPES = internal_query("entity-types")
+_ALT = internal_query("entity-alt")
+_PROPLABELS = internal_query("entity-proplabels")
+_EVIDENCE = internal_query("entity-evidence")
 
 
 def _q(store: Store, template: str, **kw):
@@ -152,7 +140,7 @@ def describe(store: Store, entity: Entity) -> dict:
     said = [{"iri": str(r["q"]), "text": str(r["text"]), "speaker": str(r["speaker"]),
              "role": str(r["role"]) if r.get("role") is not None else None, "sources": cited.get(str(r["q"]), [])}
             for r in sorted(quotes, key=lambda r: str(r["q"]))]
-    evidence = sorted(str(r["o"]) for r in _q(store, "SELECT ?o WHERE { %(e)s sg:evidence ?o }", e=e))
+    evidence = sorted(str(r["o"]) for r in _q(store, _EVIDENCE, e=e))
     used = {s for lst in cited.values() for s in lst}
     return {
         "iri": entity.iri, "label": entity.label, "kinds": kinds, "alt_labels": alt,

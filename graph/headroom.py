@@ -8,20 +8,16 @@ panel, for the frameworks a supplier sits on; the analyses count it nowhere else
 
 from __future__ import annotations
 
+from .namespaces import internal_query, sparql_prefixes
+
 __all__ = ["framework_headroom", "largest"]
 
-_QUERY = """SELECT ?f ?amount ?cur (COUNT(DISTINCT ?member) AS ?panel) WHERE {
-  VALUES ?f { %s }
-  OPTIONAL { ?f sg:supplier ?member }
-  OPTIONAL { ?f sg:value ?v . ?v sg:valueKind sg:FrameworkCeiling ; epo:hasAmountValue ?amount .
-             OPTIONAL { ?v epo:hasCurrency ?c } BIND(STRAFTER(STR(?c), "currency/") AS ?cur) }
-} GROUP BY ?f ?amount ?cur"""
+_QUERY = internal_query("headroom-ceilings")
 
 
 def framework_headroom(store, frameworks: list[str]) -> dict[str, dict]:
     """Each framework IRI -> ``{"panel": members, "ceilings": [{"amount", "currency",
     "kind": "ceiling"}]}`` (no ceiling stated: an empty list)."""
-    from .namespaces import sparql_prefixes
     out = {f: {"panel": 0, "ceilings": []} for f in frameworks}
     if not frameworks:
         return out

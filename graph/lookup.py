@@ -20,23 +20,13 @@ from dataclasses import dataclass, field
 
 from .errors import AmbiguousName, EntityNotFound
 from .names import MINOR, MINOR_CLASSES, NAMES, SCHEMA_CLASSES, add_name, name_index, normalise_name
-from .namespaces import PREFIXES, sparql_prefixes
+from .namespaces import PREFIXES, internal_query, sparql_prefixes
 from .sparql import string_literal
 from .storebase import Store, in_values
 
 __all__ = ["Entity", "resolve", "iri_ref", "labels", "kind_of"]
 
-# One branch per predicate, each a lookup of the IRI with its predicate bound: with a
-# second VALUES Oxigraph joined the IRIs to every triple in the store, and with a FILTER
-# on the predicate Virtuoso read every triple of each IRI.
-_LABEL_QUERY = """
-SELECT ?s ?p ?label WHERE {
-  VALUES ?s { %s }
-  { ?s rdfs:label ?label BIND(rdfs:label AS ?p) }
-  UNION { ?s skos:prefLabel ?label BIND(skos:prefLabel AS ?p) }
-  UNION { ?s dcterms:title ?label BIND(dcterms:title AS ?p) }
-}
-"""
+_LABEL_QUERY = internal_query("lookup-labels")
 _LABEL_RANK = {"http://www.w3.org/2000/01/rdf-schema#label": 0,
                "http://www.w3.org/2004/02/skos/core#prefLabel": 1,
                "http://purl.org/dc/terms/title": 2}
@@ -158,12 +148,7 @@ def resolve(store: Store, name: str) -> Entity:
     raise EntityNotFound(name, _suggest(_whole_index(store), key))
 
 
-_KIND = """SELECT ?kind WHERE {
-  { %(e)s a ?t . ?t rdfs:subClassOf* sg:Supplier . BIND("supplier" AS ?kind) }
-  UNION { ?c sg:supplier %(e)s . BIND("supplier" AS ?kind) }
-  UNION { %(e)s a ?t . ?t rdfs:subClassOf* ?b . FILTER(?b IN (sg:PublicBody, sg:PublicBodyGroup)) BIND("buyer" AS ?kind) }
-  UNION { ?c sg:buyer %(e)s . BIND("buyer" AS ?kind) }
-} LIMIT 4"""
+_KIND = internal_query("lookup-kind")
 
 
 def kind_of(store: Store, iri: str) -> set[str]:
@@ -172,7 +157,7 @@ def kind_of(store: Store, iri: str) -> set[str]:
     return {str(r["kind"]) for r in store.select(sparql_prefixes() + _KIND % {"e": iri_ref(iri)}).rows}
 
 
-_ORGANISATIONS = """SELECT DISTINCT ?s WHERE { VALUES ?s { %s } ?s a ?t . ?t rdfs:subClassOf* org:Organization }"""
+_ORGANISATIONS = internal_query("lookup-organisations")
 
 
 def _one_of(store: Store, name: str, iris: set[str]) -> Entity:
@@ -193,24 +178,9 @@ def _one_of(store: Store, name: str, iris: set[str]) -> Entity:
 # joined each candidate to every typed thing in the store.
 _SCHEMA_TYPES = ", ".join(SCHEMA_CLASSES)
 
-_KNOWN_QUERY = """
-ASK {
-  { %(s)s rdfs:label|skos:prefLabel|skos:altLabel|dcterms:title ?name }
-  UNION { %(s)s a ?anyType . FILTER(STRAFTER(STR(%(s)s), STR(:)) != "") }
-  FILTER NOT EXISTS { %(s)s a ?t . FILTER(?t IN (%(schema)s)) }
-}
-"""
+_KNOWN_QUERY = internal_query("lookup-known")
 
-# Names spelled exactly as written: the literal (plain or English) and the local id are
-# looked up in the store's indexes, not compared with every name in it.
-_SPELLED_QUERY = """
-SELECT ?s ?name WHERE {
-  { VALUES ?name { %(names)s } ?s rdfs:label|skos:prefLabel|skos:altLabel|dcterms:title ?name }
-  %(local)s
-  FILTER(isIRI(?s))
-  FILTER NOT EXISTS { ?s a ?t . FILTER(?t IN (%(schema)s)) }
-}
-"""
+_SPELLED_QUERY = internal_query("lookup-spelled")
 _SPELLED_LOCAL = """UNION { VALUES ?s { %s } ?s a ?anyType . BIND(STRAFTER(STR(?s), STR(:)) AS ?name) }"""
 
 # The names holding every plain word of a name (a superset of the names that read the same

@@ -6,11 +6,14 @@ instead of silently minting a new IRI. ``tests/test_namespaces.py`` checks that 
 lists and ``ontology/*.ttl`` agree term for term.
 """
 
+import functools
+from importlib import resources
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 __all__ = ["SG", "TOWER", "ID", "ORG", "PROV", "EPO", "M8G", "CUR", "CPV", "SHAPES",
-           "PREFIXES", "sparql_prefixes"]
+           "PREFIXES", "sparql_prefixes", "internal_query"]
 
 
 class SG(DefinedNamespace):
@@ -190,3 +193,18 @@ def sparql_prefixes() -> str:
     True
     """
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+@functools.lru_cache(maxsize=None)
+def internal_query(name: str) -> str:
+    """The text of ``graph/queries/internal/NAME.rq``, a query the code asks itself (not one
+    of the library's named queries), without its header comment: some are templates whose
+    %-fields the asking code fills in, and the header says which code that is.
+
+    >>> internal_query("visualise-aliases").startswith("SELECT ?s ?alt WHERE")
+    True
+    """
+    text = (resources.files("graph") / "queries" / "internal" / f"{name}.rq").read_text(encoding="utf-8")
+    while text.startswith("#"):
+        text = text.split("\n", 1)[1]
+    return text

@@ -20,7 +20,7 @@ from .analytics.impact import failure_impact, impact_index
 from .analytics.shared import top_shared_pairs
 from .cliffedge import cliff_edge
 from .lookup import Entity, iri_ref
-from .namespaces import sparql_prefixes
+from .namespaces import internal_query, sparql_prefixes
 from .projection import project
 from .snapshot import load_contracts, snapshot, supply_edges
 from .report_json import iter_json, render_json
@@ -38,30 +38,14 @@ SCHEMA_ID = "https://w3id.org/supplier-graph/report/v1"
 #: The report lists this many pairs of buyers that share suppliers, those sharing the most.
 SHARED_PAIRS_LISTED = 100
 
-_SOURCES = """SELECT ?src ?title ?publisher ?ref WHERE {
-  ?src rdf:type/rdfs:subClassOf* sg:SourceDocument ; dcterms:title ?title .
-  OPTIONAL { ?src dcterms:publisher ?publisher }
-  BIND(xsd:boolean(EXISTS { ?src a sg:ReferenceSource }) AS ?ref)
-} ORDER BY ?title"""
+_SOURCES = internal_query("report-sources")
 
-# Sources differ where claims about one property of one entity come from more than one
-# source (CSC or DXC as the supplier; "servers" or "services" in the scope).
-_DISAGREEMENTS = """SELECT DISTINCT ?about ?aboutLabel ?statement ?title WHERE {
-  ?claim sg:about ?about ; sg:claimedProperty ?p ; sg:statement ?statement ; prov:wasDerivedFrom/dcterms:title ?title .
-  ?about rdfs:label ?aboutLabel .
-  { SELECT ?about ?p WHERE { ?c sg:about ?about ; sg:claimedProperty ?p ; prov:wasDerivedFrom ?s } GROUP BY ?about ?p
-    HAVING (COUNT(DISTINCT ?s) > 1) }
-} ORDER BY ?aboutLabel ?title ?statement"""
+_DISAGREEMENTS = internal_query("report-disagreements")
 
-_FRAMEWORKS = """SELECT ?f ?label ?founder WHERE {
-  ?f rdf:type/rdfs:subClassOf* sg:Framework ; rdfs:label ?label .
-  OPTIONAL { ?f sg:establishedBy/rdfs:label ?founder }
-} ORDER BY ?label ?founder"""
+_FRAMEWORKS = internal_query("report-frameworks")
 
 
-_USABLE = """SELECT DISTINCT ?f WHERE { VALUES ?b { %s }
-  { ?f sg:openTo ?b } UNION { ?f sg:openTo/org:hasMember ?b } UNION { ?f sg:establishedBy ?b }
-  UNION { ?f sg:establishedBy/org:hasMember ?b } UNION { ?c sg:viaFramework ?f ; sg:buyer ?b } }"""
+_USABLE = internal_query("report-usable")
 
 
 def _ref(iri: str, label: str) -> dict:

@@ -12,40 +12,22 @@ import re
 
 from .errors import InputError
 from .lookup import Entity, iri_ref
-from .namespaces import sparql_prefixes
+from .namespaces import internal_query, sparql_prefixes
 from .rdffiles import bundled_path
 from .storebase import Store
 from .tables import money
 
 __all__ = ["list_sources", "source_facts", "format_source"]
 
-_ONE = """SELECT ?x ?how ?label ?kind ?evidence WHERE {
-  { ?x prov:wasDerivedFrom %(s)s . BIND("derived" AS ?how) } UNION { ?x sg:mentionedIn %(s)s . BIND("mentioned" AS ?how) }
-  FILTER NOT EXISTS { ?x a ?c . FILTER(?c IN (epo:MonetaryValue, sg:Claim, sg:Quote)) }
-  OPTIONAL { ?x rdfs:label|skos:prefLabel ?label }
-  OPTIONAL { ?x a ?t . ?t rdfs:label ?kind }
-  OPTIONAL { ?x sg:evidence ?evidence }
-}"""
+_ONE = internal_query("sources-one")
 
-_FIGURES = """SELECT ?v ?amount ?cur ?kind ?holder ?holderLabel ?evidence WHERE {
-  ?v a epo:MonetaryValue ; prov:wasDerivedFrom %(s)s ; epo:hasAmountValue ?amount .
-  OPTIONAL { ?v epo:hasCurrency ?cur } OPTIONAL { ?v sg:valueKind/skos:notation ?kind }
-  OPTIONAL { ?holder sg:value ?v . ?holder rdfs:label ?holderLabel }
-  OPTIONAL { ?v sg:evidence ?evidence }
-}"""
+_FIGURES = internal_query("sources-figures")
 
-_CLAIMS = """SELECT ?c ?statement ?about ?aboutLabel ?ref WHERE {
-  ?c a sg:Claim ; prov:wasDerivedFrom %(s)s ; sg:statement ?statement .
-  OPTIONAL { ?c sg:about ?about . ?about rdfs:label|skos:prefLabel ?aboutLabel }
-  BIND(xsd:boolean(EXISTS { ?c sg:referenceData true }) AS ?ref)
-}"""
+_CLAIMS = internal_query("sources-claims")
 
-_QUOTES = """SELECT ?q ?text ?speaker ?role WHERE {
-  ?q a sg:Quote ; prov:wasDerivedFrom %(s)s ; sg:quotedText ?text ; sg:speaker ?sp .
-  ?sp rdfs:label ?speaker OPTIONAL { ?sp sg:role ?role }
-}"""
+_QUOTES = internal_query("sources-quotes")
 
-_FILE = """SELECT ?file WHERE { %(s)s sg:sourceFile ?file }"""
+_FILE = internal_query("sources-file")
 
 
 def list_sources(store: Store) -> list[dict]:

@@ -3,7 +3,7 @@ facts each supports, and the gaps (contracts with no known value, end or tower).
 
 from __future__ import annotations
 
-from .namespaces import sparql_prefixes
+from .namespaces import internal_query, sparql_prefixes
 from .storebase import QueryBatch, Store
 from .tables import ROWS
 
@@ -21,56 +21,13 @@ COUNTED_CLASSES = [
     ("sources", "sg:SourceDocument"),
 ]
 
-# Each query finds the classes first, then what has them: from every typed node (a million
-# contracts and their figures among them) Oxigraph would follow the class path each time.
-_COUNTS = """SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  VALUES ?class { %s }
-  ?sub rdfs:subClassOf* ?class . ?s rdf:type ?sub .
-} GROUP BY ?class"""
+_COUNTS = internal_query("stats-counts")
 
-# By status first, then the statuses' labels: a label looked up once per status, not once
-# per contract (benchmarks/RESULTS.md, "figures the code's comments once gave"). (No status
-# is grouped as a string: rdflib cannot join on a variable a subquery left unbound.)
-_STATUS = """SELECT ?status (SUM(?k) AS ?n) WHERE {
-  { SELECT ?st (COUNT(DISTINCT ?c) AS ?k) WHERE {
-      ?sub rdfs:subClassOf* sg:Contract . ?c rdf:type ?sub . OPTIONAL { ?c sg:status ?given }
-      BIND(COALESCE(?given, "none") AS ?st) } GROUP BY ?st }
-  OPTIONAL { ?st skos:prefLabel ?s }
-  BIND(COALESCE(?s, "unknown") AS ?status)
-} GROUP BY ?status ORDER BY ?status"""
+_STATUS = internal_query("stats-status")
 
-# The facts are counted per source before the titles join them, so that each fact's row
-# is not grouped by source, title, publisher and flag.
-_SOURCES = """SELECT DISTINCT ?src ?title ?publisher ?ref (COALESCE(?k, 0) AS ?facts) ?issued ?page WHERE {
-  ?sub rdfs:subClassOf* sg:SourceDocument . ?src rdf:type ?sub .
-  OPTIONAL { ?src dcterms:title ?title } OPTIONAL { ?src dcterms:publisher ?publisher }
-  OPTIONAL { ?src dcterms:issued ?issued } OPTIONAL { ?src rdfs:seeAlso ?page }
-  OPTIONAL { SELECT ?src (COUNT(DISTINCT ?x) AS ?k) WHERE { ?x prov:wasDerivedFrom|sg:mentionedIn ?src } GROUP BY ?src }
-  BIND(xsd:boolean(EXISTS { ?src a sg:ReferenceSource }) AS ?ref)
-} ORDER BY ?title ?src"""
+_SOURCES = internal_query("stats-sources")
 
-# Only the contracts a gap holds come back, with their labels: MINUS takes away those that
-# have a value, a known end or a tower without writing out any of their names. A known end
-# is what graph.timeline can place: stated, derived (a duration from a dated start or
-# award) or bounded (a source's "due to end within"); the tests hold the two to agreeing.
-# The engine subtracts: packing every contract's IRI under what it has and subtracting in
-# Python took twice as long, and the labels as long again.
-_GAPS = """SELECT DISTINCT ?what ?c ?label WHERE {
-  { ?sub rdfs:subClassOf* sg:Contract . ?c rdf:type ?sub .
-    MINUS { ?v sg:valueKind sg:TotalContractValue . ?c sg:value ?v }
-    MINUS { ?v sg:valueKind sg:AnnualValue . ?c sg:value ?v }
-    MINUS { ?v sg:valueKind sg:AwardValue . ?c sg:value ?v }
-    BIND("no_value" AS ?what) }
-  UNION { ?sub rdfs:subClassOf* sg:Contract . ?c rdf:type ?sub .
-          MINUS { ?c sg:endDate ?d }
-          MINUS { ?c sg:duration ?d ; sg:startDate|sg:startYear|sg:awardDate|sg:dateSigned|sg:awardedNotBefore|sg:awardedNotAfter ?e }
-          MINUS { ?c sg:duration ?d ; sg:statusDate ?e ; sg:status ?st FILTER(?st IN (sg:Awarded, sg:Live, sg:Ended)) }
-          MINUS { ?c sg:dueToEndWithin ?d ; sg:statusDate ?e }
-          BIND("no_date" AS ?what) }
-  UNION { ?sub rdfs:subClassOf* sg:Contract . ?c rdf:type ?sub . MINUS { ?c sg:tower ?t } BIND("no_tower" AS ?what) }
-  FILTER(isIRI(?c))
-  OPTIONAL { ?c rdfs:label ?label }
-}"""
+_GAPS = internal_query("stats-gaps")
 
 
 def _sources(rows) -> list[dict]:

@@ -29,6 +29,7 @@ from importlib import resources
 import networkx as nx
 
 from .errors import EntityNotFound
+from .namespaces import internal_query, sparql_prefixes
 
 __all__ = ["STYLE", "graph_html", "whole_view", "focus_view", "path_view", "impact_view", "tower_view",
            "notebook_display", "InlinePage", "PHYSICS_LIMIT", "NODE_CAP", "page_name", "node_aliases"]
@@ -254,13 +255,12 @@ def _graph(store, view: str):
     return project(store, view)
 
 
-_ALIASES = """SELECT ?s ?alt WHERE { VALUES ?s { %s } ?s skos:altLabel ?alt }"""
+_ALIASES = internal_query("visualise-aliases")
 
 
 def node_aliases(store, nodes) -> dict:
     """Each node's other names (skos:altLabel), for the page's search."""
     from .lookup import iri_ref
-    from .namespaces import sparql_prefixes
     iris = [str(n) for n in nodes if str(n).startswith("http")]
     out: dict[str, list[str]] = {}
     from .storebase import in_values

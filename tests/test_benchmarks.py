@@ -68,3 +68,21 @@ def test_the_benchmark_tables_every_step_beside_the_naive_path(tmp_path):
     n = _buyer_supplier_nodes(tmp_path / "s.nt")
     assert 5 < n < 20
     assert rows[-1][5] == f"estimated: {n} nodes, {n} sources timed"
+
+
+def test_the_ingest_benchmark_adds_its_run_below_the_earlier_ones(tmp_path):
+    """``benchmarks/ingest_memory.py`` imports N real-shaped releases and records the run
+    as a dated section below what ``--out`` held, so earlier measurements are kept."""
+    out = tmp_path / "INGEST.md"
+    earlier = "# Ingest of a large real-shaped file\n\nAn earlier run, kept as it was written.\n"
+    out.write_text(earlier, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "benchmarks/ingest_memory.py", "--releases", "30", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(earlier)
+    added = text[len(earlier):]
+    assert added.lstrip().startswith("## ") and "`python benchmarks/ingest_memory.py --releases 30`" in added
+    row = next(line for line in added.splitlines() if line.startswith("| 30 |"))
+    assert float(row.split("|")[5].split()[0]) > 0  # its peak memory, in MB
+    assert ": 30 of 30 releases ingested (0 skipped)" in added

@@ -103,3 +103,41 @@ def test_every_module_fits_in_a_readers_mind():
     long = {f"graph/{p.relative_to(PACKAGE)}": n for p in PACKAGE.rglob("*.py")
             for n in [len(p.read_text(encoding="utf-8").splitlines())] if n > 450}
     assert long == {}
+
+
+#: Modules that still hold SPARQL text, and why: queries composed from shared fragments
+#: (the definition of a name), a server's capability probes, an example for a page.
+SPARQL_IN_CODE = {"lookup.py": "names composed from names.NAMES", "names.py": "the fragments NAMES is made of",
+                  "endpoint.py": "probes of what a remote server can answer", "cli.py": "export: every triple",
+                  "serve_ui.py": "the query page's example"}
+_SPARQL_TEXT = re.compile(r"^\s*(?:PREFIX\b.*\n\s*)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+_GRAPH_PATTERN = re.compile(r"(WHERE|ASK)\s*\{", re.I)  # SPARQL's, never SQL's (graph/nameindex.py)
+
+
+def _sparql_in_code(package: Path) -> list[str]:
+    """Each module's string constants that are SPARQL queries (docstrings left out)."""
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                      and n.body and isinstance(n.body[0], ast.Expr)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings \
+                    and _SPARQL_TEXT.match(node.value) and _GRAPH_PATTERN.search(node.value):
+                found.append(f"{path.relative_to(package)}:{node.lineno}")
+    return found
+
+
+def test_sparql_lives_in_graph_queries():
+    """Every query the code asks is a file in graph/queries/ (the library) or
+    graph/queries/internal/ (the code's own), where it can be read, diffed and run as it
+    is; only the modules listed above still hold query text, each for its reason."""
+    found = _sparql_in_code(PACKAGE)
+    assert sorted({f.split(":")[0] for f in found} - set(SPARQL_IN_CODE)) == []
+    assert {f.split(":")[0] for f in found} == set(SPARQL_IN_CODE)  # the list shrinks as they move
+
+
+def test_the_sparql_check_sees_a_query_in_code(tmp_path):
+    (tmp_path / "stray.py").write_text('"""A module."""\n\nQ = """\nSELECT ?s WHERE { ?s ?p ?o }"""\n')
+    assert _sparql_in_code(tmp_path) == ["stray.py:3"]

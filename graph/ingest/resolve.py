@@ -70,15 +70,9 @@ class Resolver:
 
     @classmethod
     def from_store(cls, store, *, aliases: str | Path | None = None) -> "Resolver":
-        from ..namespaces import sparql_prefixes
+        from ..namespaces import internal_query, sparql_prefixes
         r = cls()
-        rows = store.select(sparql_prefixes() + """
-            SELECT ?org ?name ?scheme ?id WHERE {
-              ?org rdf:type/rdfs:subClassOf* org:Organization .
-              { ?org rdfs:label|skos:altLabel ?name }
-              UNION
-              { ?org adms:identifier ?i . ?i skos:notation ?id . OPTIONAL { ?i adms:schemaAgency ?scheme } }
-            }""").rows
+        rows = store.select(sparql_prefixes() + internal_query("resolve-organisations")).rows
         for row in rows:
             iri = str(row["org"])
             if row.get("name") is not None:
