@@ -7,7 +7,6 @@ lists and ``ontology/*.ttl`` agree term for term.
 """
 
 import functools
-from importlib import resources
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
@@ -204,6 +203,7 @@ def internal_query(name: str) -> str:
     >>> internal_query("visualise-aliases").startswith("SELECT ?s ?alt WHERE")
     True
     """
+    from importlib import resources  # not on the path of commands that ask none of these
     text = (resources.files("graph") / "queries" / "internal" / f"{name}.rq").read_text(encoding="utf-8")
     while text.startswith("#"):
         text = text.split("\n", 1)[1]
