@@ -301,7 +301,6 @@ def ingest_spend_csv(path: str | Path, out: str | Path, *, buyer_iri: str | None
                          + (f" ({result.warnings[-1]})" if result.warnings else ""))
 
     digest = hashlib.sha1(path.read_bytes()).hexdigest()[:16]
-    buyer = buyer_iri
     local = buyer_iri.rsplit("/", 1)[-1]
     with TripleSink(out, header=f"supplier-graph ingest spend-csv {path} --buyer {buyer_label!r}") as sink:
         add = sink.add
@@ -310,9 +309,9 @@ def ingest_spend_csv(path: str | Path, out: str | Path, *, buyer_iri: str | None
         add(src, DCTERMS.title, lit(f"{path.name}: payments over £500 by {buyer_label}"))
         add(src, DCTERMS.publisher, lit(buyer_label))
         add(src, DCTERMS.identifier, lit(f"sha1:{digest}"))
-        add(buyer, RDF.type, SG.PublicBody)  # the output names whom it is about, so it validates alone
-        add(buyer, RDFS.label, lit(buyer_label))
-        add(buyer, SG.mentionedIn, src)
+        add(buyer_iri, RDF.type, SG.PublicBody)  # the output names whom it is about, so it validates alone
+        add(buyer_iri, RDFS.label, lit(buyer_label))
+        add(buyer_iri, SG.mentionedIn, src)
         payee_iri: dict[str, str] = {}
         for key in sorted(totals):
             payee_key, month = key
@@ -341,7 +340,7 @@ def ingest_spend_csv(path: str | Path, out: str | Path, *, buyer_iri: str | None
             node = uri("spend", local, payee_key, month)
             add(node, RDF.type, SG.Spend)
             add(node, RDFS.label, lit(f"{buyer_label} to {payee_name}, {month}"))
-            add(node, SG.payer, buyer)
+            add(node, SG.payer, buyer_iri)
             add(node, SG.payee, iri)
             add(node, SG.month, lit(month, "gYearMonth"))
             add(node, SG.paymentCount, lit(counts[key], "integer"))

@@ -18,7 +18,7 @@ from .. import namespaces as _ns
 
 __all__ = ["Lit", "lit", "Terms", "SG", "PROV", "EPO", "CUR", "ADMS", "RDF", "RDFS", "SKOS", "DCTERMS"]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = _ns.PREFIXES["xsd"]
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
