@@ -40,8 +40,8 @@ def _free_port() -> int:
 def endpoint_load(clients: int, queries: int) -> str:
     from SPARQLWrapper import JSON, SPARQLWrapper
 
-    from graph.namespaces import sparql_prefixes
-    from graph.sparql import library_text
+    from graph.model.namespaces import sparql_prefixes
+    from graph.sparql.library import library_text
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "graph", "serve", "--port", str(port), "--timeout", "10"],
                             stderr=subprocess.PIPE, text=True, cwd=ROOT)
@@ -109,7 +109,7 @@ def backends(contracts: int) -> str:
     try:
         data = work / "data"
         data.mkdir()
-        from graph.rdffiles import default_data_paths
+        from graph.model.rdffiles import default_data_paths
         for path in default_data_paths()[1:]:  # the ontology; the bundled articles stay out
             shutil.copy(path, data / path.name)
         subprocess.run([sys.executable, "-m", "graph", "synth", "--contracts", str(contracts),

@@ -72,7 +72,7 @@ def main() -> None:
             run([*s, "query", "suppliers-of-buyer", "--param", f"buyer={buyer}", "--format", "json"]))
         if not args.skip_queries:
             sys.path.insert(0, str(ROOT))
-            from graph.sparql import list_queries
+            from graph.sparql.library import list_queries
             for q in list_queries():
                 if not q.name.startswith("projection-"):  # each without its optional parameters
                     row(f"`query {q.name}`", "≤ 30 s", run([*s, "query", q.name, "--format", "json", "--timeout", "60"]))

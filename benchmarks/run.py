@@ -48,9 +48,9 @@ from graph.io import write_atomic  # noqa: E402
 QUERIES_STEP = """
 import sys, time
 from graph.errors import QueryError
-from graph.runquery import run_query
-from graph.sparql import list_queries
-from graph.backends import open_store
+from graph.sparql.run import run_query
+from graph.sparql.library import list_queries
+from graph.store.backends import open_store
 store = open_store(store="oxigraph:" + sys.argv[1])
 for q in list_queries():
     if not q.name.startswith("projection-"):
@@ -64,8 +64,8 @@ for q in list_queries():
 
 ANALYTIC_STEP = """
 import sys
-from graph.backends import open_store
-from graph.projection import project
+from graph.store.backends import open_store
+from graph.projection.views import project
 g = project(open_store(store="oxigraph:" + sys.argv[1]), "supply")
 step = sys.argv[2]
 if step == "centrality":
@@ -163,9 +163,9 @@ def measure_code(code: str, args: list[str], repeat: int, before=None) -> tuple[
 
 
 def forget(store: Path):
-    """What deletes what commands keep beside ``store`` (graph.cache): a step measured
+    """What deletes what commands keep beside ``store`` (graph.store.cache): a step measured
     after it reads the store as the first command after a load does."""
-    from graph.storelock import CACHE_PREFIX
+    from graph.store.lock import CACHE_PREFIX
 
     def drop():
         for kept in store.glob(CACHE_PREFIX + "*"):

@@ -4,7 +4,7 @@ Run: python benchmarks/viz_large.py [--nodes 2000] [--out benchmarks/VIZ.md]
 
 Builds a synthetic buyer–supplier graph (a fifth buyers, the rest suppliers, each buyer
 with a handful of suppliers drawn with a Zipf-like skew), renders it with
-graph.visualise.graph_html, opens it from file:// in Debian's chromium through Playwright,
+graph.viz.pages.graph_html, opens it from file:// in Debian's chromium through Playwright,
 and measures, median of 3: the time to render the page in Python, and the time from
 navigation until the page reports itself ready (positions laid out, first frame drawn).
 The goal (visualisation issue) is under 5 s for 2,000 nodes.
@@ -26,7 +26,7 @@ import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from graph.io import write_atomic  # noqa: E402
-from graph.visualise import graph_html  # noqa: E402
+from graph.viz.pages import graph_html  # noqa: E402
 
 
 def synthetic(nodes: int, seed: int = 1) -> nx.Graph:

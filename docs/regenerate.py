@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from graph.cli import cli  # noqa: E402
+from graph.cli.main import cli  # noqa: E402
 
 PAGES = {
     "validate": ("Parse the data and check it against the SHACL shapes in `ontology/shapes.ttl`. "

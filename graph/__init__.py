@@ -26,27 +26,29 @@ __all__ = [
 ]
 
 _WHERE = {
-    "load_graph": "rdffiles", "open_store": "backends", "Store": "storebase", "MemoryStore": "store",
-    "OxigraphStore": "store", "EndpointStore": "endpoint", "default_data_paths": "rdffiles",
-    "list_queries": "sparql", "run_query": "runquery", "project": "projection",
+    "load_graph": "model.rdffiles", "default_data_paths": "model.rdffiles", "serialise_rdf": "model.rdffiles",
+    "validate": "model.validation", "validate_graph": "model.validation",
+    "open_store": "store.backends", "Store": "store.base", "MemoryStore": "store.local",
+    "OxigraphStore": "store.local", "EndpointStore": "store.endpoint",
+    "list_queries": "sparql.library", "run_query": "sparql.run", "resolve": "sparql.lookup",
+    "describe": "sparql.entity", "graph_stats": "sparql.stats",
+    "project": "projection.views", "read_dates": "timeline.dated",
     "centrality": "analytics.centrality", "shared_suppliers": "analytics.shared",
     "explained_paths": "analytics.paths", "concentration": "analytics.concentration",
     "failure_impact": "analytics.impact",
-    "build_report": "report", "render_json": "report", "render_markdown": "report", "render_html": "report",
-    "graph_html": "visualise", "whole_view": "visualise", "focus_view": "visualise", "path_view": "visualise",
-    "impact_view": "visualise", "tower_view": "visualise", "notebook_display": "visualise",
+    **{name: "report.build" for name in ("build_report", "render_json", "render_markdown", "render_html")},
+    **{name: "viz.pages" for name in ("graph_html", "whole_view", "focus_view", "path_view", "impact_view",
+                                      "tower_view", "notebook_display")},
     "ingest_ocds": "ingest.ocds", "ingest_spend_csv": "ingest.spend_csv", "Resolver": "ingest.resolve",
-    "validate": "validation", "validate_graph": "validation", "read_dates": "timeline",
-    "resolve": "lookup", "describe": "entity", "graph_stats": "stats",
-    "serialise_rdf": "rdffiles", "build": "site",
+    "build": "site",
     **{name: "errors" for name in ("GraphError", "ParseError", "InputError", "QueryError",
                                    "EntityNotFound", "AmbiguousName", "UnsupportedFormat",
                                    "ValidationError")},
 }
 
 
-#: Names that differ from the function's own (``graph.timeline`` is the module).
-_RENAMED = {"contract_timeline": ("timeline", "timeline")}
+#: Names that differ from the function's own (``graph.timeline`` is a package).
+_RENAMED = {"contract_timeline": ("timeline.dated", "timeline")}
 
 
 def __getattr__(name: str):

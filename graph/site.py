@@ -10,12 +10,12 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable
 
-from .rdffiles import RDF_FORMATS, serialise_rdf
+from .model.rdffiles import RDF_FORMATS, serialise_rdf
 from .io import write_atomic
-from .stats import format_stats, graph_stats
-from .rdffiles import data_paths, load_graph
-from .store import MemoryStore
-from .validation import validate_graph
+from .sparql.stats import format_stats, graph_stats
+from .model.rdffiles import data_paths, load_graph
+from .store.local import MemoryStore
+from .model.validation import validate_graph
 
 __all__ = ["build"]
 
@@ -23,9 +23,9 @@ __all__ = ["build"]
 def _graph_pages(store, snap, put, about: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """The graph pages: the whole graph, each buyer's neighbourhood, each supplier's impact;
     each page says what data it shows (``about``)."""
-    from . import visualise
-    from .projection import project
-    from .snapshot import load_contracts
+    from .viz import pages as visualise
+    from .projection.views import project
+    from .projection.snapshot import load_contracts
     contracts, _ = load_contracts(None, snap=snap)
     network = project(None, "network", snap=snap)
     aliases = visualise.node_aliases(store, network)  # once, for every page
@@ -104,13 +104,13 @@ def build(out: str | os.PathLike, data: Iterable[str | os.PathLike] | None = Non
     for fmt, (_, suffix) in RDF_FORMATS.items():
         put(f"graph{suffix}", serialise_rdf(graph, fmt), f"the whole graph as {fmt}")
 
-    from .export import serialise_projection
-    from .projection import project
-    from .snapshot import snapshot
-    from .report import build_report, render_html, render_json, render_markdown
+    from .viz.export import serialise_projection
+    from .projection.views import project
+    from .projection.snapshot import snapshot
+    from .report.build import build_report, render_html, render_json, render_markdown
     snap = snapshot(store)
     report_data = build_report(store, snap=snap, as_of=as_of)
-    from .timeline import timeline
+    from .timeline.dated import timeline
     put("timeline.json", json.dumps(timeline(store, as_of=date.fromisoformat(report_data["as_of"])), indent=2,
                                     ensure_ascii=False) + "\n",
         "contracts and frameworks by end date, each end with its basis (JSON)")

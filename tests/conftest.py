@@ -9,9 +9,9 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from graph.namespaces import sparql_prefixes
-from graph.rdffiles import load_graph, ontology_paths
-from graph.store import MemoryStore
+from graph.model.namespaces import sparql_prefixes
+from graph.model.rdffiles import load_graph, ontology_paths
+from graph.store.local import MemoryStore
 
 _NATIVE = {rdflib.URIRef("http://www.w3.org/2001/XMLSchema#" + t)
            for t in ("integer", "decimal", "double", "boolean", "string", "int", "float")}
@@ -74,7 +74,7 @@ def tiny_store(tiny_path):
 def store_of(tmp_path: Path, turtle: str, engine: str):
     """``turtle`` and the ontology in a store of one engine: rdflib in memory ("memory") or
     Oxigraph in memory ("oxigraph"), for a test that runs its queries on both."""
-    from graph.store import OxigraphStore
+    from graph.store.local import OxigraphStore
     path = tmp_path / "data.ttl"
     path.write_text(turtle, encoding="utf-8")
     if engine == "memory":
@@ -109,7 +109,7 @@ def sparql(store):
 def server():
     """A real Oxigraph endpoint over the bundled data on a free 127.0.0.1 port (2 s timeout)."""
     import shutil
-    from graph.serve import start_server
+    from graph.serve.server import start_server
     proc, url, tmp = start_server(port=0, timeout=2)
     yield url
     proc.terminate()
@@ -120,8 +120,8 @@ def server():
 @pytest.fixture()
 def disk(tmp_path):
     """The bundled graph in an on-disk Oxigraph store, as a new one; returns its directory."""
-    from graph.rdffiles import default_data_paths
-    from graph.store import OxigraphStore
+    from graph.model.rdffiles import default_data_paths
+    from graph.store.local import OxigraphStore
     path = tmp_path / "store"
     writing = OxigraphStore(path)
     writing.load(default_data_paths())
@@ -133,7 +133,7 @@ def outcome(store, name):
     """What looking ``name`` up answers: an IRI, or ("ambiguous", candidates), or
     ("not found", suggestions)."""
     from graph.errors import AmbiguousName, EntityNotFound
-    from graph.lookup import resolve
+    from graph.sparql.lookup import resolve
     try:
         return resolve(store, name).iri
     except AmbiguousName as e:

@@ -5,9 +5,9 @@ import pytest
 
 from graph.analytics import centrality, concentration, explained_paths, failure_impact, shared_suppliers
 from graph.errors import UnsupportedFormat
-from graph.projection import project
-from graph.rdffiles import load_graph, ontology_paths
-from graph.store import MemoryStore
+from graph.projection.views import project
+from graph.model.rdffiles import load_graph, ontology_paths
+from graph.store.local import MemoryStore
 
 from analytics_fixture import ANALYTICS
 
@@ -55,8 +55,8 @@ def test_supply_edges_without_listing_carry_what_the_analytics_read(tiny, supply
 
 @pytest.mark.parametrize("first, second", [("Zeta deal", "Alpha deal"), ("Alpha deal", "Zeta deal")])
 def test_a_contract_with_two_labels_keeps_the_first_in_order(tmp_path, first, second):
-    from graph.snapshot import snapshot
-    from graph.store import OxigraphStore
+    from graph.projection.snapshot import snapshot
+    from graph.store.local import OxigraphStore
     path = tmp_path / "two.ttl"
     path.write_text(ANALYTICS.replace(':c1 a sg:Contract ; rdfs:label "c1"',
                                       f':c1 a sg:Contract ; rdfs:label "{first}" , "{second}"'))
@@ -73,7 +73,7 @@ def test_inactive_and_lineage_options(tiny):
 
 
 def test_one_snapshot_counts_contracts_once_per_choice_of_options(tiny):
-    from graph.snapshot import load_contracts, snapshot
+    from graph.projection.snapshot import load_contracts, snapshot
     snap = snapshot(tiny)
     counted, _ = load_contracts(None, snap=snap)
     assert [c.iri for c in counted] == [E + c for c in ("c1", "c2", "c3", "c4", "c6")]  # c5 was cancelled
@@ -89,8 +89,8 @@ def test_one_snapshot_counts_contracts_once_per_choice_of_options(tiny):
 def test_a_snapshot_reads_node_labels_when_first_asked(tiny, monkeypatch):
     """The contracts, their pairs and betweenness's edge list need no node labels: the
     report starts betweenness while the labels are still being read."""
-    from graph.snapshot import load_contracts, snapshot, supply_pairs
-    from graph.storebase import QueryBatch
+    from graph.projection.snapshot import load_contracts, snapshot, supply_pairs
+    from graph.store.base import QueryBatch
     asked = []
     rows = QueryBatch.__getitem__  # the tiny store answers each query when it is asked for
     monkeypatch.setattr(QueryBatch, "__getitem__", lambda batch, name: asked.append(name) or rows(batch, name))
@@ -481,10 +481,10 @@ def test_engine_variants_of_the_projection_queries_read_the_same_snapshot(tmp_pa
     with and without them, the snapshot must be the same, blank nodes left out."""
     from importlib import resources
 
-    from graph.snapshot import snapshot
-    from graph.sparql import list_queries
-    from graph.rdffiles import default_data_paths
-    from graph.store import OxigraphStore
+    from graph.projection.snapshot import snapshot
+    from graph.sparql.library import list_queries
+    from graph.model.rdffiles import default_data_paths
+    from graph.store.local import OxigraphStore
     variants = [f.name[:-3] for f in (resources.files("graph") / "queries" / "oxigraph").iterdir()
                 if f.name.endswith(".rq")]
     assert set(variants) <= {q.name for q in list_queries()} and variants  # no orphan variant

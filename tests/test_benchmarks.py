@@ -11,8 +11,8 @@ from pathlib import Path
 
 import rdflib
 
-from graph.namespaces import SG
-from graph.sparql import list_queries
+from graph.model.namespaces import SG
+from graph.sparql.library import list_queries
 
 from conftest import ROOT
 

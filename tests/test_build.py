@@ -1,7 +1,7 @@
 """The main job writes every output, atomically, and escapes data in HTML."""
 
 from graph.site import build
-from graph.cli import cli
+from graph.cli.main import cli
 
 from conftest import TINY
 

@@ -3,10 +3,10 @@ queries give, until the store changes."""
 
 import pytest
 
-from graph.snapshot import snapshot
-from graph.rdffiles import default_data_paths
-from graph.store import OxigraphStore
-from graph.storelock import CACHE_PREFIX
+from graph.projection.snapshot import snapshot
+from graph.model.rdffiles import default_data_paths
+from graph.store.local import OxigraphStore
+from graph.store.lock import CACHE_PREFIX
 
 ID = "https://w3id.org/supplier-graph/id/"
 KEPT = CACHE_PREFIX + "snapshot.json"
@@ -20,14 +20,14 @@ def _state(snap) -> dict:
 
 def _queries(monkeypatch) -> list:
     """The batches of queries the projection asks from now on."""
-    import graph.snapshot
+    import graph.projection.snapshot
     asked = []
-    real = graph.snapshot.QueryBatch
+    real = graph.projection.snapshot.QueryBatch
 
     def spy(store, queries):
         asked.append(sorted(queries))
         return real(store, queries)
-    monkeypatch.setattr(graph.snapshot, "QueryBatch", spy)
+    monkeypatch.setattr(graph.projection.snapshot, "QueryBatch", spy)
     return asked
 
 
@@ -55,17 +55,17 @@ def test_the_kept_snapshot_is_the_one_the_queries_give(disk, monkeypatch):
 def test_the_kept_snapshot_hands_over_the_edges_first(disk, monkeypatch):
     """Reading a kept snapshot gives betweenness's edge list before the contracts, so
     that the report starts it at once; the same list the snapshot's contracts give."""
-    import graph.snapshot
-    from graph.snapshot import supply_edges
+    import graph.projection.snapshot
+    from graph.projection.snapshot import supply_edges
     fresh = snapshot(OxigraphStore(disk, read_only=True))
     fresh.labels  # kept now
     made = []
 
-    class Counted(graph.snapshot.Contract):
+    class Counted(graph.projection.snapshot.Contract):
         def __init__(self, *args):
             super().__init__(*args)
             made.append(self.iri)
-    monkeypatch.setattr(graph.snapshot, "Contract", Counted)
+    monkeypatch.setattr(graph.projection.snapshot, "Contract", Counted)
     got = []
     kept = snapshot(OxigraphStore(disk, read_only=True), on_edges=lambda n, edges: got.append((n, edges, len(made))))
     nodes, edges = supply_edges(None, snap=fresh)
@@ -74,13 +74,13 @@ def test_the_kept_snapshot_hands_over_the_edges_first(disk, monkeypatch):
 
 
 def test_reports_from_a_kept_snapshot_are_the_same(disk, runner, monkeypatch):
-    import graph.parallel
-    import graph.report
-    from graph.cli import cli
+    import graph.analytics.parallel
+    import graph.report.build
+    from graph.cli.main import cli
     started = []  # betweenness started (on how many nodes), and the contracts counted, in turn
-    real, count = graph.parallel.in_process, graph.report.load_contracts
-    monkeypatch.setattr(graph.parallel, "in_process", lambda *a, **k: (started.append(a[1]), real(*a, **k))[1])
-    monkeypatch.setattr(graph.report, "load_contracts", lambda *a, **k: (started.append("counted"), count(*a, **k))[1])
+    real, count = graph.analytics.parallel.in_process, graph.report.build.load_contracts
+    monkeypatch.setattr(graph.analytics.parallel, "in_process", lambda *a, **k: (started.append(a[1]), real(*a, **k))[1])
+    monkeypatch.setattr(graph.report.build, "load_contracts", lambda *a, **k: (started.append("counted"), count(*a, **k))[1])
     args = ["--store", f"oxigraph:{disk}", "report", "--format", "json"]
     first = runner.invoke(cli, args)
     assert first.exit_code == 0 and (disk / KEPT).is_file()
@@ -101,20 +101,20 @@ def test_centrality_with_betweenness_beside_is_the_same(disk, runner, monkeypatc
     import importlib
     import json
 
-    import graph.parallel
-    import graph.projection
+    import graph.analytics.parallel
+    import graph.projection.views
     from graph.analytics.centrality import centrality
-    from graph.cli import cli
-    from graph.projection import project
+    from graph.cli.main import cli
+    from graph.projection.views import project
     direct = centrality(project(OxigraphStore(disk, read_only=True), view))
     n = len(direct["nodes"])
     # the module (graph.analytics.centrality is the function graph.analytics exports)
     monkeypatch.setattr(importlib.import_module("graph.analytics.centrality"), "BACKGROUND_EDGES", 1)
     started = []  # betweenness started (on how many nodes, in another interpreter?), and contracts counted
-    real, count = graph.parallel.in_process, graph.projection.load_contracts
-    monkeypatch.setattr(graph.parallel, "in_process",
+    real, count = graph.analytics.parallel.in_process, graph.projection.views.load_contracts
+    monkeypatch.setattr(graph.analytics.parallel, "in_process",
                         lambda *a, **k: (started.append((a[1], k["spawn"])), real(*a, **k))[1])
-    monkeypatch.setattr(graph.projection, "load_contracts",
+    monkeypatch.setattr(graph.projection.views, "load_contracts",
                         lambda *a, **k: (started.append("counted"), count(*a, **k))[1])
     args = ["--store", f"oxigraph:{disk}", "centrality", "--view", view, "--format", "json"]
     result = runner.invoke(cli, args)  # the snapshot was kept by the direct computation
@@ -157,7 +157,7 @@ def test_a_damaged_snapshot_is_read_again(disk, monkeypatch):
 
 
 def test_opening_the_store_for_writing_deletes_what_is_kept(disk):
-    from graph.lookup import resolve
+    from graph.sparql.lookup import resolve
     reading = OxigraphStore(disk, read_only=True)
     snapshot(reading).labels
     resolve(reading, "metropolitan police")
@@ -176,9 +176,9 @@ def test_nothing_is_kept_for_a_store_in_memory(tmp_path, monkeypatch):
 
 
 def test_a_snapshot_other_code_kept_is_read_again(disk, monkeypatch):
-    import graph.cache
+    import graph.store.cache
     snapshot(OxigraphStore(disk, read_only=True)).labels
-    monkeypatch.setattr(graph.cache, "source", lambda *modules: b"another version")
+    monkeypatch.setattr(graph.store.cache, "source", lambda *modules: b"another version")
     asked = _queries(monkeypatch)
     snapshot(OxigraphStore(disk, read_only=True)).labels
     assert len(asked) == 1
@@ -201,8 +201,8 @@ def test_what_a_killed_process_left_half_written_is_deleted(disk):
 
 
 def test_load_prepare_keeps_what_the_first_commands_would_read(tmp_path, runner, monkeypatch):
-    from graph.cli import cli
-    from graph.rdffiles import bundled_path
+    from graph.cli.main import cli
+    from graph.model.rdffiles import bundled_path
     path = tmp_path / "store"
     loaded = runner.invoke(cli, ["load", str(bundled_path("data", "triples.ttl")), "--store", f"oxigraph:{path}",
                                  "--prepare"])

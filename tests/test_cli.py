@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from graph.cli import cli
+from graph.cli.main import cli
 
 from conftest import DATA, TINY, store_of
 
@@ -160,7 +160,7 @@ GAPS = """
 
 @pytest.mark.parametrize("engine", ["memory", "oxigraph"])
 def test_stats_gaps_and_statuses(tmp_path, engine):
-    from graph.stats import graph_stats
+    from graph.sparql.stats import graph_stats
     st = graph_stats(store_of(tmp_path, GAPS, engine))
     gaps = {k: [(c["iri"].rsplit("/", 1)[1], c["label"]) for c in v] for k, v in st["gaps"].items()}
     assert gaps == {"no_value": [("k2", "k2")], "no_date": [("k1", "k1"), ("k2", "k2")],
@@ -213,7 +213,7 @@ def test_export_nt_is_sorted_and_parses(runner, tmp_path):
 
 def test_python_m_graph_and_lazy_imports():
     assert subprocess.run([sys.executable, "-m", "graph", "validate"], capture_output=True).returncode == 0
-    code = ("import sys; from graph.cli import cli\n"
+    code = ("import sys; from graph.cli.main import cli\n"
             "try:\n    cli(['validate'])\n"
             "except SystemExit as e:\n    code = e.code\n"
             "heavy = sorted(m for m in ('pyvis', 'pandas', 'matplotlib') if m in sys.modules)\n"
@@ -239,7 +239,7 @@ def test_process_exit_keeps_codes_and_flushes_output():
 
 
 def test_help_imports_no_rdf_stack():
-    code = ("import sys; from graph.cli import cli\n"
+    code = ("import sys; from graph.cli.main import cli\n"
             "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in ('rdflib', 'pyshacl', 'pyvis') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -332,7 +332,7 @@ def test_export_graphml_does_not_change_and_parses(runner, tmp_path):
     (["show", "the Met"], ("matplotlib", "networkx", "pyshacl")),
 ])
 def test_commands_import_only_what_they_need(args, absent):
-    code = ("import sys\nfrom graph.cli import cli\n"
+    code = ("import sys\nfrom graph.cli.main import cli\n"
             f"try:\n    cli({args!r})\nexcept SystemExit as e:\n    code = e.code\n"
             f"print(code, sorted(m for m in {absent!r} if m in sys.modules), file=sys.stderr)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -383,9 +383,9 @@ def test_paths_honours_view_supply(runner):
 @pytest.mark.parametrize("command, name", [(["viz"], "supplier-graph-viz.html"),
                                            (["report", "--format", "html"], "supplier-graph-report.html")])
 def test_a_page_is_never_poured_into_a_terminal(runner, tmp_path, monkeypatch, command, name):
-    import graph.cli_base
+    import graph.cli.base
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(graph.cli_base, "_stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(graph.cli.base, "_stdout_is_terminal", lambda: True)
     result = runner.invoke(cli, command)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "" and result.stderr == f"wrote {name}\n"

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from graph.cli import cli
+from graph.cli.main import cli
 
 from conftest import ROOT
 

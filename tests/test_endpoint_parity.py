@@ -2,7 +2,7 @@
 
 import pytest
 
-from graph.cli import cli
+from graph.cli.main import cli
 
 COMMANDS = [
     ["stats", "--format", "json"],

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from graph.cli import cli
+from graph.cli.main import cli
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 DATA = Path(__file__).resolve().parent.parent / "data" / "triples.ttl"

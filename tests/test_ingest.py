@@ -10,7 +10,7 @@ import json
 import pytest
 import rdflib
 
-from graph.cli import cli
+from graph.cli.main import cli
 
 from conftest import DATA, ROOT
 

@@ -14,7 +14,7 @@ import json
 
 import rdflib
 
-from graph.cli import cli
+from graph.cli.main import cli
 
 from conftest import ROOT
 

@@ -18,7 +18,7 @@ import re
 import pytest
 import rdflib
 
-from graph.cli import cli
+from graph.cli.main import cli
 
 from conftest import ROOT
 

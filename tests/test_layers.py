@@ -16,10 +16,15 @@ PICTURE = re.search(r"```\n(.*?)\n```", (ROOT / "docs" / "architecture.md").read
 
 
 def _unit(path: Path) -> str:
-    """The name a module goes by in the picture: ``store`` for graph/store.py, ``ingest``
-    for anything in graph/ingest/."""
+    """The name a module goes by in the picture: ``errors`` for graph/errors.py, ``store``
+    for anything in graph/store/."""
     rel = path.relative_to(PACKAGE)
     return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+def _module(path: Path) -> str:
+    """A module's dotted name within the package: ``store.lock``, ``errors``."""
+    return ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
 
 
 UNITS = {_unit(p) for p in PACKAGE.rglob("*.py")}
@@ -35,37 +40,44 @@ def _layers() -> dict[str, int]:
     return rank
 
 
-def _imports():
-    """(importing unit, imported unit, file, line) for every import of one of the
-    package's modules by another, wherever in the file it is."""
+def _module_imports():
+    """(importing module, imported module, file, line) for every import of one of the
+    package's modules by another, wherever in the file it is: ``from ..store import cache``
+    imports ``store.cache``, ``from ..store.base import Store`` imports ``store.base``."""
+    modules = {_module(p) for p in PACKAGE.rglob("*.py")}
     for path in sorted(PACKAGE.rglob("*.py")):
-        unit, rel = _unit(path), path.relative_to(PACKAGE)
+        here, rel = _module(path), path.relative_to(PACKAGE)
+        package = list(rel.parent.parts)
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level:
-                inside = len(rel.parts) > 1 and node.level == 1  # within its own package
-                if inside:
-                    continue
-                if node.module:
-                    targets = [node.module.split(".")[0]]
-                else:
-                    targets = [a.name for a in node.names]
+                base = package[:len(package) - (node.level - 1)] + (node.module.split(".") if node.module else [])
             elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("graph."):
-                targets = [node.module.split(".")[1]]
+                base = node.module.split(".")[1:]
             else:
                 continue
-            for target in targets:
-                if target in UNITS and target != unit:
-                    yield unit, target, rel, node.lineno
+            for alias in node.names:
+                for target in (".".join(base + [alias.name]), ".".join(base), ".".join(base + ["__init__"])):
+                    if target in modules:
+                        if target != here:
+                            yield here, target, rel, node.lineno
+                        break
+
+
+def _imports():
+    """(importing unit, imported unit, file, line) for every import between two units."""
+    for a, b, rel, line in _module_imports():
+        ua, ub = a.split(".")[0], b.split(".")[0]
+        if ua != ub:
+            yield ua, ub, rel, line
 
 
 def test_every_module_is_in_the_picture():
     placed = _layers()
-    assert sorted(UNITS - set(placed) - {"_igraph", "__init__", "__main__"}) == []
+    assert sorted(UNITS - set(placed) - {"__init__", "__main__"}) == []
 
 
 def test_no_import_goes_up():
     rank = _layers()
-    rank["_igraph"] = max(rank.values())  # a shim around a library, importing nothing of ours
     rank["__init__"] = rank["__main__"] = -1  # the package's doors: `import graph`, `python -m graph`
     upward = [f"graph/{rel}:{line}: {a} imports {b}, a layer above it"
               for a, b, rel, line in _imports() if rank[b] < rank[a]]
@@ -73,8 +85,10 @@ def test_no_import_goes_up():
 
 
 def test_no_two_modules_import_each_other():
-    g = nx.DiGraph((a, b) for a, b, _, _ in _imports())
-    assert sorted(sorted(c) for c in nx.simple_cycles(g)) == []
+    """Neither two units (the picture's names) nor two modules, within a package too."""
+    for pairs in (_imports(), _module_imports()):
+        g = nx.DiGraph((a, b) for a, b, _, _ in pairs)
+        assert sorted(sorted(c) for c in nx.simple_cycles(g)) == []
 
 
 def test_no_process_tricks_for_speed():
@@ -87,15 +101,20 @@ def test_no_process_tricks_for_speed():
 
 
 def test_the_checks_see_a_forbidden_import(tmp_path, monkeypatch):
-    """The layer check is not vacuous: errors.py importing the report is caught."""
+    """The checks are not vacuous: errors.py importing the report goes up; two modules of
+    one package that import each other make a cycle."""
     import shutil
     copy = tmp_path / "graph"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "_bundled"))
-    (copy / "errors.py").write_text((copy / "errors.py").read_text() + "\nfrom .report import build_report\n")
+    (copy / "errors.py").write_text((copy / "errors.py").read_text() + "\nfrom .report.build import build_report\n")
+    base = copy / "store" / "base.py"
+    base.write_text(base.read_text() + "\nfrom . import local\n")
     monkeypatch.setattr(__import__(__name__), "PACKAGE", copy)
     rank = _layers()
     upward = [(a, b) for a, b, _, _ in _imports() if rank.get(b, 0) < rank.get(a, 0)]
     assert ("errors", "report") in upward
+    cycles = list(nx.simple_cycles(nx.DiGraph((a, b) for a, b, _, _ in _module_imports())))
+    assert any(set(c) == {"store.base", "store.local"} for c in cycles)
 
 
 def test_every_module_fits_in_a_readers_mind():
@@ -107,11 +126,12 @@ def test_every_module_fits_in_a_readers_mind():
 
 #: Modules that still hold SPARQL text, and why: queries composed from shared fragments
 #: (the definition of a name), a server's capability probes, an example for a page.
-SPARQL_IN_CODE = {"lookup.py": "names composed from names.NAMES", "names.py": "the fragments NAMES is made of",
-                  "endpoint.py": "probes of what a remote server can answer", "cli.py": "export: every triple",
-                  "serve_ui.py": "the query page's example"}
+SPARQL_IN_CODE = {"sparql/lookup.py": "names composed from names.NAMES",
+                  "sparql/names.py": "the fragments NAMES is made of",
+                  "store/endpoint.py": "probes of what a remote server can answer",
+                  "cli/main.py": "export: every triple", "serve/ui.py": "the query page's example"}
 _SPARQL_TEXT = re.compile(r"^\s*(?:PREFIX\b.*\n\s*)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
-_GRAPH_PATTERN = re.compile(r"(WHERE|ASK)\s*\{", re.I)  # SPARQL's, never SQL's (graph/nameindex.py)
+_GRAPH_PATTERN = re.compile(r"(WHERE|ASK)\s*\{", re.I)  # SPARQL's, never SQL's (graph/sparql/nameindex.py)
 
 
 def _sparql_in_code(package: Path) -> list[str]:

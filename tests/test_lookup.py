@@ -3,7 +3,7 @@
 import pytest
 
 from graph.errors import AmbiguousName, EntityNotFound
-from graph.lookup import resolve
+from graph.sparql.lookup import resolve
 
 from conftest import outcome
 
@@ -83,8 +83,8 @@ def _two_spellings():
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import RDF, RDFS, SKOS
 
-    from graph.namespaces import SG
-    from graph.store import MemoryStore
+    from graph.model.namespaces import SG
+    from graph.store.local import MemoryStore
     g = Graph()
     g.add((URIRef(ID + "acme"), RDFS.label, Literal("Acme Ltd")))
     g.add((URIRef(ID + "acme-holdings"), SKOS.altLabel, Literal("ACME LTD")))
@@ -111,8 +111,8 @@ def test_suggestions_are_difflibs_own(store):
     import difflib
     import random
 
-    from graph.lookup import _suggest
-    from graph.names import MINOR, name_index
+    from graph.sparql.lookup import _suggest
+    from graph.sparql.names import MINOR, name_index
     index = name_index(store)
     keys = [k for k in index if k != MINOR]
     rng = random.Random(3)
@@ -137,9 +137,9 @@ def test_lookups_without_the_index_answer_as_the_index_does(bundled_graph):
     import random
     import re
 
-    from graph.names import MINOR, name_index, normalise_name
-    from graph.rdffiles import default_data_paths
-    from graph.store import MemoryStore, OxigraphStore
+    from graph.sparql.names import MINOR, name_index, normalise_name
+    from graph.model.rdffiles import default_data_paths
+    from graph.store.local import MemoryStore, OxigraphStore
     indexed = MemoryStore(bundled_graph)
     keys = [k for k in name_index(indexed) if k != MINOR]
     rng = random.Random(5)
@@ -165,8 +165,8 @@ def test_lookups_without_the_index_answer_as_the_index_does(bundled_graph):
 def test_labels_of_many_things_are_asked_a_part_at_a_time(tiny_store):
     """A VALUES of thousands of IRIs is more than Virtuoso compiles: labels() asks for
     2,000 at a time, and answers for all of them."""
-    from graph.lookup import labels
-    from graph.storebase import VALUES_MAX
+    from graph.sparql.lookup import labels
+    from graph.store.base import VALUES_MAX
     sent = []
     real = tiny_store.select
     tiny_store.select = lambda q, **kw: (sent.append(q.count("<http://example.org/")), real(q, **kw))[1]

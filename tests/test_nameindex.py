@@ -6,11 +6,11 @@ import random
 import pytest
 
 from graph.errors import AmbiguousName, EntityNotFound
-from graph.lookup import resolve
-from graph.names import MINOR, name_index
-from graph.nameindex import FILE
-from graph.store import MemoryStore, OxigraphStore
-from graph.storelock import CACHE_PREFIX
+from graph.sparql.lookup import resolve
+from graph.sparql.names import MINOR, name_index
+from graph.sparql.nameindex import FILE
+from graph.store.local import MemoryStore, OxigraphStore
+from graph.store.lock import CACHE_PREFIX
 
 from conftest import outcome
 
@@ -53,7 +53,7 @@ def test_the_index_on_disk_answers_as_the_index_in_memory(bundled_graph, disk):
 
 
 def test_the_index_is_built_once_and_read_after(disk, monkeypatch):
-    import graph.nameindex
+    import graph.sparql.nameindex
     notices = []
     first = OxigraphStore(disk, read_only=True)
     first.notice = notices.append
@@ -63,7 +63,7 @@ def test_the_index_is_built_once_and_read_after(disk, monkeypatch):
 
     def never(store):
         raise AssertionError("read every name again")
-    monkeypatch.setattr(graph.nameindex, "read_names", never)
+    monkeypatch.setattr(graph.sparql.nameindex, "read_names", never)
     second = OxigraphStore(disk, read_only=True)
     second.notice = notices.append
     assert resolve(second, "METROPOLITAN POLICE").iri == ID + "met"
@@ -112,16 +112,16 @@ def test_reading_does_not_change_the_state(disk):
 def test_a_damaged_index_is_built_again(disk):
     (disk / FILE).write_bytes(b"not a database")
     assert resolve(OxigraphStore(disk, read_only=True), "metropolitan police").iri == ID + "met"
-    from graph.nameindex import NameTable
+    from graph.sparql.nameindex import NameTable
     assert len(NameTable(disk / FILE)) > 100
 
 
 def test_an_index_that_cannot_be_written_leaves_names_in_memory(disk, monkeypatch):
-    import graph.nameindex
+    import graph.sparql.nameindex
 
     def full(*args):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(graph.nameindex, "build", full)
+    monkeypatch.setattr(graph.sparql.nameindex, "build", full)
     notices = []
     reading = OxigraphStore(disk, read_only=True)
     reading.notice = notices.append
@@ -153,7 +153,7 @@ def test_words_without_letters_are_compared_with_every_name(tmp_path):
 
 
 def test_the_command_line_says_when_it_builds_the_index(disk, runner):
-    from graph.cli import cli
+    from graph.cli.main import cli
     first = runner.invoke(cli, ["--store", f"oxigraph:{disk}", "show", "metropolitan police service"])
     assert first.exit_code == 0
     assert first.stdout.startswith("Metropolitan Police Service\n")
@@ -165,14 +165,14 @@ def test_the_command_line_says_when_it_builds_the_index(disk, runner):
 
 def test_an_index_other_code_wrote_is_built_again(disk, monkeypatch):
     """Say another version normalises names otherwise: its index is not read."""
-    import graph.nameindex
-    from graph.nameindex import NameTable
+    import graph.sparql.nameindex
+    from graph.sparql.nameindex import NameTable
     resolve(OxigraphStore(disk, read_only=True), "metropolitan police")
-    monkeypatch.setattr(graph.nameindex, "source", lambda *modules: b"another version")
+    monkeypatch.setattr(graph.sparql.nameindex, "source", lambda *modules: b"another version")
     notices = []
     reading = OxigraphStore(disk, read_only=True)
     reading.notice = notices.append
     assert resolve(reading, "metropolitan police").iri == ID + "met"
     assert notices[0].startswith("indexing the names")
     assert dict(NameTable(disk / FILE).db.execute("SELECT key, value FROM meta"))["key"] == \
-        graph.nameindex._key(reading)  # the other version's
+        graph.sparql.nameindex._key(reading)  # the other version's

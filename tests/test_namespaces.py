@@ -3,8 +3,8 @@
 import pytest
 import rdflib
 
-from graph.namespaces import SG, TOWER
-from graph.rdffiles import ontology_paths
+from graph.model.namespaces import SG, TOWER
+from graph.model.rdffiles import ontology_paths
 
 
 def _defined(ns: str) -> set[str]:

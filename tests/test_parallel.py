@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from graph.parallel import in_process
+from graph.analytics.parallel import in_process
 
 
 def test_a_fresh_interpreter_computes_and_its_result_comes_back():

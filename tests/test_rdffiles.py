@@ -4,10 +4,10 @@ and no command answering from other data than the user named."""
 import pytest
 
 from conftest import TINY
-from graph.cli import cli
+from graph.cli.main import cli
 from graph.errors import InputError, ParseError
-from graph.rdffiles import load_graph
-from graph.store import OxigraphStore
+from graph.model.rdffiles import load_graph
+from graph.store.local import OxigraphStore
 
 
 def _load_both(path):

@@ -7,10 +7,10 @@ from datetime import date
 import jsonschema
 import pytest
 
-from graph.cli import cli
-from graph.report import build_report, render_html, render_markdown
-from graph.rdffiles import load_graph, ontology_paths
-from graph.store import MemoryStore
+from graph.cli.main import cli
+from graph.report.build import build_report, render_html, render_markdown
+from graph.model.rdffiles import load_graph, ontology_paths
+from graph.store.local import MemoryStore
 
 from analytics_fixture import ANALYTICS
 from browser import open_page
@@ -79,10 +79,10 @@ def test_buyer_narrows_the_report(runner):
 
 
 def test_shared_pairs_are_counted_and_the_largest_listed(store, monkeypatch):
-    import graph.report
+    import graph.report.build
     full = build_report(store)
     assert full["shared_supplier_pairs"] == len(full["shared_suppliers"]) == 11
-    monkeypatch.setattr(graph.report, "SHARED_PAIRS_LISTED", 3)
+    monkeypatch.setattr(graph.report.build, "SHARED_PAIRS_LISTED", 3)
     capped = build_report(store)
     assert capped["shared_supplier_pairs"] == 11
     assert capped["shared_suppliers"] == full["shared_suppliers"][:3]
@@ -96,17 +96,17 @@ def test_shared_pairs_are_counted_and_the_largest_listed(store, monkeypatch):
 def test_betweenness_from_another_interpreter_is_the_same(store, monkeypatch, buyer):
     import importlib
 
-    import graph.parallel
-    import graph.report
-    from graph.lookup import resolve
+    import graph.analytics.parallel
+    import graph.report.build
+    from graph.sparql.lookup import resolve
     entity = resolve(store, buyer) if buyer else None
     centrality_module = importlib.import_module("graph.analytics.centrality")
     monkeypatch.setattr(centrality_module, "BACKGROUND_EDGES", 10 ** 9)
     here = build_report(store, buyer=entity)
     monkeypatch.setattr(centrality_module, "BACKGROUND_EDGES", 0)
     spawned = []
-    spawn = graph.parallel.in_process
-    monkeypatch.setattr(graph.parallel, "in_process",
+    spawn = graph.analytics.parallel.in_process
+    monkeypatch.setattr(graph.analytics.parallel, "in_process",
                         lambda *a, **k: (job := spawn(*a, **k), spawned.append(job.proc is not None))[0])
     assert build_report(store, buyer=entity) == here
     assert spawned == [True]  # betweenness in an interpreter of its own
@@ -117,8 +117,8 @@ def test_betweenness_from_the_edge_list_is_the_projections(store, include_inacti
     """The report computes betweenness in another process before the projection exists,
     from the contracts' edge list: same scores, from the same sample of sources."""
     from graph.analytics.centrality import betweenness_of_edges, betweenness_scores
-    from graph.projection import project
-    from graph.snapshot import snapshot, supply_edges
+    from graph.projection.views import project
+    from graph.projection.snapshot import snapshot, supply_edges
     snap = snapshot(store)
     g = project(None, "supply", include_inactive=include_inactive, snap=snap, listing=False)
     nodes, edges = supply_edges(None, include_inactive=include_inactive, snap=snap)
@@ -133,7 +133,7 @@ def test_betweenness_from_the_edge_list_is_the_projections(store, include_inacti
 def test_json_encodes_a_shared_impact_once_with_the_same_bytes(monkeypatch):
     import orjson
 
-    from graph.report import iter_json
+    from graph.report.build import iter_json
     impact = {"group": [{"iri": "s:1", "label": "A \u2014 \"quoted\""}], "buyers_affected": 2}
     other = {"buyers_affected": 1}
     suppliers = [{"iri": "s:1", "impact": impact}, {"iri": "s:2", "n": 2.5, "impact": impact},
@@ -150,7 +150,7 @@ def test_json_encodes_a_shared_impact_once_with_the_same_bytes(monkeypatch):
 
 
 def test_bar_chart_draws_each_value_to_scale_and_escapes_names():
-    from graph.report_render import _svg_bar
+    from graph.report.render import _svg_bar
     svg = _svg_bar(["BT", "<b>Evil & Co</b>"], [5, 2], "Buyers per supplier", "number of buyers")
     widths = [float(w) for w in re.findall(r'<rect [^>]*width="([\d.]+)"', svg)]
     assert len(widths) == 2 and widths[0] == pytest.approx(2.5 * widths[1])
@@ -234,7 +234,7 @@ def test_rows_is_for_the_renderings_people_read(runner):
     assert "Abridged" not in full and full.count("\n### ") == 6
     assert "at most 1 item," in short and short.count("\n### ") == 1
     assert "default 100" in runner.invoke(cli, ["report", "--help"]).output
-    from graph.report import ROWS
+    from graph.report.build import ROWS
     assert ROWS == 100
 
 

@@ -107,7 +107,7 @@ def test_sigterm_stops_cleanly(endpoint):
 def test_a_failed_start_leaves_no_temporary_store(tmp_path, monkeypatch, how):
     import tempfile
 
-    import graph.serve
+    import graph.serve.server
     from graph.errors import GraphError
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     data = None
@@ -116,21 +116,21 @@ def test_a_failed_start_leaves_no_temporary_store(tmp_path, monkeypatch, how):
         bad.write_text("@prefix : <http://example.org/> .\n:a :b\n", encoding="utf-8")
         data = [str(bad)]
     else:
-        monkeypatch.setattr(graph.serve, "oxigraph_binary", lambda: "false")  # exits at once
+        monkeypatch.setattr(graph.serve.server, "oxigraph_binary", lambda: "false")  # exits at once
     with pytest.raises(GraphError):
-        graph.serve.start_server(data=data, port=_free_port())
+        graph.serve.server.start_server(data=data, port=_free_port())
     assert list(tmp_path.glob("supplier-graph-serve-*")) == []
 
 
 def test_the_install_hint_names_the_extra(monkeypatch):
     import shutil
 
-    import graph.serve
+    import graph.serve.server
     from graph.errors import InputError
-    monkeypatch.setattr(graph.serve.Path, "exists", lambda self: False)
+    monkeypatch.setattr(graph.serve.server.Path, "exists", lambda self: False)
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(InputError, match=r"pip install '\.\[serve\]'"):
-        graph.serve.oxigraph_binary()
+        graph.serve.server.oxigraph_binary()
 
 
 def test_the_query_page_declares_the_prefixes_and_fetches_nothing_outside(endpoint):
@@ -207,7 +207,7 @@ def test_refused_queries_never_reach_the_engine(endpoint, query, reason):
 
 
 def test_a_body_over_the_limit_is_413(endpoint):
-    from graph.serve_ui import MAX_BODY
+    from graph.serve.ui import MAX_BODY
     status, text = _post(endpoint[0], b"query=" + b"x" * MAX_BODY)
     assert status == 413 and text.startswith(f"the request body is {MAX_BODY + 6:,} bytes")
     status, _ = _post(endpoint[0], b"query=ASK%7B%7D")  # the next request is served

@@ -2,7 +2,7 @@
 
 import json
 
-from graph.cli import cli
+from graph.cli.main import cli
 
 
 def _json(runner, *args):

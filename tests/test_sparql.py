@@ -6,11 +6,11 @@ import socket
 
 import pytest
 
-from graph.cli import cli
+from graph.cli.main import cli
 from graph.errors import QueryError
-from graph.runquery import run_query
-from graph.sparql import list_queries
-from graph.backends import open_store
+from graph.sparql.run import run_query
+from graph.sparql.library import list_queries
+from graph.store.backends import open_store
 
 ID = "https://w3id.org/supplier-graph/id/"
 QUERIES = [q.name for q in list_queries()]
@@ -257,7 +257,7 @@ def test_identical_results_memory_oxigraph_endpoint(store, oxigraph_store, serve
 def test_the_oxigraph_phrasing_of_suppliers_of_buyer_gives_the_same_rows(store, oxigraph_store, buyer):
     """graph/queries/oxigraph/suppliers-of-buyer.rq (its OPTIONALs as LATERALs) against
     the portable query in rdflib, with the parameter bound (unbound: the test above)."""
-    from graph.sparql import library_text
+    from graph.sparql.library import library_text
     assert "LATERAL" in library_text("suppliers-of-buyer", oxigraph_store.engine)
     expected = _canonical(run_query(store, "suppliers-of-buyer", {"buyer": buyer}, timeout=None)[1])
     assert expected  # each buys something
@@ -295,7 +295,7 @@ def test_a_literal_parameter_reaches_every_engine_as_written(oxigraph_store, sto
     """A literal parameter with quotes, a backslash and a character beyond the Basic
     Multilingual Plane comes back unchanged from rdflib and Oxigraph (JSON's \\u escapes
     of it, a surrogate pair, made Oxigraph refuse the query and rdflib misread it)."""
-    from graph.sparql import bind_params
+    from graph.sparql.library import bind_params
     value = 'say "hi" \\ 😀 café'
     query = bind_params("SELECT ?x WHERE { }", {"x": (value, "literal")})
     assert store.select_strings(query) == oxigraph_store.select_strings(query) == [(value,)]
@@ -308,7 +308,7 @@ def test_rows_of_strings_are_the_same_from_every_store(tmp_path):
     by term: both must read the same, and so must iter_strings (the name index's rows,
     which Oxigraph gives solution by solution), row for row."""
     import rdflib
-    from graph.store import MemoryStore, OxigraphStore
+    from graph.store.local import MemoryStore, OxigraphStore
     path = tmp_path / "s.ttl"
     path.write_text(_STRINGS, encoding="utf-8")
     query = ("SELECT ?s ?o ?none WHERE { ?s <http://example.org/p> ?o "

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from graph.errors import InputError, ParseError
-from graph.rdffiles import bundled_path, load_graph
+from graph.model.rdffiles import bundled_path, load_graph
 
 
 def test_missing_dot_is_located(tmp_path):
@@ -54,7 +54,7 @@ def test_bundled_graph_has_data_and_ontology(bundled_graph):
 
 @pytest.fixture()
 def store_dir(tmp_path, runner):
-    from graph.cli import cli
+    from graph.cli.main import cli
     path = tmp_path / "store"
     assert runner.invoke(cli, ["load", str(bundled_path("data", "triples.ttl")), "--store", f"oxigraph:{path}"]).exit_code == 0
     return path
@@ -71,8 +71,8 @@ def extra(tmp_path):
 def test_commands_read_a_store_another_is_reading(store_dir, runner):
     """A report running on a national store while show runs in another terminal. Each
     OxigraphStore holds its own lock, as each process would."""
-    from graph.cli import cli
-    from graph.backends import open_store
+    from graph.cli.main import cli
+    from graph.store.backends import open_store
     reading = open_store(store=f"oxigraph:{store_dir}")
     assert reading.select_strings("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") != [("0",)]
     result = runner.invoke(cli, ["--store", f"oxigraph:{store_dir}", "show", "the Met"])
@@ -81,8 +81,8 @@ def test_commands_read_a_store_another_is_reading(store_dir, runner):
 
 
 def test_loading_into_a_store_being_read_is_refused_and_changes_nothing(store_dir, runner, extra):
-    from graph.cli import cli
-    from graph.store import OxigraphStore
+    from graph.cli.main import cli
+    from graph.store.local import OxigraphStore
     reading = OxigraphStore(store_dir, read_only=True)
     result = runner.invoke(cli, ["load", str(extra), "--store", f"oxigraph:{store_dir}"])
     assert result.exit_code == 2
@@ -97,8 +97,8 @@ def test_loading_into_a_store_being_read_is_refused_and_changes_nothing(store_di
 
 
 def test_reading_a_store_being_loaded_is_refused(store_dir, runner):
-    from graph.cli import cli
-    from graph.store import OxigraphStore
+    from graph.cli.main import cli
+    from graph.store.local import OxigraphStore
     writing = OxigraphStore(store_dir)
     result = runner.invoke(cli, ["--store", f"oxigraph:{store_dir}", "stats"])
     assert result.exit_code == 2
@@ -110,8 +110,8 @@ def test_reading_a_store_being_loaded_is_refused(store_dir, runner):
 
 def test_a_served_store_is_not_loaded_into_until_the_server_stops(store_dir, runner, extra):
     """serve passes the readers' lock to the Oxigraph server, which holds it while it runs."""
-    from graph.cli import cli
-    from graph.serve import start_server
+    from graph.cli.main import cli
+    from graph.serve.server import start_server
     proc, url, tmp = start_server(store=f"oxigraph:{store_dir}", port=0, timeout=2)
     try:
         assert runner.invoke(cli, ["load", str(extra), "--store", f"oxigraph:{store_dir}"]).exit_code == 2
@@ -126,9 +126,9 @@ def test_a_served_store_is_not_loaded_into_until_the_server_stops(store_dir, run
 def test_loading_compacts_the_store(tmp_path, runner, monkeypatch):
     """A bulk load leaves overlapping files that readers, opening the store read-only,
     never merge: `load`, and a command that loads a new store, compact it once loaded."""
-    from graph.cli import cli
-    from graph.backends import open_store
-    from graph.store import OxigraphStore
+    from graph.cli.main import cli
+    from graph.store.backends import open_store
+    from graph.store.local import OxigraphStore
     compacted = []
     real = OxigraphStore.compact
     monkeypatch.setattr(OxigraphStore, "compact", lambda self: (compacted.append(self.path), real(self)))

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from graph.storelock import LOADING_FILE
+from graph.store.lock import LOADING_FILE
 
 
 def _cli(*args, **kw):
@@ -74,7 +74,7 @@ def test_a_load_killed_half_way_is_never_read_as_whole(tmp_path, big):
 
 
 def test_a_finished_load_leaves_no_marker(tmp_path, runner):
-    from graph.cli import cli
+    from graph.cli.main import cli
     path = tmp_path / "one.ttl"
     path.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n")
     assert runner.invoke(cli, ["load", str(path), "--store", f"oxigraph:{tmp_path / 's'}"]).exit_code == 0

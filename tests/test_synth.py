@@ -2,9 +2,9 @@
 
 import pytest
 
-from graph.cli import cli
-from graph.backends import open_store
-from graph.synth import synthesise
+from graph.cli.main import cli
+from graph.store.backends import open_store
+from graph.ingest.synth import synthesise
 
 
 @pytest.fixture(scope="module")

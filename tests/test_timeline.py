@@ -9,10 +9,10 @@ from datetime import date
 
 import pytest
 
-from graph.cli import cli
+from graph.cli.main import cli
 from graph.dates import Partial, Window, parse_duration
-from graph.backends import open_store
-from graph.timeline import read_dates
+from graph.store.backends import open_store
+from graph.timeline.dated import read_dates
 
 from conftest import ROOT
 
@@ -167,7 +167,7 @@ def test_a_tenders_planned_length_in_days_is_kept_without_inventing_an_end(runne
 
 
 def test_the_latest_extension_is_the_stated_max_extent_else_the_longest_option():
-    from graph.timeline import Dated
+    from graph.timeline.dated import Dated
     d = Dated("c", "C", False, end=Window.at(Partial(2026, 3, 31)), extensions=["P1Y", "P2Y"])
     assert d.end_with_options().say() == "31 Mar 2026 to 31 Mar 2028"
     d.max_extent = Partial(2027, 3, 31)

@@ -1,7 +1,7 @@
 """SHACL validation in plain words, on a tiny graph whose problems are known."""
 
-from graph.rdffiles import load_graph, ontology_paths
-from graph.validation import validate, validate_graph
+from graph.model.rdffiles import load_graph, ontology_paths
+from graph.model.validation import validate, validate_graph
 
 from conftest import TINY
 

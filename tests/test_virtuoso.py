@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 import virtuoso
-from graph.cli import cli
-from graph.rdffiles import default_data_paths
-from graph.sparql import list_queries
+from graph.cli.main import cli
+from graph.model.rdffiles import default_data_paths
+from graph.sparql.library import list_queries
 
 pytestmark = pytest.mark.slow
 
@@ -124,8 +124,8 @@ def test_every_named_query_agrees(endpoint, local, name):
 def test_the_server_does_the_grouping(endpoint):
     """stats asks for counts, not triples: its answers are a few hundred rows however large
     the graph (10,000 contracts here, 160,000 triples)."""
-    from graph.endpoint import EndpointStore
-    from graph.stats import graph_stats
+    from graph.store.endpoint import EndpointStore
+    from graph.sparql.stats import graph_stats
 
     sent = []
 

@@ -6,11 +6,11 @@ import re
 import networkx as nx
 import pytest
 
-from graph import visualise
-from graph.cli import cli
-from graph.projection import project
-from graph.rdffiles import load_graph, ontology_paths
-from graph.store import MemoryStore
+from graph.viz import pages as visualise
+from graph.cli.main import cli
+from graph.projection.views import project
+from graph.model.rdffiles import load_graph, ontology_paths
+from graph.store.local import MemoryStore
 
 from analytics_fixture import ANALYTICS
 from browser import open_page

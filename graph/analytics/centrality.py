@@ -54,7 +54,7 @@ def betweenness(g: nx.Graph, *, k: int | None = None, seed: int = 42, weight: st
         k = None
     if backend == "networkx" or (backend == "auto" and n < IGRAPH_FROM) or n < 3:
         return nx.betweenness_centrality(g, k=k, seed=seed, weight=weight, normalized=True)
-    from .._igraph import convert
+    from ._igraph import convert
     h, weights = convert(g, nodes, weight)
     return dict(zip(nodes, _igraph_betweenness(h, weights, k, seed)))
 
@@ -232,7 +232,7 @@ def betweenness_of_edges(n: int, edges: list, *, exact_limit: int = EXACT_BETWEE
         g.add_edges_from((i, j, {"distance": d}) for i, j, d in edges)
         method, scores = betweenness_scores(g, exact_limit=exact_limit, k=k, seed=seed)
         return method, [scores[i] for i in range(n)]
-    from .._igraph import load
+    from ._igraph import load
     pairs, weights = _as_networkx_lists(n, edges)
     method, sample = _method(n, exact_limit, k, seed)
     return method, _igraph_betweenness(load().Graph(n=n, edges=pairs, directed=False), weights, sample, seed)
@@ -254,7 +254,7 @@ def edge_list(g: nx.Graph) -> tuple[list, list]:
 
 
 def _start(n: int, edges: list):
-    from ..parallel import in_process
+    from .parallel import in_process
     return in_process(betweenness_of_edges, n, edges, spawn=len(edges) >= BACKGROUND_EDGES)
 
 
@@ -263,7 +263,7 @@ class EarlyBetweenness:
     interpreter of its own while the caller goes on, and started as soon as its edges are
     known.
 
-    Passed as :func:`graph.snapshot.snapshot`'s ``on_edges``, it starts when a kept
+    Passed as :func:`graph.projection.snapshot.snapshot`'s ``on_edges``, it starts when a kept
     snapshot hands over the supply view's edge list, before any contract is read, well
     before the projection could give it. :meth:`job` returns that
     job if the edges the caller worked out are the same (``wanted`` false: never

@@ -8,7 +8,7 @@ import re
 import rdflib
 from rdflib.namespace import RDF, SKOS
 
-from ..namespaces import SG
+from ..model.namespaces import SG
 
 __all__ = ["TowerMapper"]
 
@@ -35,7 +35,7 @@ class TowerMapper:
 
     @classmethod
     def from_ontology(cls) -> "TowerMapper":
-        from ..rdffiles import bundled_path
+        from ..model.rdffiles import bundled_path
         g = rdflib.Graph().parse(bundled_path("ontology", "towers.ttl"), format="turtle")
         prefixes: dict[str, str] = {}
         for tower in g.subjects(RDF.type, SG.ServiceTower):

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from ..io import atomic_writer
-from ..namespaces import PREFIXES
+from ..model.namespaces import PREFIXES
 from .terms import Lit
 
 __all__ = ["TripleSink", "slug", "uri", "ID_BASE"]

@@ -70,7 +70,7 @@ class Resolver:
 
     @classmethod
     def from_store(cls, store, *, aliases: str | Path | None = None) -> "Resolver":
-        from ..namespaces import internal_query, sparql_prefixes
+        from ..model.namespaces import internal_query, sparql_prefixes
         r = cls()
         rows = store.select(sparql_prefixes() + internal_query("resolve-organisations")).rows
         for row in rows:

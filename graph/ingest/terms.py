@@ -14,7 +14,7 @@ from decimal import Decimal
 import rdflib
 from rdflib import namespace as _rdf
 
-from .. import namespaces as _ns
+from ..model import namespaces as _ns
 
 __all__ = ["Lit", "lit", "Terms", "SG", "PROV", "EPO", "CUR", "ADMS", "RDF", "RDFS", "SKOS", "DCTERMS"]
 

@@ -1,0 +1,2 @@
+"""The graph as the analytics read it: the snapshot of contracts, names and relations,
+and its networkx views."""

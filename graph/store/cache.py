@@ -1,0 +1,104 @@
+"""What supplier-graph works out from an on-disk store, kept beside it until the store changes.
+
+Reading a national store is mostly Oxigraph decoding strings: the projection's seven
+queries take minutes on a national graph, every time, for every command that
+analyses the graph. What a command works out from them depends only on the store's
+contents and on this version of the code, so it is kept in the store's directory
+(``supplier-graph-cache-<name>``) under a key made of both: the store's
+:meth:`~graph.store.local.OxigraphStore.state` (which any write to the store changes, and
+reading does not) and a digest of the code and queries that worked it out. A file whose
+key differs is ignored and replaced; supplier-graph deletes them all when it opens the
+store for writing; deleting them by hand is always safe.
+
+Only a store opened for reading on disk has a cache: the in-memory store is read afresh
+by each process, and an endpoint's state cannot be seen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+from .lock import CACHE_PREFIX
+
+__all__ = ["cache_file", "cache_key", "source", "open_kept", "write", "replacing", "temporary"]
+
+
+def cache_file(store, name: str) -> Path | None:
+    """The file in which ``store`` keeps ``name``; None for a store without a cache."""
+    if store.path is None or not store.read_only:
+        return None
+    return Path(store.path) / (CACHE_PREFIX + name)
+
+
+def cache_key(store, *parts: str | bytes) -> str:
+    """A digest of the store's state and ``parts`` (the code and queries that work out
+    what is kept)."""
+    h = hashlib.sha256(store.state().encode())
+    for part in parts:
+        h.update(b"\x00" + (part if isinstance(part, bytes) else part.encode()))
+    return h.hexdigest()
+
+
+def source(*modules: str) -> bytes:
+    """The source of ``graph`` modules (``"projection.snapshot"``), for :func:`cache_key`:
+    what is kept is worked out again when the code that worked it out changes."""
+    package = Path(__file__).resolve().parent.parent
+    return b"\x00".join(package.joinpath(*m.split(".")).with_suffix(".py").read_bytes() for m in modules)
+
+
+def open_kept(file: Path, key: str):
+    """``file`` open for reading what it keeps, if it was kept under ``key``; else None."""
+    try:
+        f = open(file, "rb")
+    except OSError:
+        return None
+    if f.readline().rstrip(b"\n") != key.encode():
+        f.close()
+        return None
+    return f
+
+
+def temporary(file: Path) -> Path:
+    """A file beside ``file`` for this process to write before renaming it to ``file``.
+    Those that processes no longer running left (killed while writing) are deleted."""
+    for left in file.parent.glob(f"{file.name}.*.tmp"):
+        try:
+            os.kill(int(left.name.rsplit(".", 2)[1]), 0)
+        except ProcessLookupError:
+            left.unlink(missing_ok=True)
+        except (ValueError, OSError):  # not one of ours, or a process of another user's
+            pass
+    return file.with_name(f"{file.name}.{os.getpid()}.tmp")
+
+
+@contextmanager
+def replacing(file: Path):
+    """A temporary file beside ``file`` (:func:`temporary`) for the caller to write; when
+    the block ends it is synced and renamed over ``file``, so that a reader sees a whole
+    file or none, or deleted if the block raised.
+
+    Not :func:`graph.io.atomic_writer`: a kept file's temporary is named after ``file``
+    and the writer's process, so that opening the store for writing deletes it with the
+    rest, :meth:`~graph.store.local.OxigraphStore.state` leaves it out, and a later writer can
+    tell that its writer was killed."""
+    tmp = temporary(file)
+    tmp.unlink(missing_ok=True)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, file)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write(file: Path, key: str, chunks) -> None:
+    """Keep ``chunks`` (bytes) in ``file`` under ``key`` (:func:`replacing`). Raises OSError."""
+    with replacing(file) as tmp, open(tmp, "wb") as f:
+        f.write(key.encode() + b"\n")
+        for chunk in chunks:
+            f.write(chunk)

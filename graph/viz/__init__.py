@@ -1,0 +1,1 @@
+"""Graph pages (vis-network, offline) and the projections exported as files."""
