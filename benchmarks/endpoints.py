@@ -41,13 +41,13 @@ def endpoint_load(clients: int, queries: int) -> str:
     from SPARQLWrapper import JSON, SPARQLWrapper
 
     from graph.model.namespaces import sparql_prefixes
-    from graph.sparql.library import library_text
+    from graph.sparql.library import load_query
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "graph", "serve", "--port", str(port), "--timeout", "10"],
                             stderr=subprocess.PIPE, text=True, cwd=ROOT)
     assert "SPARQL endpoint" in proc.stderr.readline()
     url = f"http://127.0.0.1:{port}/query"
-    mix = ["SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", library_text("suppliers-of-buyer"),
+    mix = ["SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", sparql_prefixes() + load_query("suppliers-of-buyer").text,
            sparql_prefixes() + 'SELECT ?s WHERE { ?s rdfs:label "BT" }', "ASK { ?s ?p ?o }"]
 
     def client(i):

@@ -45,7 +45,7 @@ def test_the_benchmark_tables_every_step_beside_the_naive_path(tmp_path):
 
     rows = [[cell.strip() for cell in line.split("|")[1:-1]] for line in added.splitlines()
             if line.startswith("| 10 |")]
-    named = [q.name for q in list_queries() if not q.name.startswith("projection-")]
+    named = [q.name for q in list_queries()]
     assert [(r[1], r[2]) for r in rows] == [
         ("tool", "load into Oxigraph (on disk)"), ("tool", "all named queries, one process"),
         *[("tool", f"query {name}") for name in named],

@@ -195,16 +195,23 @@ def sparql_prefixes() -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def internal_query(name: str) -> str:
+def internal_query(name: str, engine: str | None = None) -> str:
     """The text of ``graph/queries/internal/NAME.rq``, a query the code asks itself (not one
     of the library's named queries), without its header comment: some are templates whose
     %-fields the asking code fills in, and the header says which code that is.
+
+    With ``engine``, its variant in ``graph/queries/internal/<engine>/`` where there is one:
+    the same question phrased so that engine answers it sooner (the tests check both agree).
 
     >>> internal_query("visualise-aliases").startswith("SELECT ?s ?alt WHERE")
     True
     """
     from importlib import resources  # not on the path of commands that ask none of these
-    text = (resources.files("graph") / "queries" / "internal" / f"{name}.rq").read_text(encoding="utf-8")
+    folder = resources.files("graph") / "queries" / "internal"
+    path = folder / engine / f"{name}.rq" if engine else None
+    if path is None or not path.is_file():
+        path = folder / f"{name}.rq"
+    text = path.read_text(encoding="utf-8")
     while text.startswith("#"):
         text = text.split("\n", 1)[1]
     return text

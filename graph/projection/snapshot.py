@@ -1,5 +1,5 @@
 """What every analytic reads: the graph's contracts, names and relations, read once through
-seven grouped SPARQL queries (``graph/queries/projection-*.rq``) into plain Python
+seven grouped SPARQL queries (``graph/queries/internal/projection-*.rq``) into plain Python
 structures, and kept beside an on-disk store (:mod:`graph.store.cache`) until the store changes.
 
 :func:`snapshot` reads it; :func:`load_contracts` gives the contracts the analytics count
@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..model.namespaces import PREFIXES
-from ..sparql.library import library_text
+from ..model.namespaces import PREFIXES, internal_query, sparql_prefixes
 from ..store.base import QueryBatch, Store
 
 __all__ = ["Contract", "Snapshot", "snapshot", "load_contracts", "supply_pairs", "supply_edges", "KINDS",
@@ -359,7 +358,7 @@ def snapshot(store: Store, *, on_edges=None) -> "Snapshot":
 
 def _texts(store: Store) -> dict[str, str]:
     """The snapshot's queries, in the store's engine's variants, in the order read."""
-    return {name: library_text(name, store.engine) for name in _QUERIES}
+    return {name: sparql_prefixes() + internal_query(name, store.engine) for name in _QUERIES}
 
 
 def load_contracts(store: Store | None, *, include_inactive: bool = False, collapse_lineage: bool = True,

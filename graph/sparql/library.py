@@ -224,16 +224,6 @@ def prepare_query(text: str, *, allow_service: bool = False) -> tuple[str, str]:
     return form, full
 
 
-def library_text(name: str, engine: str | None = None) -> str:
-    """A named query with the project's prefixes, unchecked: for the library's own callers,
-    whose queries are tested; saves a second parse of every internal query.
-
-    With ``engine``, a variant in ``graph/queries/<engine>/`` where there is one: the same
-    question phrased so that engine evaluates it faster (the tests check both agree)."""
-    variant = variant_text(name, engine)
-    return sparql_prefixes() + (variant if variant is not None else load_query(name).text)
-
-
 def variant_text(name: str, engine: str | None) -> str | None:
     """The text of ``graph/queries/<engine>/<name>.rq``, or None if there is none."""
     if not engine:

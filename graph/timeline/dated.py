@@ -24,8 +24,8 @@ from datetime import date
 from urllib.parse import unquote
 
 from ..dates import Partial, Window, parse_date, parse_duration, say_duration
+from ..model.namespaces import internal_query, sparql_prefixes
 from ..projection.snapshot import STATUS_LABELS, snapshot
-from ..sparql.library import library_text
 from ..store.base import Store
 
 __all__ = ["Dated", "read_dates", "timeline", "until"]
@@ -121,7 +121,7 @@ def read_dates(store: Store, snap=None, only: set | None = None) -> list[Dated]:
     snap = snap if snap is not None else snapshot(store)
     # facet -> holder -> its values: one dict per kind of date rather than one per contract
     facets: dict[str, dict[str, list[str]]] = {}
-    for r in store.select(library_text("timeline-dates", store.engine)).rows:
+    for r in store.select(sparql_prefixes() + internal_query("timeline-dates", store.engine)).rows:
         bucket, value = facets.setdefault(str(r["facet"]), {}), str(r["value"])
         for h in str(r["holders"]).split():
             held = bucket.get(h)
@@ -137,7 +137,7 @@ def read_dates(store: Store, snap=None, only: set | None = None) -> list[Dated]:
                   values=c.values, sources=c.sources, reported=c.status)
         out.append(_dated(d, facets))
     frameworks = []
-    for r in store.select(library_text("timeline-frameworks", store.engine)).rows:
+    for r in store.select(sparql_prefixes() + internal_query("timeline-frameworks", store.engine)).rows:
         if only is not None and str(r["item"]) not in only:
             continue
         d = Dated(str(r["item"]), str(r["label"]), True,
