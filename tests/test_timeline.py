@@ -119,6 +119,16 @@ def test_timeline_filters(runner):
         "Met hosting services contract (CSC, now DXC Technology)"]
 
 
+
+@pytest.mark.parametrize("option, name, key", [("--buyer", ID + "met", "buyers"), ("--supplier", ID + "bt", "suppliers"),
+                                                ("--tower", "End user services", "towers")])
+def test_a_filtered_timeline_is_the_whole_ones_rows_that_match(runner, option, name, key):
+    """Only the matching contracts and frameworks are dated; each row as the whole timeline gives it."""
+    whole = _rows(runner, "timeline")["rows"]
+    picked = _rows(runner, "timeline", option, name)["rows"]
+    expected = [r for r in whole if name in (r[key] if key == "towers" else [x["iri"] for x in r[key]])]
+    assert picked == expected and len(picked) >= 3
+
 def test_timeline_table_states_its_as_of_date_and_the_rule(runner):
     result = runner.invoke(cli, ["--as-of", "2020-06-01", "timeline", "--buyer", "Bromley"])
     assert result.exit_code == 0, result.stderr

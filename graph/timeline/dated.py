@@ -112,30 +112,20 @@ class Dated:
         return "unknown"
 
 
-def read_dates(store: Store, snap=None, only: set | None = None) -> list[Dated]:
-    """Every contract and framework with its dates, ends derived (``only``: just those IRIs).
+def read_dates(store: Store, snap=None, only: set | None = None, keep=None) -> list[Dated]:
+    """Every contract and framework with its dates, ends derived (``only``: just those IRIs;
+    ``keep``: just those for which ``keep(d)`` holds, asked before ``d``'s dates are read,
+    of what the snapshot and the frameworks' query say: buyers, suppliers, towers).
 
     The contracts come from the projection's snapshot (``snap``, read if not given: the
     report has it already); their dates from one grouped query, one row per date value
     rather than per contract; the frameworks, which are few, from one more."""
     snap = snap if snap is not None else snapshot(store)
-    # facet -> holder -> its values: one dict per kind of date rather than one per contract
-    facets: dict[str, dict[str, list[str]]] = {}
-    for r in store.select(sparql_prefixes() + internal_query("timeline-dates", store.engine)).rows:
-        bucket, value = facets.setdefault(str(r["facet"]), {}), str(r["value"])
-        for h in str(r["holders"]).split():
-            held = bucket.get(h)
-            if held is None:
-                bucket[h] = [value]
-            else:
-                held.append(value)
-    out = []
     contracts = snap.contracts.values() if only is None else [snap.contracts[i] for i in sorted(only)
                                                                   if i in snap.contracts]
-    for c in contracts:  # the snapshot's lists are sorted and are not changed here
-        d = Dated(c.iri, c.label, False, buyers=[c.buyer], suppliers=c.suppliers, towers=c.towers,
-                  values=c.values, sources=c.sources, reported=c.status)
-        out.append(_dated(d, facets))
+    # the snapshot's lists are sorted and are not changed here
+    out = [Dated(c.iri, c.label, False, buyers=[c.buyer], suppliers=c.suppliers, towers=c.towers,
+                 values=c.values, sources=c.sources, reported=c.status) for c in contracts]
     frameworks = []
     for r in store.select(sparql_prefixes() + internal_query("timeline-frameworks", store.engine)).rows:
         if only is not None and str(r["item"]) not in only:
@@ -149,8 +139,25 @@ def read_dates(store: Store, snap=None, only: set | None = None) -> list[Dated]:
         for packed in sorted(set(str(r.get("ceilings") or "").split())):  # each figure once
             amount, cur, _ = packed.split("|", 2)
             d.values.append((float(amount), cur, "ceiling"))
-        frameworks.append(_dated(d, facets))
-    return out + sorted(frameworks, key=lambda d: d.iri)
+        frameworks.append(d)
+    frameworks.sort(key=lambda d: d.iri)
+    if keep is not None:
+        out, frameworks = [d for d in out if keep(d)], [d for d in frameworks if keep(d)]
+    # facet -> holder -> its values, for the holders kept: one dict per kind of date rather
+    # than one per contract
+    wanted = None if only is None and keep is None else {d.iri for d in out} | {d.iri for d in frameworks}
+    facets: dict[str, dict[str, list[str]]] = {}
+    for r in store.select(sparql_prefixes() + internal_query("timeline-dates", store.engine)).rows:
+        bucket, value = facets.setdefault(str(r["facet"]), {}), str(r["value"])
+        for h in str(r["holders"]).split():
+            if wanted is not None and h not in wanted:
+                continue
+            held = bucket.get(h)
+            if held is None:
+                bucket[h] = [value]
+            else:
+                held.append(value)
+    return [_dated(d, facets) for d in out] + [_dated(d, facets) for d in frameworks]
 
 
 _JOINED = ("awardedNotBefore", "awardedNotAfter")  # every value counts; of the others, the first
@@ -215,12 +222,13 @@ def timeline(store: Store, *, as_of: date, start: date | None = None, end: date 
     leaves a contract out); ``buyer``, ``supplier``, ``tower`` are IRIs to keep. Rows with
     an unknown end come last."""
     snap = snap if snap is not None else snapshot(store)
-    items = read_dates(store, snap)
+
+    def chosen(d: Dated) -> bool:
+        return not (buyer and buyer not in d.buyers or supplier and supplier not in d.suppliers
+                    or tower and tower not in d.towers)
+    items = read_dates(store, snap, keep=chosen if buyer or supplier or tower else None)
     keep = []
     for d in items:
-        if buyer and buyer not in d.buyers or supplier and supplier not in d.suppliers \
-                or tower and tower not in d.towers:
-            continue
         if start or end:
             lo, hi = d.end.earliest(), d.end.latest()
             # a window open at one side may end anywhere on that side of its known bound
