@@ -68,6 +68,7 @@ def main() -> None:
         row(f"`report --buyer \"{buyer}\"`", "≤ 1.5 s", run([*s, "report", "--buyer", buyer, "--format", "json",
                                                               "--out", str(work / "b.json")]))
         row(f"`timeline --buyer \"{buyer}\"`", "≤ 1.5 s", run([*s, "timeline", "--buyer", buyer, "--format", "json"]))
+        row(f"`timeline --supplier \"{one}\"`", "≤ 1.5 s", run([*s, "timeline", "--supplier", one, "--format", "json"]))
         row(f"`query suppliers-of-buyer --param buyer=\"{buyer}\"`", "≤ 1.5 s",
             run([*s, "query", "suppliers-of-buyer", "--param", f"buyer={buyer}", "--format", "json"]))
         if not args.skip_queries:

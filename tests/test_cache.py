@@ -9,7 +9,7 @@ from graph.store.local import OxigraphStore
 from graph.store.lock import CACHE_PREFIX
 
 ID = "https://w3id.org/supplier-graph/id/"
-KEPT = CACHE_PREFIX + "snapshot.json"
+KEPT = CACHE_PREFIX + "snapshot.columns"
 
 
 
@@ -55,17 +55,17 @@ def test_the_kept_snapshot_is_the_one_the_queries_give(disk, monkeypatch):
 def test_the_kept_snapshot_hands_over_the_edges_first(disk, monkeypatch):
     """Reading a kept snapshot gives betweenness's edge list before the contracts, so
     that the report starts it at once; the same list the snapshot's contracts give."""
-    import graph.projection.snapshot
+    import graph.projection.columns
     from graph.projection.snapshot import supply_edges
     fresh = snapshot(OxigraphStore(disk, read_only=True))
     fresh.labels  # kept now
     made = []
 
-    class Counted(graph.projection.snapshot.Contract):
+    class Counted(graph.projection.columns.Contract):
         def __init__(self, *args):
             super().__init__(*args)
             made.append(self.iri)
-    monkeypatch.setattr(graph.projection.snapshot, "Contract", Counted)
+    monkeypatch.setattr(graph.projection.columns, "Contract", Counted)
     got = []
     kept = snapshot(OxigraphStore(disk, read_only=True), on_edges=lambda n, edges: got.append((n, edges, len(made))))
     nodes, edges = supply_edges(None, snap=fresh)
@@ -91,6 +91,27 @@ def test_reports_from_a_kept_snapshot_are_the_same(disk, runner, monkeypatch):
     impact = runner.invoke(cli, ["--store", f"oxigraph:{disk}", "impact", ":dxc", "--format", "json"])
     memory = runner.invoke(cli, ["impact", ":dxc", "--format", "json"])
     assert impact.exit_code == 0 and impact.stdout == memory.stdout
+
+
+@pytest.mark.parametrize("option, name", [("--buyer", "the Met"), ("--supplier", "BT"), ("--tower", "Hosting services"),
+                                          ("--buyer", "Bromley")])
+def test_a_timeline_of_some_contracts_reads_only_those_from_the_kept_snapshot(disk, runner, option, name):
+    """From a kept snapshot a filtered timeline builds only the contracts it shows (rows
+    found by comparing columns); the same rows as from the store in memory."""
+    snapshot(OxigraphStore(disk, read_only=True)).labels  # kept
+    from graph.cli.main import cli
+    from graph.sparql.lookup import resolve
+    kept = runner.invoke(cli, ["--store", f"oxigraph:{disk}", "timeline", option, name, "--format", "json"])
+    memory = runner.invoke(cli, ["timeline", option, name, "--format", "json"])
+    assert kept.exit_code == 0 and kept.stdout == memory.stdout and '"contract"' in kept.stdout
+    reading = OxigraphStore(disk, read_only=True)
+    key, iri = option[2:], resolve(reading, name).iri
+    part, whole = snapshot(reading, of={key: iri}), snapshot(reading)
+    held = {"buyer": lambda c: c.buyer == iri, "supplier": lambda c: iri in c.suppliers,
+            "tower": lambda c: iri in c.towers}[key]
+    assert part.partial and not whole.partial
+    assert part.contracts == {i: c for i, c in whole.contracts.items() if held(c)} and part.contracts
+    assert list(part.contracts) == sorted(part.contracts) and part.label(iri) == whole.label(iri)
 
 
 @pytest.mark.parametrize("view", ["supply", "network", "towers"])

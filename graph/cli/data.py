@@ -177,7 +177,7 @@ def load(files, store_spec, no_ontology, prepare):
         reading = OxigraphStore(location, read_only=True)
         reading.notice = _notice
         snapshot(reading).labels  # read whole, so kept
-        if cache_file(reading, "snapshot.json").is_file():
+        if cache_file(reading, "snapshot.columns").is_file():
             click.echo(f"kept the projection's snapshot in {time.perf_counter() - started:.1f} s", err=True)
         else:
             click.echo(f"cannot keep the projection's snapshot in {location}; each command will read the store",

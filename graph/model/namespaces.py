@@ -12,7 +12,7 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 __all__ = ["SG", "TOWER", "ID", "ORG", "PROV", "EPO", "M8G", "CUR", "CPV", "SHAPES",
-           "PREFIXES", "sparql_prefixes", "internal_query"]
+           "PREFIXES", "sparql_prefixes", "internal_query", "has_variant"]
 
 
 class SG(DefinedNamespace):
@@ -206,12 +206,27 @@ def internal_query(name: str, engine: str | None = None) -> str:
     >>> internal_query("visualise-aliases").startswith("SELECT ?s ?alt WHERE")
     True
     """
-    from importlib import resources  # not on the path of commands that ask none of these
-    folder = resources.files("graph") / "queries" / "internal"
-    path = folder / engine / f"{name}.rq" if engine else None
-    if path is None or not path.is_file():
-        path = folder / f"{name}.rq"
+    path = _variant(name, engine) or _internal_folder() / f"{name}.rq"
     text = path.read_text(encoding="utf-8")
     while text.startswith("#"):
         text = text.split("\n", 1)[1]
     return text
+
+
+def _internal_folder():
+    from importlib import resources  # not on the path of commands that ask none of these
+    return resources.files("graph") / "queries" / "internal"
+
+
+def _variant(name: str, engine: str | None):
+    path = _internal_folder() / engine / f"{name}.rq" if engine else None
+    return path if path is not None and path.is_file() else None
+
+
+def has_variant(name: str, engine: str | None) -> bool:
+    """Whether ``engine`` has its own phrasing of the internal query NAME.
+
+    >>> has_variant("timeline-dates", "oxigraph"), has_variant("timeline-dates", None)
+    (True, False)
+    """
+    return _variant(name, engine) is not None

@@ -1,8 +1,10 @@
 """What every analytic reads: the graph's contracts, names and relations, read once through
 seven grouped SPARQL queries (``graph/queries/internal/projection-*.rq``) into plain Python
-structures, and kept beside an on-disk store (:mod:`graph.store.cache`) until the store changes.
+structures, and kept beside an on-disk store (:mod:`graph.store.cache`), as columns
+(:mod:`graph.projection.columns`), until the store changes.
 
-:func:`snapshot` reads it; :func:`load_contracts` gives the contracts the analytics count
+:func:`snapshot` reads it, whole or (from a kept one) only the contracts of one buyer,
+supplier or tower; :func:`load_contracts` gives the contracts the analytics count
 (cancelled and ended ones left out unless asked for; a contract naming both a supplier
 and its corporate successor held by the successor only), :func:`supply_pairs` and
 :func:`supply_edges` the buyer–supplier pairs they make. :mod:`graph.projection.views` turns
@@ -12,71 +14,12 @@ them into networkx graphs; the report and the timeline read the contracts direct
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-
-from ..model.namespaces import PREFIXES, internal_query, sparql_prefixes
+from ..model.namespaces import internal_query, sparql_prefixes
 from ..store.base import QueryBatch, Store
+from .contract import INACTIVE, KINDS, STATUS_LABELS, Contract
 
 __all__ = ["Contract", "Snapshot", "snapshot", "load_contracts", "supply_pairs", "supply_edges", "KINDS",
            "STATUS_LABELS"]
-
-SG = PREFIXES["sg"]
-KINDS = {SG + "PublicBody": "buyer", SG + "PublicBodyGroup": "group", SG + "Supplier": "supplier",
-         SG + "Framework": "framework", SG + "Partnership": "partnership",
-         SG + "Programme": "programme", SG + "ServiceTower": "tower"}
-_INACTIVE = ("cancelled", "ended")  # a contract's status as the analytics read it
-#: A contract status as the analytics and the timeline read it, from its concept.
-STATUS_LABELS = {SG + "Awarded": "awarded", SG + "Live": "live", SG + "Ended": "ended",
-           SG + "Cancelled": "cancelled", SG + "InProcurement": "in procurement", SG + "Planned": "planned"}
-
-
-@dataclass
-class Contract:
-    """One contract as the analytics see it."""
-
-    iri: str
-    label: str
-    buyer: str
-    suppliers: list[str] = field(default_factory=list)
-    status: str | None = None
-    towers: list[str] = field(default_factory=list)
-    #: (amount, currency, kind, titles of the figure's own sources; empty if it names none)
-    values: list[tuple[float, str, str, tuple[str, ...]]] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    duration: str | None = None
-    end_date: str | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.status not in _INACTIVE
-
-    def value(self, kind: str, currency: str = "GBP") -> float | None:
-        """Sum of this contract's figures of one kind and currency, or None if unknown.
-
-        A contract's ``total`` is its total contract value or, where the source publishes
-        none, the value of its award to its supplier (an OCDS award with no contract
-        block). Estimates, ceilings and placeholders are never a total.
-
-        >>> c = Contract("c", "C", "b", values=[(1.0, "GBP", "annual", ()), (2.0, "GBP", "total", ()),
-        ...                                     (3.0, "GBP", "total", ("A notice",))])
-        >>> c.value("total"), c.value("annual"), c.value("saving")
-        (5.0, 1.0, None)
-        >>> one = Contract("d", "D", "b", values=[(4.0, "EUR", "total", ())])
-        >>> one.value("total"), one.value("total", "EUR"), one.value("annual", "EUR")
-        (None, 4.0, None)
-        >>> Contract("e", "E", "b", values=[(5.0, "GBP", "award", ()), (9.0, "GBP", "estimate", ())]).value("total")
-        5.0
-        """
-        if not self.values:
-            return None
-        if len(self.values) == 1:  # most contracts: one figure, nothing to add up
-            amount, cur, k, _ = self.values[0]
-            return amount if cur == currency and (k == kind or (kind == "total" and k == "award")) else None
-        amounts = [a for a, c, k, _ in self.values if k == kind and c == currency]
-        if not amounts and kind == "total":
-            amounts = [a for a, c, k, _ in self.values if k == "award" and c == currency]
-        return sum(amounts) if amounts else None
-
 
 #: The snapshot's queries in the order it reads them, which is the order they are asked in:
 #: while the next ones run, the snapshot puts together those that have arrived.
@@ -95,8 +38,12 @@ class Snapshot:
     def __init__(self, store: Store | None, *, kept=None, queries: dict[str, str] | None = None):
         self.counted: dict[tuple, list] = {}  # load_contracts's answers by options
         self.paired: dict[tuple, tuple] = {}  # supply_pairs's answers by options
+        #: True for a snapshot of some contracts only (:func:`snapshot`'s ``of``)
+        self.partial = False
         self._keep = kept  # where to keep the snapshot once read whole: (file, key), or None
-        if store is None:  # filled in by Snapshot.load
+        self._cols = None  # kept columns, from which the parts not yet asked for are parsed
+        self._nodes: QueryBatch | None = None
+        if store is None:  # filled in by Snapshot.from_columns
             return
         rows = QueryBatch(store, queries or _texts(store))
         try:
@@ -106,7 +53,7 @@ class Snapshot:
             raise
         # the nodes' labels and kinds are read when first asked for: the contracts, their
         # pairs and betweenness's edge list need none, and are worked out meanwhile
-        self._nodes: QueryBatch | None = rows
+        self._nodes = rows
 
     def _read_nodes(self) -> None:
         rows, self._nodes = self._nodes, None
@@ -121,142 +68,91 @@ class Snapshot:
         if self._keep is not None:
             self._save(*self._keep)
 
-    # -- kept beside an on-disk store (graph.store.cache): every later process reads this file
-    # instead of asking the seven queries (seconds instead of minutes on a national graph).
-    # JSON lines, each a [part, items] pair: the document titles first, then the
-    # contracts a block at a time, so that neither writing nor reading holds the whole
-    # file in memory. The strings contracts repeat (buyers, suppliers, statuses, towers,
-    # currencies, kinds of figure, durations and dates) are numbered, each block preceded
-    # by those it is the first to cite: read back, a string a million contracts repeat is
-    # one object, as the queries give it, not a million (less memory, and one hash worked
-    # out for the dictionaries the analytics look it up in).
-
-    _BLOCK = 50_000
+    # -- kept beside an on-disk store (graph.store.cache) as columns (graph.projection.columns):
+    # every later process reads that file instead of asking the seven queries (seconds
+    # instead of minutes on a national graph)
 
     def _save(self, file, key) -> None:
-        import math
-
-        import orjson
-
         from ..store import cache
+        from .columns import write
         self._keep = None
-        number = {t: n for n, t in enumerate(dict.fromkeys(t for ts in self.sources.values() for t in ts))}
-        contracts = list(self.contracts.values())
-        strings: dict[str | None, int] = {None: 0}  # each string's number; 0 is an absent one
-        table: list[str | None] = [None]
-
-        def code(x: str | None) -> int:
-            n = strings.get(x)
-            if n is None:
-                n = strings[x] = len(table)
-                table.append(x)
-            return n
-
-        def cite(ts) -> list[int]:
-            return [number[t] for t in ts]
-
-        def amount(a: float):  # JSON has no NaN or infinity (orjson writes null): kept as text
-            return a if math.isfinite(a) else repr(a)
-
         nodes, edges = supply_edges(None, snap=self)  # as the report counts them by default
-
-        def lines():
-            yield orjson.dumps(["titles", list(number)]) + b"\n"
-            yield orjson.dumps(["edges", [len(nodes), [x for edge in edges for x in edge]]]) + b"\n"
-            for start in range(0, len(contracts), self._BLOCK):
-                known = len(table)
-                rows = [[c.iri, c.label, code(c.buyer), [code(x) for x in c.suppliers], code(c.status),
-                         [code(x) for x in c.towers],
-                         [[amount(a), code(cur), code(k), cite(own)] for a, cur, k, own in c.values],
-                         code(c.duration), code(c.end_date)] for c in contracts[start:start + self._BLOCK]]
-                # the strings these contracts are the first to cite, then the contracts
-                yield orjson.dumps(["strings", table[known:]]) + b"\n"
-                yield orjson.dumps(["contracts", rows]) + b"\n"
-            holders = list(self.sources.items())
-            for start in range(0, len(holders), self._BLOCK * 4):
-                yield orjson.dumps(["sources", [[h, cite(ts)] for h, ts in holders[start:start + self._BLOCK * 4]]]) + b"\n"
-            yield orjson.dumps(["relations", self.relations]) + b"\n"
-            yield orjson.dumps(["labels", self._labels]) + b"\n"
-            yield orjson.dumps(["kinds", [[iri, sorted(k)] for iri, k in self._kinds.items()]]) + b"\n"
-            yield b'["end", null]\n'
         try:
-            cache.write(file, key, lines())
+            cache.write(file, key, write(self, len(nodes), edges))
         except OSError:  # a directory that cannot be written to: each process reads the store
             pass
 
     @classmethod
-    def load(cls, f, on_edges=None) -> "Snapshot":
-        """The snapshot :meth:`_save` kept, from ``f`` (open after the key).
-
-        ``on_edges(n, edges)``: called with :func:`supply_edges`'s numbers of nodes and
-        edges (default options) as soon as they are read, before the contracts."""
-        import orjson
+    def from_columns(cls, cols, rows=None) -> "Snapshot":
+        """The snapshot kept as ``cols`` (:class:`~graph.projection.columns.Columns`):
+        whole, or (``rows``) some contracts only; the other parts parsed when asked for."""
         snap = cls(None)
-        snap.contracts, snap.sources = {}, defaultdict(list)
-        snap._kinds = defaultdict(set)
-        titles: list[str] = []
-        strings: list[str | None] = [None]  # number 0: an absent string
-        parts = set()
-        for line in f:
-            part, items = orjson.loads(line)
-            parts.add(part)
-            if part == "titles":
-                titles = items
-            elif part == "edges":
-                if on_edges is not None:
-                    n, flat = items
-                    on_edges(n, list(zip(flat[0::3], flat[1::3], flat[2::3])))
-            elif part == "strings":
-                strings += items
-            elif part == "contracts":
-                contracts = snap.contracts
-                for iri, label, buyer, suppliers, status, towers, values, duration, end_date in items:
-                    contracts[iri] = Contract(
-                        iri, label, strings[buyer], [strings[n] for n in suppliers], strings[status],
-                        [strings[n] for n in towers],
-                        [(float(a), strings[cur], strings[k], tuple([titles[n] for n in own]))
-                         for a, cur, k, own in values],
-                        [], strings[duration], strings[end_date])
-            elif part == "sources":
-                snap.sources.update((h, [titles[n] for n in ns]) for h, ns in items)
-            elif part == "relations":
-                snap.relations = [tuple(r) for r in items]
-            elif part == "labels":
-                snap._labels = items
-            elif part == "kinds":
-                snap._kinds.update((iri, set(k)) for iri, k in items)
-        if "end" not in parts:
-            raise ValueError("the kept snapshot is not whole")
-        for c in snap.contracts.values():
-            c.sources = list(snap.sources.get(c.iri, ()))
-        snap.successor = {f: t for f, rel, t, _ in snap.relations if rel == "succeeded by"}
-        snap._nodes = None
+        snap._cols = cols
+        snap.partial = rows is not None
+        snap.contracts = cols.contracts(rows)
         return snap
+
+    def _parsed(self, name: str):
+        """A part of the kept columns, parsed when first asked for."""
+        cols = self._cols
+        if name == "sources":
+            value = defaultdict(list, ((c.iri, c.sources) for c in self.contracts.values() if c.sources))
+            value.update((h, [cols.titles[n] for n in ns]) for h, ns in cols.json("sources"))
+        elif name == "relations":
+            value = [tuple(r) for r in cols.json("relations")]
+        elif name == "labels":
+            value = cols.json("labels")
+        else:
+            value = defaultdict(set, ((iri, set(k)) for iri, k in cols.json("kinds")))
+        setattr(self, "_" + name, value)
+        return value
+
+    def _part(self, name: str):
+        if self._nodes is not None and name in ("labels", "kinds"):
+            self._read_nodes()
+        found = self.__dict__.get("_" + name)
+        return found if found is not None else self._parsed(name)
+
+    @property
+    def sources(self) -> dict[str, list[str]]:
+        """The titles of the documents behind each holder: contract, framework, figure,
+        relation (a partial snapshot: its own contracts and every holder not a contract)."""
+        return self._part("sources")
+
+    @property
+    def relations(self) -> list[tuple]:
+        """(a, relation, b, holder) of every relation other than supply, sorted."""
+        return self._part("relations")
+
+    @property
+    def successor(self) -> dict[str, str]:
+        """Each supplier's corporate successor (``succeeded by``)."""
+        found = self.__dict__.get("_successor")
+        if found is None:
+            found = self._successor = {f: t for f, rel, t, _ in self.relations if rel == "succeeded by"}
+        return found
 
     @property
     def labels(self) -> dict[str, str]:
         """Each node's label (its rdfs:label or skos:prefLabel)."""
-        if self._nodes is not None:
-            self._read_nodes()
-        return self._labels
+        return self._part("labels")
 
     @property
     def kinds(self) -> dict[str, set]:
         """Each node's kinds (buyer, supplier, framework, ...), from its classes."""
-        if self._nodes is not None:
-            self._read_nodes()
-        return self._kinds
+        return self._part("kinds")
 
     def _read(self, rows: QueryBatch) -> None:
         from urllib.parse import unquote
-        self.sources: dict[str, list[str]] = defaultdict(list)
+        sources: dict[str, list[str]] = defaultdict(list)
+        self._sources = sources
         # in order of title, so that most holders (one source each) need no sorting after
         for _source, title, holders in sorted(rows["projection-sources"], key=lambda r: r[1]):
             for holder in set((holders or "").split()):
-                self.sources[holder].append(title)
-        for holder, titles in self.sources.items():
+                sources[holder].append(title)
+        for holder, titles in sources.items():
             if len(titles) > 1:
-                self.sources[holder] = list(dict.fromkeys(titles))  # two documents may share a title
+                sources[holder] = list(dict.fromkeys(titles))  # two documents may share a title
         found: dict[str, tuple[str, str]] = {}  # contract -> (label, buyer)
         for buyer, packed in sorted(rows["projection-contracts"]):
             items = packed.split(" ") if packed else []
@@ -279,7 +175,7 @@ class Snapshot:
         # made in order of IRI, the order load_contracts counts them in: read in the order
         # they lie in memory, and kept so (sorting a kept snapshot again is one pass over it)
         self.contracts: dict[str, Contract] = {
-            iri: Contract(iri, label, buyer, sources=list(self.sources.get(iri, [])))
+            iri: Contract(iri, label, buyer, sources=list(sources.get(iri, [])))
             for iri, (label, buyer) in sorted(found.items())}
         del found
         contracts = self.contracts
@@ -308,14 +204,13 @@ class Snapshot:
             for iri, figure, amount in zip(items[0::3], items[1::3], items[2::3]):
                 c = contracts.get(iri)
                 if c is not None:
-                    c.values.append((float(amount), currency, kind, tuple(self.sources.get(figure, ()))))
+                    c.values.append((float(amount), currency, kind, tuple(sources.get(figure, ()))))
         for c in contracts.values():
             c.suppliers.sort()
             c.towers.sort()
             c.values.sort()
         # sorted, so that every backend builds the same graph in the same order
-        self.relations = sorted(set(rows["projection-relations"]))
-        self.successor = {f: t for f, rel, t, _ in self.relations if rel == "succeeded by"}
+        self._relations = sorted(set(rows["projection-relations"]))
 
     def kind(self, iri: str) -> str:
         kinds = self.kinds.get(iri, set())
@@ -325,34 +220,43 @@ class Snapshot:
         return "organisation"
 
     def label(self, iri: str) -> str:
-        if self._nodes is not None:  # asked millions of times: not through the property
-            self._read_nodes()
-        label = self._labels.get(iri)
+        labels = self.__dict__.get("_labels")  # asked millions of times: not through the property
+        if labels is None:
+            labels = self.labels
+        label = labels.get(iri)
         return iri if label is None else label
 
 
-def snapshot(store: Store, *, on_edges=None) -> "Snapshot":
+def snapshot(store: Store, *, on_edges=None, of: dict[str, str] | None = None) -> "Snapshot":
     """Read everything the projection needs (seven grouped queries); reuse it across views.
 
     An on-disk store's snapshot is kept beside it (:mod:`graph.store.cache`) once read whole,
     and read from there until the store changes. Reading a kept snapshot calls
     ``on_edges(n, edges)`` with :func:`supply_edges` (default options) first, for a
     caller that starts work on them (betweenness, in another process) while the rest is
-    read."""
+    read.
+
+    ``of``: ``{"buyer": iri, "supplier": iri, "tower": iri}`` (any of them), for a caller
+    that reads only the contracts of which each given one holds: from a kept snapshot only
+    those are built (:attr:`Snapshot.partial`), in a moment on a national graph; otherwise
+    the snapshot is read whole."""
     from ..store import cache
-    file = cache.cache_file(store, "snapshot.json")
+    file = cache.cache_file(store, "snapshot.columns")
     if file is None:
         return Snapshot(store)
-    # the code that builds the snapshot from the queries' answers, and the queries
+    # the code that builds the snapshot from the queries' answers and keeps it, and the queries
     queries = _texts(store)
-    key = cache.cache_key(store, cache.source("projection.snapshot"), *queries.values())
+    key = cache.cache_key(store, cache.source("projection.snapshot", "projection.columns", "projection.contract"), *queries.values())
     kept = cache.open_kept(file, key)
     if kept is not None:
+        from .columns import Columns
         with kept:
             try:
-                return Snapshot.load(kept, on_edges)
-            except (ValueError, TypeError, KeyError, IndexError):  # damaged: read the store, keep it again
-                pass
+                cols = Columns(kept, on_edges)
+            except (ValueError, EOFError, KeyError):  # damaged: read the store, keep it again
+                cols = None
+        if cols is not None:
+            return Snapshot.from_columns(cols, cols.rows(**of) if of else None)
     return Snapshot(store, kept=(file, key), queries=queries)
 
 
@@ -375,7 +279,7 @@ def load_contracts(store: Store | None, *, include_inactive: bool = False, colla
     successor = snap.successor if collapse_lineage else {}
     out = []
     for c in sorted(snap.contracts.values(), key=lambda c: c.iri):
-        if not include_inactive and c.status in _INACTIVE:
+        if not include_inactive and c.status in INACTIVE:
             continue
         if successor and not successor.keys().isdisjoint(c.suppliers) \
                 and any(successor.get(s) in c.suppliers for s in c.suppliers):

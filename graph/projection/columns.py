@@ -1,0 +1,202 @@
+"""The projection's snapshot kept beside an on-disk store, as columns.
+
+One file (kept by :mod:`graph.store.cache` under the store's key) of numpy arrays, one per
+field of the contracts, in the order of their IRIs, and a few JSON blocks:
+
+- a string contracts repeat (a buyer, a supplier, a status, a tower, a currency, a kind of
+  figure, a duration, a date) is numbered once, and a contract holds its number: read
+  back, a string a million contracts repeat is one object, as the queries give it;
+- a list (a contract's suppliers, towers, figures and sources; a figure's sources) is two
+  arrays, as in a sparse matrix: where each contract's items start, and the items;
+- the supply view's edges (node numbers and distance) come first, so that betweenness can
+  start on them before the contracts are read;
+- the sources of what is not a contract, the relations, the nodes' labels and kinds are
+  JSON, parsed when first asked for.
+
+:func:`write` keeps a :class:`~graph.projection.snapshot.Snapshot`; :class:`Columns` reads
+it back, whole (the same contracts the queries give) or only the rows of one buyer,
+supplier or tower, found by comparing arrays rather than by building every contract.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import orjson
+
+from .contract import Contract
+
+__all__ = ["Columns", "write"]
+
+#: The arrays in the order written; changing them changes the format (the cache key
+#: includes this module's source, so an older file is read again from the store).
+_ARRAYS = ("head", "edge_i", "edge_j", "edge_d", "strings", "titles", "iri_blob", "iri_ends", "label_blob",
+           "label_ends", "buyer", "status", "duration", "end_date", "sup_ptr", "sup", "tow_ptr", "tow",
+           "val_ptr", "val_amount", "val_cur", "val_kind", "cite_ptr", "cite", "src_ptr", "src",
+           "sources", "relations", "labels", "kinds", "end")
+_JSON = {"head", "strings", "titles", "sources", "relations", "labels", "kinds"}
+
+
+def _csr(lists) -> tuple[np.ndarray, np.ndarray]:
+    """A list of lists of ints as offsets (one more than lists) and items."""
+    ptr = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in lists], out=ptr[1:])
+    return ptr, np.fromiter((i for x in lists for i in x), dtype=np.int32, count=int(ptr[-1]))
+
+
+def _texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Strings as one UTF-8 array joined by NUL, the end of each, and whether splitting at
+    NUL gives them back (no string holds one)."""
+    encoded = [t.encode() for t in texts]
+    ends = np.cumsum([len(e) + 1 for e in encoded], dtype=np.int64) - 1 if encoded else np.zeros(0, np.int64)
+    return np.frombuffer(b"\x00".join(encoded), dtype=np.uint8), ends, not any(b"\x00" in e for e in encoded)
+
+
+def write(snap, nodes: int, edges: list):
+    """The bytes of ``snap`` kept as columns; ``nodes``, ``edges``: the supply view's
+    (:func:`~graph.projection.snapshot.supply_edges`, default options)."""
+    contracts = list(snap.contracts.values())
+    number: dict[str, int] = {}
+    for ts in snap.sources.values():
+        for t in ts:
+            number.setdefault(t, len(number))
+    strings: dict[str | None, int] = {None: 0}  # 0: an absent string
+
+    def code(x: str | None) -> int:
+        n = strings.get(x)
+        if n is None:
+            n = strings[x] = len(strings)
+        return n
+
+    values = [v for c in contracts for v in c.values]
+    iri_blob, iri_ends, iri_split = _texts([c.iri for c in contracts])
+    label_blob, label_ends, label_split = _texts([c.label for c in contracts])
+    sup_ptr, sup = _csr([[code(s) for s in c.suppliers] for c in contracts])
+    tow_ptr, tow = _csr([[code(t) for t in c.towers] for c in contracts])
+    cite_ptr, cite = _csr([[number[t] for t in own] for *_, own in values])
+    src_ptr, src = _csr([[number[t] for t in c.sources] for c in contracts])
+    held = set(snap.contracts)
+    arrays = {
+        "head": {"format": 1, "contracts": len(contracts), "nodes": nodes, "split": [iri_split, label_split]},
+        "edge_i": np.array([e[0] for e in edges], dtype=np.int32),
+        "edge_j": np.array([e[1] for e in edges], dtype=np.int32),
+        "edge_d": np.array([e[2] for e in edges], dtype=np.float64),
+        "buyer": np.array([code(c.buyer) for c in contracts], dtype=np.int32),
+        "status": np.array([code(c.status) for c in contracts], dtype=np.int32),
+        "duration": np.array([code(c.duration) for c in contracts], dtype=np.int32),
+        "end_date": np.array([code(c.end_date) for c in contracts], dtype=np.int32),
+        "iri_blob": iri_blob, "iri_ends": iri_ends, "label_blob": label_blob, "label_ends": label_ends,
+        "sup_ptr": sup_ptr, "sup": sup, "tow_ptr": tow_ptr, "tow": tow,
+        "val_ptr": _csr([range(len(c.values)) for c in contracts])[0],
+        "val_amount": np.array([a for a, *_ in values], dtype=np.float64),  # NaN and infinity too
+        "val_cur": np.array([code(cur) for _, cur, _, _ in values], dtype=np.int32),
+        "val_kind": np.array([code(k) for _, _, k, _ in values], dtype=np.int32),
+        "cite_ptr": cite_ptr, "cite": cite, "src_ptr": src_ptr, "src": src,
+        "strings": list(strings), "titles": list(number),
+        "sources": [[h, [number[t] for t in ts]] for h, ts in snap.sources.items() if h not in held],
+        "relations": snap.relations, "labels": snap.labels,
+        "kinds": [[iri, sorted(k)] for iri, k in snap.kinds.items()],
+        "end": np.zeros(1, dtype=np.int8),
+    }
+    for name in _ARRAYS:
+        value = arrays[name]
+        if name in _JSON:
+            value = np.frombuffer(orjson.dumps(value), dtype=np.uint8)
+        out = io.BytesIO()
+        np.save(out, value, allow_pickle=False)
+        yield out.getvalue()
+
+
+class Columns:
+    """A kept snapshot read back from ``f`` (open after its key). ``on_edges(n, edges)``
+    is called with the supply view's nodes and edges as soon as they are read."""
+
+    def __init__(self, f, on_edges=None):
+        read = np.lib.format.read_array
+        a: dict = {}
+        for name in _ARRAYS:
+            value = read(f, allow_pickle=False)
+            a[name] = value.tobytes() if name in _JSON else value
+            if name == "edge_d" and on_edges is not None:
+                on_edges(orjson.loads(a["head"])["nodes"],
+                         list(zip(a["edge_i"].tolist(), a["edge_j"].tolist(), value.tolist())))
+        head = orjson.loads(a["head"])
+        if head.get("format") != 1 or len(a["buyer"]) != head["contracts"]:
+            raise ValueError("the kept snapshot is not one this version reads")
+        self.n = head["contracts"]
+        self._split = head["split"]
+        self._a = a
+        self.strings: list[str | None] = orjson.loads(a["strings"])
+        self.titles: list[str] = orjson.loads(a["titles"])
+
+    def json(self, name: str):
+        """One of the JSON blocks (sources, relations, labels, kinds), parsed."""
+        return orjson.loads(self._a[name])
+
+    def rows(self, *, buyer: str | None = None, supplier: str | None = None, tower: str | None = None) -> np.ndarray:
+        """The rows (in IRI order) of the contracts of ``buyer`` and ``supplier`` and
+        covering ``tower``: each given one holds."""
+        a = self._a
+        code = {s: n for n, s in enumerate(self.strings)}
+        keep = np.ones(self.n, dtype=bool)
+        if buyer is not None:
+            keep &= a["buyer"] == code.get(buyer, -1)
+        for value, ptr, items in ((supplier, "sup_ptr", "sup"), (tower, "tow_ptr", "tow")):
+            if value is not None:
+                hits = np.flatnonzero(a[items] == code.get(value, -1))
+                mask = np.zeros(self.n, dtype=bool)
+                mask[np.searchsorted(a[ptr], hits, side="right") - 1] = True
+                keep &= mask
+        return np.flatnonzero(keep)
+
+    def _texts(self, name: str, rows) -> list[str]:
+        blob, ends = self._a[name + "_blob"], self._a[name + "_ends"]
+        if rows is None and self._split[("iri", "label").index(name)]:
+            return blob.tobytes().decode().split("\x00") if self.n else []
+        data = blob.tobytes()
+        starts = np.concatenate(([0], ends[:-1] + 1)).tolist()
+        ends_ = ends.tolist()
+        return [data[starts[r]:ends_[r]].decode() for r in (range(self.n) if rows is None else rows)]
+
+    def contracts(self, rows=None) -> dict[str, Contract]:
+        """The contracts of ``rows`` (all if None), by IRI in IRI order, as the queries give them."""
+        a, strings, titles = self._a, self.strings, self.titles
+        whole = rows is None
+        picked = range(self.n) if whole else [int(r) for r in rows]
+
+        def column(name) -> list:
+            return (a[name] if whole else a[name][np.asarray(picked, dtype=np.int64)]).tolist()
+
+        def spans(ptr) -> list[tuple[int, int]]:
+            p = a[ptr].tolist() if whole else a[ptr]
+            return [(int(p[r]), int(p[r + 1])) for r in picked]
+
+        def items(name):  # whole: every item as a list, sliced per row; else the array, sliced
+            return a[name].tolist() if whole else a[name]
+
+        def listed(ptr, name) -> list[list[int]]:
+            it = items(name)
+            return [list(it[lo:hi]) if whole else it[lo:hi].tolist() for lo, hi in spans(ptr)]
+
+        iris = self._texts("iri", None if whole else picked)
+        labels = self._texts("label", None if whole else picked)
+        buyer, status, duration, end_date = column("buyer"), column("status"), column("duration"), column("end_date")
+        suppliers, towers, sources = listed("sup_ptr", "sup"), listed("tow_ptr", "tow"), listed("src_ptr", "src")
+        amount, cur, kind = items("val_amount"), items("val_cur"), items("val_kind")
+        cite_ptr, cite = items("cite_ptr"), items("cite")
+        cited: dict[tuple, tuple] = {}  # a few thousand sets of titles among a million figures
+
+        def own(v: int) -> tuple:
+            ns = tuple(cite[cite_ptr[v]:cite_ptr[v + 1]])
+            t = cited.get(ns)
+            if t is None:
+                t = cited[ns] = tuple(titles[int(n)] for n in ns)
+            return t
+        out: dict[str, Contract] = {}
+        for k, (lo, hi) in enumerate(spans("val_ptr")):
+            values = [(float(amount[v]), strings[cur[v]], strings[kind[v]], own(v)) for v in range(lo, hi)]
+            out[iris[k]] = Contract(iris[k], labels[k], strings[buyer[k]], [strings[n] for n in suppliers[k]],
+                                    strings[status[k]], [strings[n] for n in towers[k]], values,
+                                    [titles[n] for n in sources[k]], strings[duration[k]], strings[end_date[k]])
+        return out
