@@ -1,6 +1,8 @@
 """The projection's snapshot kept beside an on-disk store is the snapshot the store's
 queries give, until the store changes."""
 
+import json
+
 import pytest
 
 from graph.projection.snapshot import snapshot
@@ -88,10 +90,46 @@ def test_reports_from_a_kept_snapshot_are_the_same(disk, runner, monkeypatch):
     assert second.exit_code == 0 and second.stdout == first.stdout
     # betweenness once a report: the second time from the kept edges, before the contracts
     assert started == ["counted", 13, 13, "counted"]
-    impact = runner.invoke(cli, ["--store", f"oxigraph:{disk}", "impact", ":dxc", "--format", "json"])
-    memory = runner.invoke(cli, ["impact", ":dxc", "--format", "json"])
-    assert impact.exit_code == 0 and impact.stdout == memory.stdout
+    for more in ([], ["--group"], ["--include-inactive"]):  # the contracts around DXC only, from the kept one
+        impact = runner.invoke(cli, ["--store", f"oxigraph:{disk}", "impact", ":dxc", *more, "--format", "json"])
+        memory = runner.invoke(cli, ["impact", ":dxc", *more, "--format", "json"])
+        assert impact.exit_code == 0 and impact.stdout == memory.stdout and json.loads(memory.stdout)["buyers"]
 
+
+#: Shared Services is a buyer (c0, first in IRI order, so the supply view calls it a buyer)
+#: and a supplier to North (c2) beside Acme (c1), both of Hosting.
+BOTH = """\
+@prefix :     <http://example.org/> .
+@prefix sg:   <https://w3id.org/supplier-graph/ontology#> .
+@prefix tower: <https://w3id.org/supplier-graph/tower/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+:north a sg:LocalAuthority ; rdfs:label "North" .
+:shared a sg:LocalAuthority ; rdfs:label "Shared Services" .
+:acme a sg:Supplier ; rdfs:label "Acme" .
+:zeta a sg:Supplier ; rdfs:label "Zeta" .
+:c0 a sg:Contract ; rdfs:label "c0" ; sg:buyer :shared ; sg:supplier :zeta ; sg:tower tower:Network .
+:c1 a sg:Contract ; rdfs:label "c1" ; sg:buyer :north ; sg:supplier :acme ; sg:tower tower:Hosting .
+:c2 a sg:Contract ; rdfs:label "c2" ; sg:buyer :north ; sg:supplier :shared ; sg:tower tower:Hosting .
+"""
+
+
+def test_impact_from_the_contracts_around_a_supplier_is_the_whole_graphs(tmp_path, runner):
+    """From a kept snapshot `impact` builds only the contracts around the supplier
+    (Columns.near), and still reads every kind as the whole graph's view gives it: Shared
+    Services, a buyer there, is no alternative for North's Hosting, so North loses it."""
+    from graph.cli.main import cli
+    from graph.model.rdffiles import ontology_paths
+    data = tmp_path / "both.ttl"
+    data.write_text(BOTH)
+    path = tmp_path / "store"
+    assert runner.invoke(cli, ["load", str(data), *map(str, ontology_paths()), "--store", f"oxigraph:{path}",
+                               "--prepare"]).exit_code == 0
+    memory = runner.invoke(cli, ["--data", str(data), "impact", "http://example.org/acme", "--format", "json"])
+    kept = runner.invoke(cli, ["--store", f"oxigraph:{path}", "impact", "http://example.org/acme", "--format", "json"])
+    assert kept.exit_code == 0 and kept.stdout == memory.stdout
+    assert [(b["label"], b["towers_lost"]) for b in json.loads(kept.stdout)["buyers"]] == [("North", ["Hosting services"])]
+    around = snapshot(OxigraphStore(path, read_only=True), near="http://example.org/acme")
+    assert around.partial and sorted(around.contracts) == [f"http://example.org/c{i}" for i in range(3)]
 
 @pytest.mark.parametrize("option, name", [("--buyer", "the Met"), ("--supplier", "BT"), ("--tower", "Hosting services"),
                                           ("--buyer", "Bromley")])
@@ -264,3 +302,27 @@ def test_figures_json_cannot_write_are_kept(tmp_path):
     assert kept._nodes is None and (path / KEPT).is_file()  # read from the file
     assert repr(kept.contracts[ID + "c"].values) == repr(fresh.contracts[ID + "c"].values)
     assert sorted(repr(a) for a, *_ in kept.contracts[ID + "c"].values) == ["2.5", "inf", "nan"]
+
+
+def test_a_figures_own_source_is_kept_with_it(tmp_path):
+    """A figure derived from a document nothing else cites: the kept snapshot still gives
+    the figure its title (the snapshot's sources leave figures out; their values hold them)."""
+    path = tmp_path / "store"
+    writing = OxigraphStore(path)
+    writing.store.update(f"""PREFIX sg: <https://w3id.org/supplier-graph/ontology#>
+        PREFIX epo: <http://data.europa.eu/a4g/ontology#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        INSERT DATA {{
+          <{ID}c> a sg:Contract ; rdfs:label "C" ; sg:buyer <{ID}b> ; sg:supplier <{ID}s> ; sg:value <{ID}v> .
+          <{ID}v> epo:hasAmountValue 4.0 ; sg:valueKind sg:TotalValue ; prov:wasDerivedFrom <{ID}notice> .
+          <{ID}notice> dcterms:title "The award notice" .
+          sg:TotalValue <http://www.w3.org/2004/02/skos/core#notation> "total" . }}""")
+    writing.close()
+    fresh = snapshot(OxigraphStore(path, read_only=True))
+    fresh.labels
+    kept = snapshot(OxigraphStore(path, read_only=True))
+    assert kept._cols is not None  # read from the file
+    assert kept.contracts[ID + "c"].values == fresh.contracts[ID + "c"].values == [(4.0, "GBP", "total", ("The award notice",))]
+    assert ID + "v" not in kept.sources and ID + "v" not in fresh.sources

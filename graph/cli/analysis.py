@@ -128,7 +128,7 @@ def impact(obj: Ctx, supplier, group, include_inactive, fmt, out):
     from ..tables import money, render
     store = obj.store()
     who = resolve(store, supplier, "supplier")
-    snap = snapshot(store)
+    snap = snapshot(store, near=who.iri)  # from a kept snapshot, the contracts around it only
     g = obj.project(store, "supply", snap=snap, include_inactive=include_inactive)
     result = supplier_failure(store, g, snap, who.iri, group=group, as_of=obj.as_of)
     # for people, money as money; CSV keeps the numbers, and the answer's summary goes to

@@ -57,10 +57,14 @@ def write(snap, nodes: int, edges: list):
     """The bytes of ``snap`` kept as columns; ``nodes``, ``edges``: the supply view's
     (:func:`~graph.projection.snapshot.supply_edges`, default options)."""
     contracts = list(snap.contracts.values())
-    number: dict[str, int] = {}
+    number: dict[str, int] = {}  # each document title, numbered: those of sources, then of figures
     for ts in snap.sources.values():
         for t in ts:
             number.setdefault(t, len(number))
+    for c in contracts:
+        for *_, own in c.values:
+            for t in own:
+                number.setdefault(t, len(number))
     strings: dict[str | None, int] = {None: 0}  # 0: an absent string
 
     def code(x: str | None) -> int:
@@ -93,7 +97,7 @@ def write(snap, nodes: int, edges: list):
         "val_cur": np.array([code(cur) for _, cur, _, _ in values], dtype=np.int32),
         "val_kind": np.array([code(k) for _, _, k, _ in values], dtype=np.int32),
         "cite_ptr": cite_ptr, "cite": cite, "src_ptr": src_ptr, "src": src,
-        "strings": list(strings), "titles": list(number),
+        "strings": list(strings), "titles": list(number),  # after every code() above
         "sources": [[h, [number[t] for t in ts]] for h, ts in snap.sources.items() if h not in held],
         "relations": snap.relations, "labels": snap.labels,
         "kinds": [[iri, sorted(k)] for iri, k in snap.kinds.items()],
@@ -149,6 +153,34 @@ class Columns:
                 mask[np.searchsorted(a[ptr], hits, side="right") - 1] = True
                 keep &= mask
         return np.flatnonzero(keep)
+
+    def near(self, nodes) -> np.ndarray:
+        """The rows the supply view around ``nodes`` (IRIs) is built from, as the whole
+        graph's view has it: every contract of theirs and of their counterparts; and every
+        contract of a counterpart that is a buyer in some contract and a supplier in
+        another, whose kind in the view (buyer or supplier: its first appearance, in IRI
+        order) then comes out as in the whole graph."""
+        a = self._a
+        code = {s: n for n, s in enumerate(self.strings)}
+        item_row = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(a["sup_ptr"]))
+
+        def touching(codes) -> np.ndarray:
+            mask = np.isin(a["buyer"], codes)
+            mask[item_row[np.isin(a["sup"], codes)]] = True
+            return np.flatnonzero(mask)
+
+        def nodes_of(rows) -> np.ndarray:
+            inside = np.zeros(self.n, dtype=bool)
+            inside[rows] = True
+            return np.union1d(a["buyer"][rows], a["sup"][inside[item_row]])
+
+        first = touching(np.array([code[x] for x in nodes if x in code], dtype=np.int32))
+        rows = touching(nodes_of(first))
+        # the kinds the view gives the counterparts' counterparts are read too (whether a
+        # buyer's other supplier is one): those that are buyers somewhere and suppliers
+        # elsewhere bring every contract of theirs
+        both = np.intersect1d(np.intersect1d(a["buyer"], a["sup"]), nodes_of(rows))
+        return np.union1d(rows, touching(both))
 
     def _texts(self, name: str, rows) -> list[str]:
         blob, ends = self._a[name + "_blob"], self._a[name + "_ends"]

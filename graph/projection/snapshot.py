@@ -115,8 +115,9 @@ class Snapshot:
 
     @property
     def sources(self) -> dict[str, list[str]]:
-        """The titles of the documents behind each holder: contract, framework, figure,
-        relation (a partial snapshot: its own contracts and every holder not a contract)."""
+        """The titles of the documents behind each holder: contract, framework, relation,
+        organisation (a figure's are in its contract's values; a partial snapshot holds its
+        own contracts and every holder that is not a contract)."""
         return self._part("sources")
 
     @property
@@ -198,13 +199,17 @@ class Snapshot:
                     c.duration = c.duration or value
                 else:
                     c.end_date = c.end_date or value
+        figures = set()
         for kind, currency, packed in rows["projection-values"]:
             currency = currency or "GBP"
             items = packed.split(" ") if packed else []
             for iri, figure, amount in zip(items[0::3], items[1::3], items[2::3]):
                 c = contracts.get(iri)
+                figures.add(figure)
                 if c is not None:
                     c.values.append((float(amount), currency, kind, tuple(sources.get(figure, ()))))
+        for figure in figures:  # each figure's titles are in its contract's values: not kept twice
+            sources.pop(figure, None)
         for c in contracts.values():
             c.suppliers.sort()
             c.towers.sort()
@@ -227,7 +232,8 @@ class Snapshot:
         return iri if label is None else label
 
 
-def snapshot(store: Store, *, on_edges=None, of: dict[str, str] | None = None) -> "Snapshot":
+def snapshot(store: Store, *, on_edges=None, of: dict[str, str] | None = None,
+             near: str | None = None) -> "Snapshot":
     """Read everything the projection needs (seven grouped queries); reuse it across views.
 
     An on-disk store's snapshot is kept beside it (:mod:`graph.store.cache`) once read whole,
@@ -239,7 +245,9 @@ def snapshot(store: Store, *, on_edges=None, of: dict[str, str] | None = None) -
     ``of``: ``{"buyer": iri, "supplier": iri, "tower": iri}`` (any of them), for a caller
     that reads only the contracts of which each given one holds: from a kept snapshot only
     those are built (:attr:`Snapshot.partial`), in a moment on a national graph; otherwise
-    the snapshot is read whole."""
+    the snapshot is read whole. ``near``: a supplier (IRI), for a caller that reads the
+    supply view around it and its corporate group only (``impact``): from a kept snapshot,
+    only the contracts :meth:`~graph.projection.columns.Columns.near` finds are built."""
     from ..store import cache
     file = cache.cache_file(store, "snapshot.columns")
     if file is None:
@@ -256,8 +264,28 @@ def snapshot(store: Store, *, on_edges=None, of: dict[str, str] | None = None) -
             except (ValueError, EOFError, KeyError):  # damaged: read the store, keep it again
                 cols = None
         if cols is not None:
-            return Snapshot.from_columns(cols, cols.rows(**of) if of else None)
+            if near is None:
+                return Snapshot.from_columns(cols, cols.rows(**of) if of else None)
+            relations = [tuple(r) for r in cols.json("relations")]
+            snap = Snapshot.from_columns(cols, cols.near(_lineage(relations, near)))
+            snap._relations = relations
+            return snap
     return Snapshot(store, kept=(file, key), queries=queries)
+
+
+def _lineage(relations: list[tuple], iri: str) -> set[str]:
+    """``iri`` with every predecessor and successor, however far (``succeeded by``)."""
+    links: dict[str, set] = defaultdict(set)
+    for a, relation, b, _ in relations:
+        if relation == "succeeded by":
+            links[a].add(b)
+            links[b].add(a)
+    group, todo = {iri}, [iri]
+    while todo:
+        for other in links[todo.pop()] - group:
+            group.add(other)
+            todo.append(other)
+    return group
 
 
 def _texts(store: Store) -> dict[str, str]:
