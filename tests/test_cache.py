@@ -127,7 +127,8 @@ def test_impact_from_the_contracts_around_a_supplier_is_the_whole_graphs(tmp_pat
     memory = runner.invoke(cli, ["--data", str(data), "impact", "http://example.org/acme", "--format", "json"])
     kept = runner.invoke(cli, ["--store", f"oxigraph:{path}", "impact", "http://example.org/acme", "--format", "json"])
     assert kept.exit_code == 0 and kept.stdout == memory.stdout
-    assert [(b["label"], b["towers_lost"]) for b in json.loads(kept.stdout)["buyers"]] == [("North", ["Hosting services"])]
+    buyers = json.loads(kept.stdout)["buyers"]
+    assert [(b["label"], b["towers_lost"]) for b in buyers] == [("North", ["Hosting services"])]
     around = snapshot(OxigraphStore(path, read_only=True), near="http://example.org/acme")
     assert around.partial and sorted(around.contracts) == [f"http://example.org/c{i}" for i in range(3)]
 
@@ -324,5 +325,6 @@ def test_a_figures_own_source_is_kept_with_it(tmp_path):
     fresh.labels
     kept = snapshot(OxigraphStore(path, read_only=True))
     assert kept._cols is not None  # read from the file
-    assert kept.contracts[ID + "c"].values == fresh.contracts[ID + "c"].values == [(4.0, "GBP", "total", ("The award notice",))]
+    assert kept.contracts[ID + "c"].values == fresh.contracts[ID + "c"].values \
+        == [(4.0, "GBP", "total", ("The award notice",))]
     assert ID + "v" not in kept.sources and ID + "v" not in fresh.sources

@@ -120,7 +120,8 @@ def test_timeline_filters(runner):
 
 
 
-@pytest.mark.parametrize("option, name, key", [("--buyer", ID + "met", "buyers"), ("--supplier", ID + "bt", "suppliers"),
+@pytest.mark.parametrize("option, name, key", [("--buyer", ID + "met", "buyers"),
+                                                ("--supplier", ID + "bt", "suppliers"),
                                                 ("--tower", "End user services", "towers")])
 def test_a_filtered_timeline_is_the_whole_ones_rows_that_match(runner, option, name, key):
     """Only the matching contracts and frameworks are dated; each row as the whole timeline gives it."""

@@ -38,7 +38,7 @@ class Snapshot:
     def __init__(self, store: Store | None, *, kept=None, queries: dict[str, str] | None = None):
         self.counted: dict[tuple, list] = {}  # load_contracts's answers by options
         self.paired: dict[tuple, tuple] = {}  # supply_pairs's answers by options
-        #: True for a snapshot of some contracts only (:func:`snapshot`'s ``of``)
+        #: True for a snapshot of some contracts only (:func:`snapshot`'s ``of`` and ``near``)
         self.partial = False
         self._keep = kept  # where to keep the snapshot once read whole: (file, key), or None
         self._cols = None  # kept columns, from which the parts not yet asked for are parsed
@@ -254,7 +254,8 @@ def snapshot(store: Store, *, on_edges=None, of: dict[str, str] | None = None,
         return Snapshot(store)
     # the code that builds the snapshot from the queries' answers and keeps it, and the queries
     queries = _texts(store)
-    key = cache.cache_key(store, cache.source("projection.snapshot", "projection.columns", "projection.contract"), *queries.values())
+    code = cache.source("projection.snapshot", "projection.columns", "projection.contract")
+    key = cache.cache_key(store, code, *queries.values())
     kept = cache.open_kept(file, key)
     if kept is not None:
         from .columns import Columns
