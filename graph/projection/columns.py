@@ -20,6 +20,7 @@ supplier or tower, found by comparing arrays rather than by building every contr
 
 from __future__ import annotations
 
+import functools
 import io
 
 import numpy as np
@@ -38,10 +39,16 @@ _ARRAYS = ("head", "edge_i", "edge_j", "edge_d", "strings", "titles", "iri_blob"
 _JSON = {"head", "strings", "titles", "sources", "relations", "labels", "kinds"}
 
 
+def _ptr(lengths: list[int]) -> np.ndarray:
+    """Where each of lists of these lengths starts among their items, and where the last ends."""
+    ptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=ptr[1:])
+    return ptr
+
+
 def _csr(lists) -> tuple[np.ndarray, np.ndarray]:
     """A list of lists of ints as offsets (one more than lists) and items."""
-    ptr = np.zeros(len(lists) + 1, dtype=np.int64)
-    np.cumsum([len(x) for x in lists], out=ptr[1:])
+    ptr = _ptr([len(x) for x in lists])
     return ptr, np.fromiter((i for x in lists for i in x), dtype=np.int32, count=int(ptr[-1]))
 
 
@@ -92,7 +99,7 @@ def write(snap, nodes: int, edges: list):
         "end_date": np.array([code(c.end_date) for c in contracts], dtype=np.int32),
         "iri_blob": iri_blob, "iri_ends": iri_ends, "label_blob": label_blob, "label_ends": label_ends,
         "sup_ptr": sup_ptr, "sup": sup, "tow_ptr": tow_ptr, "tow": tow,
-        "val_ptr": _csr([range(len(c.values)) for c in contracts])[0],
+        "val_ptr": _ptr([len(c.values) for c in contracts]),
         "val_amount": np.array([a for a, *_ in values], dtype=np.float64),  # NaN and infinity too
         "val_cur": np.array([code(cur) for _, cur, _, _ in values], dtype=np.int32),
         "val_kind": np.array([code(k) for _, _, k, _ in values], dtype=np.int32),
@@ -141,18 +148,25 @@ class Columns:
     def rows(self, *, buyer: str | None = None, supplier: str | None = None, tower: str | None = None) -> np.ndarray:
         """The rows (in IRI order) of the contracts of ``buyer`` and ``supplier`` and
         covering ``tower``: each given one holds."""
-        a = self._a
-        code = {s: n for n, s in enumerate(self.strings)}
+        a, code = self._a, self._code
         keep = np.ones(self.n, dtype=bool)
         if buyer is not None:
             keep &= a["buyer"] == code.get(buyer, -1)
         for value, ptr, items in ((supplier, "sup_ptr", "sup"), (tower, "tow_ptr", "tow")):
             if value is not None:
-                hits = np.flatnonzero(a[items] == code.get(value, -1))
                 mask = np.zeros(self.n, dtype=bool)
-                mask[np.searchsorted(a[ptr], hits, side="right") - 1] = True
+                mask[self._item_rows(ptr)[a[items] == code.get(value, -1)]] = True
                 keep &= mask
         return np.flatnonzero(keep)
+
+    @functools.cached_property
+    def _code(self) -> dict[str | None, int]:
+        """Each string's number."""
+        return {s: n for n, s in enumerate(self.strings)}
+
+    def _item_rows(self, ptr: str) -> np.ndarray:
+        """The row of each item of a list column (``sup_ptr``: of each supplier named)."""
+        return np.repeat(np.arange(self.n, dtype=np.int64), np.diff(self._a[ptr]))
 
     def near(self, nodes) -> np.ndarray:
         """The rows the supply view around ``nodes`` (IRIs) is built from, as the whole
@@ -160,9 +174,8 @@ class Columns:
         contract of a counterpart that is a buyer in some contract and a supplier in
         another, whose kind in the view (buyer or supplier: its first appearance, in IRI
         order) then comes out as in the whole graph."""
-        a = self._a
-        code = {s: n for n, s in enumerate(self.strings)}
-        item_row = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(a["sup_ptr"]))
+        a, code = self._a, self._code
+        item_row = self._item_rows("sup_ptr")
 
         def touching(codes) -> np.ndarray:
             mask = np.isin(a["buyer"], codes)
