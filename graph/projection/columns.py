@@ -26,6 +26,7 @@ import io
 import numpy as np
 import orjson
 
+from ..store.cache import mapped_arrays
 from .contract import Contract
 
 __all__ = ["Columns", "write"]
@@ -124,11 +125,9 @@ class Columns:
     is called with the supply view's nodes and edges as soon as they are read."""
 
     def __init__(self, f, on_edges=None):
-        read = np.lib.format.read_array
         a: dict = {}
-        for name in _ARRAYS:
-            value = read(f, allow_pickle=False)
-            a[name] = value.tobytes() if name in _JSON else value
+        for name, value in zip(_ARRAYS, mapped_arrays(f)):
+            a[name] = value.data if name in _JSON else value
             if name == "edge_d" and on_edges is not None:
                 on_edges(orjson.loads(a["head"])["nodes"],
                          list(zip(a["edge_i"].tolist(), a["edge_j"].tolist(), value.tolist())))
@@ -199,10 +198,13 @@ class Columns:
         blob, ends = self._a[name + "_blob"], self._a[name + "_ends"]
         if rows is None and self._split[("iri", "label").index(name)]:
             return blob.tobytes().decode().split("\x00") if self.n else []
-        data = blob.tobytes()
-        starts = np.concatenate(([0], ends[:-1] + 1)).tolist()
-        ends_ = ends.tolist()
-        return [data[starts[r]:ends_[r]].decode() for r in (range(self.n) if rows is None else rows)]
+        rows = range(self.n) if rows is None else rows
+        if len(rows) * 8 < self.n:  # a few rows: their bytes alone, not the whole column
+            his = [int(ends[r]) for r in rows]
+            los = [int(ends[r - 1]) + 1 if r else 0 for r in rows]
+            return [blob[lo:hi].tobytes().decode() for lo, hi in zip(los, his)]
+        data, every = blob.tobytes(), ends.tolist()
+        return [data[every[r - 1] + 1 if r else 0:every[r]].decode() for r in rows]
 
     def contracts(self, rows=None) -> dict[str, Contract]:
         """The contracts of ``rows`` (all if None), by IRI in IRI order, as the queries give them."""

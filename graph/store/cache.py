@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .lock import CACHE_PREFIX
 
-__all__ = ["cache_file", "cache_key", "source", "open_kept", "write", "replacing", "temporary"]
+__all__ = ["cache_file", "cache_key", "source", "open_kept", "write", "replacing", "temporary", "mapped_arrays"]
 
 
 def cache_file(store, name: str) -> Path | None:
@@ -102,3 +102,26 @@ def write(file: Path, key: str, chunks) -> None:
         f.write(key.encode() + b"\n")
         for chunk in chunks:
             f.write(chunk)
+
+
+def mapped_arrays(f):
+    """The numpy arrays kept in ``f`` (open after its key; written with ``numpy.save``),
+    in turn, mapped rather than read: a command about a few contracts reads the pages
+    of their rows, not the whole file. The map outlives ``f``, and a kept file is only
+    ever replaced (:func:`replacing`), never changed in place. Raises ValueError or
+    EOFError where the file ends before an array does."""
+    import mmap
+    import numpy as np
+    fmt = np.lib.format
+    data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    pos = f.tell()
+    while True:
+        f.seek(pos)
+        version = fmt.read_magic(f)
+        if version not in ((1, 0), (2, 0)):
+            raise ValueError(f"a kept file has arrays of format {version}")
+        read = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+        shape, _fortran, dtype = read(f)
+        count, offset = int(np.prod(shape)), f.tell()
+        pos = offset + count * dtype.itemsize
+        yield np.frombuffer(data, dtype=dtype, count=count, offset=offset).reshape(shape)
