@@ -267,8 +267,9 @@ def test_load_prepare_keeps_what_the_first_commands_would_read(tmp_path, runner,
     loaded = runner.invoke(cli, ["load", str(bundled_path("data", "triples.ttl")), "--store", f"oxigraph:{path}",
                                  "--prepare"])
     assert loaded.exit_code == 0, loaded.output
-    assert "kept the projection's snapshot in " in loaded.stderr and "indexed " in loaded.stderr
-    assert sorted(p.name for p in path.glob(CACHE_PREFIX + "*")) == [CACHE_PREFIX + "names.sqlite", KEPT]
+    assert "kept the projection's snapshot and the dates in " in loaded.stderr and "indexed " in loaded.stderr
+    assert sorted(p.name for p in path.glob(CACHE_PREFIX + "*")) == [CACHE_PREFIX + "dates", CACHE_PREFIX + "names.sqlite",
+                                                                      KEPT]
     asked = _queries(monkeypatch)
     shown = runner.invoke(cli, ["--store", f"oxigraph:{path}", "show", "metropolitan police service"])
     assert (shown.exit_code, shown.stderr) == (0, "")  # no index to build

@@ -137,7 +137,7 @@ def synth(contracts, seed, out):
 @click.option("--no-ontology", is_flag=True, help="Do not add the ontology (it is added by default).")
 @click.option("--prepare", is_flag=True,
               help="Then read what later commands would read first and keep it beside the store: the "
-                   "projection's snapshot and the index of names (minutes more on a national graph, "
+                   "projection's snapshot, the dates and the index of names (minutes more on a national graph, "
                    "saved from the first report and the first lookup).")
 def load(files, store_spec, no_ontology, prepare):
     """Bulk-load RDF files into a persistent Oxigraph store once; afterwards every
@@ -147,8 +147,8 @@ def load(files, store_spec, no_ontology, prepare):
     national graph every query would read them several times slower.
 
     Loading deletes what commands kept beside the store (the projection's snapshot,
-    the index of names): the first command to need either reads the store again, or
-    --prepare does it now.
+    the dates, the index of names): the first command to need one reads the store
+    again, or --prepare does it now.
 
     Example: supplier-graph load synth.nt --store oxigraph:./store --prepare
     """
@@ -173,12 +173,15 @@ def load(files, store_spec, no_ontology, prepare):
         from ..store.cache import cache_file
         from ..sparql.nameindex import for_store
         from ..projection.snapshot import snapshot
+        from ..timeline.facts import facts
         started = time.perf_counter()
         reading = OxigraphStore(location, read_only=True)
         reading.notice = _notice
         snapshot(reading).labels  # read whole, so kept
-        if cache_file(reading, "snapshot.columns").is_file():
-            click.echo(f"kept the projection's snapshot in {time.perf_counter() - started:.1f} s", err=True)
+        facts(reading).dates()  # asked of the whole graph, so kept
+        if cache_file(reading, "snapshot.columns").is_file() and cache_file(reading, "dates").is_file():
+            click.echo(f"kept the projection's snapshot and the dates in {time.perf_counter() - started:.1f} s",
+                       err=True)
         else:
             click.echo(f"cannot keep the projection's snapshot in {location}; each command will read the store",
                        err=True)

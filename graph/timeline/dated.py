@@ -24,17 +24,13 @@ from datetime import date
 from urllib.parse import unquote
 
 from ..dates import Partial, Window, parse_date, parse_duration, say_duration
-from ..model.namespaces import has_variant, internal_query, sparql_prefixes
 from ..projection.snapshot import STATUS_LABELS, snapshot
-from ..sparql.lookup import iri_ref
-from ..store.base import VALUES_MAX, Store, in_values
+from ..store.base import Store
+from .facts import facts
 
 __all__ = ["Dated", "read_dates", "timeline", "until"]
 
 _AWARDED = ("awarded", "live", "ended")
-#: Dates asked of the holders by name, a VALUES block at a time, up to this many of them;
-#: beyond, one question of every holder in the graph answers sooner.
-_BOUND = 5 * VALUES_MAX
 
 
 def _dates(text: str | None) -> list[Partial]:
@@ -123,52 +119,32 @@ def read_dates(store: Store, snap=None, only: set | None = None, keep=None) -> l
 
     The contracts come from the projection's snapshot (``snap``, read if not given: the
     report has it already); their dates from one grouped query, one row per date value
-    rather than per contract; the frameworks, which are few, from one more."""
+    rather than per contract; the frameworks, which are few, from one more. Both are kept
+    beside an on-disk store once asked of the whole graph (:mod:`graph.timeline.facts`)."""
     snap = snap if snap is not None else snapshot(store)
     contracts = snap.contracts.values() if only is None else [snap.contracts[i] for i in sorted(only)
                                                                   if i in snap.contracts]
     # the snapshot's lists are sorted and are not changed here
     out = [Dated(c.iri, c.label, False, buyers=[c.buyer], suppliers=c.suppliers, towers=c.towers,
                  values=c.values, sources=c.sources, reported=c.status) for c in contracts]
+    told = facts(store)
     frameworks = []
-    for r in store.select(sparql_prefixes() + internal_query("timeline-frameworks", store.engine)).rows:
-        if only is not None and str(r["item"]) not in only:
+    for item, label, status, buyers, suppliers, towers, ceilings, titles in told.frameworks():
+        if only is not None and item not in only:
             continue
-        d = Dated(str(r["item"]), str(r["label"]), True,
-                  buyers=sorted(str(r.get("buyers") or "").split()),
-                  suppliers=sorted(str(r.get("suppliers") or "").split()),
-                  towers=sorted(str(r.get("towers") or "").split()),
-                  sources=sorted(unquote(t) for t in str(r.get("sources") or "").split()),
-                  reported=STATUS_LABELS.get(str(r["status"])) if r.get("status") is not None else None)
-        for packed in sorted(set(str(r.get("ceilings") or "").split())):  # each figure once
+        d = Dated(item, label, True, buyers=sorted((buyers or "").split()),
+                  suppliers=sorted((suppliers or "").split()), towers=sorted((towers or "").split()),
+                  sources=sorted(unquote(t) for t in (titles or "").split()),
+                  reported=STATUS_LABELS.get(status) if status is not None else None)
+        for packed in sorted(set((ceilings or "").split())):  # each figure once
             amount, cur, _ = packed.split("|", 2)
             d.values.append((float(amount), cur, "ceiling"))
         frameworks.append(d)
     frameworks.sort(key=lambda d: d.iri)
     if keep is not None:
         out, frameworks = [d for d in out if keep(d)], [d for d in frameworks if keep(d)]
-    # facet -> holder -> its values, for the holders kept: one dict per kind of date rather
-    # than one per contract
     wanted = None if only is None and keep is None else {d.iri for d in out} | {d.iri for d in frameworks}
-    facets: dict[str, dict[str, list[str]]] = {}
-    text = sparql_prefixes() + internal_query("timeline-dates", store.engine)
-    # asked of these holders, not of the whole graph, where the engine's own phrasing takes
-    # them well (Oxigraph's, in a LATERAL): joined with the dates' own VALUES, a VALUES block
-    # of holders is slower than the whole question on Oxigraph and Virtuoso alike
-    if wanted is not None and len(wanted) <= _BOUND and has_variant("timeline-dates", store.engine):
-        asked = [text % {"holders": f"VALUES ?holder {{ {part} }}"} for part in in_values(sorted(map(iri_ref, wanted)))]
-    else:
-        asked = [text % {"holders": ""}]
-    for r in (r for q in asked for r in store.select(q).rows):
-        bucket, value = facets.setdefault(str(r["facet"]), {}), str(r["value"])
-        for h in str(r["holders"]).split():
-            if wanted is not None and h not in wanted:
-                continue
-            held = bucket.get(h)
-            if held is None:
-                bucket[h] = [value]
-            else:
-                held.append(value)
+    facets = told.dates(wanted)
     return [_dated(d, facets) for d in out] + [_dated(d, facets) for d in frameworks]
 
 
@@ -178,18 +154,18 @@ _JOINED = ("awardedNotBefore", "awardedNotAfter")  # every value counts; of the 
 def _dated(d: Dated, facets: dict[str, dict[str, list[str]]]) -> Dated:
     """``d`` with its dates (from ``facets``: each kind of date's values by holder) and its
     end derived."""
-    facts = {}
+    found = {}
     for facet, bucket in facets.items():
         held = bucket.get(d.iri)
         if held is not None:
-            facts[facet] = held
-    if facts:
-        d.reported_on = parse_date(min(facts["statusDate"])) if "statusDate" in facts else None
-        d.duration = min(facts["duration"]) if "duration" in facts else None
-        d.extensions = sorted(facts.get("extension", []))
-        d.max_extent = parse_date(min(facts["maxExtent"])) if "maxExtent" in facts else None
-        facts = {k: " ".join(v) if k in _JOINED else min(v) for k, v in facts.items()}
-    _derive(d, facts)
+            found[facet] = held
+    if found:
+        d.reported_on = parse_date(min(found["statusDate"])) if "statusDate" in found else None
+        d.duration = min(found["duration"]) if "duration" in found else None
+        d.extensions = sorted(found.get("extension", []))
+        d.max_extent = parse_date(min(found["maxExtent"])) if "maxExtent" in found else None
+        found = {k: " ".join(v) if k in _JOINED else min(v) for k, v in found.items()}
+    _derive(d, found)
     return d
 
 
