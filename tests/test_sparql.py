@@ -294,6 +294,26 @@ def test_the_dates_of_some_holders_are_the_same_everywhere(store, oxigraph_store
         assert rows(_internal(backend, "timeline-dates", holders)) == expected
 
 
+@pytest.mark.parametrize("name, field", [("entity-sources", {"xs": "%s"}), ("lookup-labels", "%s")])
+def test_the_lookups_of_named_iris_are_the_same_everywhere(store, oxigraph_store, server, name, field):
+    """The sources and labels of named IRIs (`show`, `labels`; Oxigraph's phrasing puts the
+    lookups in a LATERAL): the same rows from rdflib, Oxigraph and the endpoint, and a
+    name the graph does not hold gives none."""
+    from graph.model.namespaces import internal_query, sparql_prefixes
+    ids = ["met", "contract-met-hosting", "bt", "framework-bt-communications", "no-such-thing"]
+    values = " ".join(f"<https://w3id.org/supplier-graph/id/{i}>" for i in ids)
+
+    def rows(backend):
+        text = internal_query(name, backend.engine) % (field % values if isinstance(field, str)
+                                                       else {k: v % values for k, v in field.items()})
+        return sorted(backend.select_strings(sparql_prefixes() + text, timeout=30))
+    expected = rows(store)
+    assert {r[0].rsplit("/", 1)[1] for r in expected} == set(ids) - {"no-such-thing"}
+    assert "LATERAL" in internal_query(name, oxigraph_store.engine)
+    for backend in (oxigraph_store, open_store(endpoint=server)):
+        assert rows(backend) == expected
+
+
 @pytest.mark.parametrize("buyer", ["Bromley", "the Met", "Westminster", "Lewisham", "Hammersmith and Fulham"])
 def test_the_oxigraph_phrasing_of_suppliers_of_buyer_gives_the_same_rows(store, oxigraph_store, buyer):
     """graph/queries/oxigraph/suppliers-of-buyer.rq (its OPTIONALs as LATERALs) against

@@ -33,8 +33,6 @@ INVERSE_LABELS = {
 }
 
 _OUT = internal_query("entity-out")
-_IN = internal_query("entity-in")
-_SOURCES = internal_query("entity-sources")
 _FIGURES = internal_query("entity-figures")
 _CLAIMS = internal_query("entity-claims")
 _QUOTES = internal_query("entity-quotes")
@@ -46,6 +44,13 @@ _EVIDENCE = internal_query("entity-evidence")
 
 def _q(store: Store, template: str, **kw):
     return store.select(sparql_prefixes() + template % kw).rows
+
+
+def _strings(store: Store, name: str, **kw) -> list[tuple]:
+    """The rows of internal query ``name`` (in the store's variant) as strings: for the
+    questions whose answers grow with the entity (a national supplier's contracts and
+    their sources), where only the text of each term is read."""
+    return store.select_strings(sparql_prefixes() + internal_query(name, store.engine) % kw)
 
 
 def _short(iri: str) -> str:
@@ -62,33 +67,31 @@ def describe(store: Store, entity: Entity) -> dict:
     kinds = sorted({str(r["label"]) for r in types if r.get("label") is not None})
     alt = sorted({str(r["alt"]) for r in _q(store, _ALT, e=e)}, key=str.lower)
     out_rows = [r for r in _q(store, _OUT, e=e) if str(r["p"]) not in _HIDDEN]
-    in_rows = _q(store, _IN, e=e)
+    in_rows = _strings(store, "entity-in", e=e)  # (subject, property)
     figures = _q(store, _FIGURES, e=e)
     claims = _q(store, _CLAIMS, e=e)
     quotes = _q(store, _QUOTES, e=e)
 
     others = {str(r["o"]) for r in out_rows if r["o"].__class__.__name__ == "URIRef"}
-    others |= {str(r["s"]) for r in in_rows}
+    others |= {s for s, _ in in_rows}
     others |= {str(r["applies"]) for r in figures if r.get("applies") is not None}
     names = labels(store, sorted(others))
-    props = {str(r["p"]) for r in out_rows} | {str(r["p"]) for r in in_rows}
+    props = {str(r["p"]) for r in out_rows} | {p for _, p in in_rows}
     plabels = {str(r["p"]): str(r["label"]) for r in
                [r for ps in in_values([iri_ref(p) for p in props]) for r in _q(store, _PROPLABELS, ps=ps)]} if props else {}
 
-    holders = {entity.iri} | {str(r["s"]) for r in in_rows} | {str(r["v"]) for r in figures} \
+    holders = {entity.iri} | {s for s, _ in in_rows} | {str(r["v"]) for r in figures} \
         | {str(r["c"]) for r in claims} | {str(r["q"]) for r in quotes}
-    src_rows = [r for xs in in_values([iri_ref(h) for h in sorted(holders)]) for r in _q(store, _SOURCES, xs=xs)]
+    src_rows = [r for xs in in_values([iri_ref(h) for h in sorted(holders)])
+                for r in _strings(store, "entity-sources", xs=xs)]
     sources: dict[str, dict] = {}
     cited: dict[str, list[str]] = {}
-    for r in src_rows:
-        src = str(r["src"])
-        sources.setdefault(src, {
-            "iri": src, "title": str(r["title"]) if r.get("title") is not None else None,
-            "publisher": str(r["publisher"]) if r.get("publisher") is not None else None,
-            "reference_data": bool(r["ref"].toPython()) if r.get("ref") is not None else False})
-        cited.setdefault(str(r["x"]), [])
-        if src not in cited[str(r["x"])]:
-            cited[str(r["x"])].append(src)
+    for x, src, title, publisher, ref in src_rows:
+        sources.setdefault(src, {"iri": src, "title": title, "publisher": publisher,
+                                 "reference_data": ref in ("true", "1")})  # xsd:boolean's two spellings
+        cited.setdefault(x, [])
+        if src not in cited[x]:
+            cited[x].append(src)
 
     for key in cited:
         cited[key].sort()
@@ -112,8 +115,7 @@ def describe(store: Store, entity: Entity) -> dict:
         else:
             attributes.append({"property": p, "name": plabel(p), "value": str(o),
                                "datatype": str(o.datatype) if getattr(o, "datatype", None) else None})
-    for r in sorted(in_rows, key=lambda r: (str(r["p"]), names.get(str(r["s"]), ""))):
-        p, s = str(r["p"]), str(r["s"])
+    for s, p in sorted(in_rows, key=lambda r: (r[1], names.get(r[0], ""))):
         local = p.rsplit("#", 1)[-1] if "#" in p else None
         relations.append({"direction": "in", "property": p,
                           "relation": INVERSE_LABELS.get(local) or f"{plabel(p)} of",

@@ -26,7 +26,6 @@ from ..store.base import Store, in_values
 
 __all__ = ["Entity", "resolve", "iri_ref", "labels", "kind_of"]
 
-_LABEL_QUERY = internal_query("lookup-labels")
 _LABEL_RANK = {"http://www.w3.org/2000/01/rdf-schema#label": 0,
                "http://www.w3.org/2004/02/skos/core#prefLabel": 1,
                "http://purl.org/dc/terms/title": 2}
@@ -84,12 +83,11 @@ def labels(store: Store, iris: list[str]) -> dict[str, str]:
     """Preferred labels for IRIs (the IRI itself where none is known)."""
     if not iris:
         return {}
-    rows = [r for values in in_values([iri_ref(i) for i in iris])
-            for r in store.select(sparql_prefixes() + _LABEL_QUERY % values).rows]
+    text = sparql_prefixes() + internal_query("lookup-labels", store.engine)
+    rows = [r for values in in_values([iri_ref(i) for i in iris]) for r in store.select_strings(text % values)]
     best: dict[str, tuple[int, str]] = {}
-    for r in rows:
-        rank = (_LABEL_RANK[str(r["p"])], str(r["label"]))
-        s = str(r["s"])
+    for s, p, label in rows:
+        rank = (_LABEL_RANK[p], label)
         if s not in best or rank < best[s]:
             best[s] = rank
     return {i: best[i][1] if i in best else i for i in iris}
