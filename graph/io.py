@@ -115,7 +115,7 @@ def write_chunks(path: str | os.PathLike, chunks, *, batch: int = 4 << 20) -> Pa
 
 def _write_behind(fh, chunks, batch: int) -> None:
     import queue
-    import threading
+    from .workers import behind
     pending: queue.Queue = queue.Queue(maxsize=4)  # at most a few batches wait in memory
     failed: list[BaseException] = []
 
@@ -136,8 +136,7 @@ def _write_behind(fh, chunks, batch: int) -> None:
                 except BaseException as e:  # noqa: BLE001 - raised in the caller's thread below
                     failed.append(e)
 
-    writer = threading.Thread(target=drain, name="write-behind", daemon=True)
-    writer.start()
+    writer = behind(drain, "write-behind")
     try:
         gathered, size = [], 0
         for chunk in chunks:

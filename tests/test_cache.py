@@ -76,12 +76,12 @@ def test_the_kept_snapshot_hands_over_the_edges_first(disk, monkeypatch):
 
 
 def test_reports_from_a_kept_snapshot_are_the_same(disk, runner, monkeypatch):
-    import graph.analytics.parallel
+    import graph.workers
     import graph.report.build
     from graph.cli.main import cli
     started = []  # betweenness started (on how many nodes), and the contracts counted, in turn
-    real, count = graph.analytics.parallel.in_process, graph.report.build.load_contracts
-    monkeypatch.setattr(graph.analytics.parallel, "in_process", lambda *a, **k: (started.append(a[1]), real(*a, **k))[1])
+    real, count = graph.workers.in_process, graph.report.build.load_contracts
+    monkeypatch.setattr(graph.workers, "in_process", lambda *a, **k: (started.append(a[1]), real(*a, **k))[1])
     monkeypatch.setattr(graph.report.build, "load_contracts", lambda *a, **k: (started.append("counted"), count(*a, **k))[1])
     args = ["--store", f"oxigraph:{disk}", "report", "--format", "json"]
     first = runner.invoke(cli, args)
@@ -161,7 +161,7 @@ def test_centrality_with_betweenness_beside_is_the_same(disk, runner, monkeypatc
     import importlib
     import json
 
-    import graph.analytics.parallel
+    import graph.workers
     import graph.projection.views
     from graph.analytics.centrality import centrality
     from graph.cli.main import cli
@@ -171,8 +171,8 @@ def test_centrality_with_betweenness_beside_is_the_same(disk, runner, monkeypatc
     # the module (graph.analytics.centrality is the function graph.analytics exports)
     monkeypatch.setattr(importlib.import_module("graph.analytics.centrality"), "BACKGROUND_EDGES", 1)
     started = []  # betweenness started (on how many nodes, in another interpreter?), and contracts counted
-    real, count = graph.analytics.parallel.in_process, graph.projection.views.load_contracts
-    monkeypatch.setattr(graph.analytics.parallel, "in_process",
+    real, count = graph.workers.in_process, graph.projection.views.load_contracts
+    monkeypatch.setattr(graph.workers, "in_process",
                         lambda *a, **k: (started.append((a[1], k["spawn"])), real(*a, **k))[1])
     monkeypatch.setattr(graph.projection.views, "load_contracts",
                         lambda *a, **k: (started.append("counted"), count(*a, **k))[1])

@@ -100,6 +100,29 @@ def test_no_process_tricks_for_speed():
     assert found == []
 
 
+#: What starts a thread or a process: only graph/workers.py may.
+_STARTS = re.compile(r"^\s*(?:import|from)\s+(?:threading|subprocess|multiprocessing|concurrent)\b"
+                     r"|ThreadingHTTPServer|\bThread\(|\bPopen\(", re.M)
+
+
+def _starters(package: Path) -> list[str]:
+    return sorted(f"graph/{p.relative_to(package)}" for p in package.rglob("*.py")
+                  if p != package / "workers.py" and _STARTS.search(p.read_text(encoding="utf-8")))
+
+
+def test_threads_and_processes_start_in_one_place():
+    """graph/workers.py starts every thread and process; its callers decide when."""
+    assert _starters(PACKAGE) == []
+
+
+def test_the_one_place_check_sees_a_thread(tmp_path):
+    (tmp_path / "workers.py").write_text("import threading\n")
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "local.py").write_text("def f():\n    import threading\n")
+    (tmp_path / "io.py").write_text("from .workers import behind\n")
+    assert _starters(tmp_path) == ["graph/store/local.py"]
+
+
 def test_the_checks_see_a_forbidden_import(tmp_path, monkeypatch):
     """The checks are not vacuous: errors.py importing the report goes up; two modules of
     one package that import each other make a cycle."""

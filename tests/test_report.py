@@ -96,7 +96,7 @@ def test_shared_pairs_are_counted_and_the_largest_listed(store, monkeypatch):
 def test_betweenness_from_another_interpreter_is_the_same(store, monkeypatch, buyer):
     import importlib
 
-    import graph.analytics.parallel
+    import graph.workers
     import graph.report.build
     from graph.sparql.lookup import resolve
     entity = resolve(store, buyer) if buyer else None
@@ -105,8 +105,8 @@ def test_betweenness_from_another_interpreter_is_the_same(store, monkeypatch, bu
     here = build_report(store, buyer=entity)
     monkeypatch.setattr(centrality_module, "BACKGROUND_EDGES", 0)
     spawned = []
-    spawn = graph.analytics.parallel.in_process
-    monkeypatch.setattr(graph.analytics.parallel, "in_process",
+    spawn = graph.workers.in_process
+    monkeypatch.setattr(graph.workers, "in_process",
                         lambda *a, **k: (job := spawn(*a, **k), spawned.append(job.proc is not None))[0])
     assert build_report(store, buyer=entity) == here
     assert spawned == [True]  # betweenness in an interpreter of its own

@@ -254,7 +254,7 @@ def edge_list(g: nx.Graph) -> tuple[list, list]:
 
 
 def _start(n: int, edges: list):
-    from .parallel import in_process
+    from ..workers import in_process
     return in_process(betweenness_of_edges, n, edges, spawn=len(edges) >= BACKGROUND_EDGES)
 
 

@@ -13,7 +13,6 @@ import os
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..errors import GraphError, InputError
+from ..workers import program, stop
 
 __all__ = ["oxigraph_binary", "serve", "start_server"]
 
@@ -82,10 +82,9 @@ def _start(data, location: str, host: str, port: int, timeout: float):
     # (passed to it), so that no supplier-graph process loads into the store meanwhile
     lock = store_lock(location, shared=True)
     try:
-        proc = subprocess.Popen(
-            [oxigraph_binary(), "serve-read-only", "--location", location,
-             "--bind", f"{host}:{port}", "--timeout-s", str(max(1, int(round(timeout))))],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pass_fds=(lock,))
+        proc = program([oxigraph_binary(), "serve-read-only", "--location", location,
+                        "--bind", f"{host}:{port}", "--timeout-s", str(max(1, int(round(timeout))))],
+                       pass_fds=(lock,))
     finally:
         os.close(lock)
     url = f"http://{host}:{port}/query"
@@ -134,11 +133,6 @@ def serve(*, data=None, store=None, host="127.0.0.1", port=7878, timeout=30.0,
     finally:
         if front is not None:
             front.stop()
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(proc)
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)

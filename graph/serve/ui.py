@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import http.client
 import html
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 from ..model.namespaces import sparql_prefixes
+from ..workers import http_server
 from ..sparql.library import UPDATE_REFUSED, refusal
 
 __all__ = ["Front", "query_page", "MAX_BODY"]
@@ -219,9 +219,7 @@ class Front:
 
             do_GET = do_HEAD = do_POST = _route
 
-        self.server = ThreadingHTTPServer((host, port), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, name="sparql-front", daemon=True)
+        self.server, self.thread = http_server((host, port), Handler, "sparql-front")
 
     def start(self) -> None:
         self.thread.start()

@@ -105,11 +105,11 @@ def background(store: "Store", workers: int = 1):
     """A pool of ``workers`` threads for queries to ``store`` where it answers them
     concurrently (Oxigraph evaluates a query without holding Python's lock; an endpoint
     is a server); None otherwise, where each query is run when its rows are asked for.
-    The one place readers of a store start threads."""
+    The one place readers of a store ask for threads (:func:`graph.workers.pool`)."""
     if not store.concurrent:
         return None
-    from concurrent.futures import ThreadPoolExecutor
-    return ThreadPoolExecutor(max_workers=workers)
+    from ..workers import pool
+    return pool(workers)
 
 
 class QueryBatch:

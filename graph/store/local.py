@@ -257,26 +257,17 @@ class _Counting:
 
 
 def _in_thread(fn, timeout: float | None):
-    """Run ``fn`` in a daemon thread, waiting at most ``timeout`` seconds."""
+    """Run ``fn``; with ``timeout``, in a thread waited for at most that many seconds
+    (:func:`graph.workers.bounded`)."""
     if timeout is None:
         try:
             return fn()
         except SyntaxError as e:
             raise QueryError(f"query failed: {e}") from e
-    import threading
-    box: dict = {}
-
-    def target():
-        try:
-            box["value"] = fn()
-        except BaseException as e:  # noqa: BLE001 - carried to the caller
-            box["error"] = e
-
-    t = threading.Thread(target=target, daemon=True)
-    t.start()
-    t.join(timeout)
-    if t.is_alive():
-        raise timed_out(timeout)
-    if "error" in box:
-        raise QueryError(f"query failed: {box['error']}") from box["error"]
-    return box["value"]
+    from ..workers import Overran, bounded
+    try:
+        return bounded(fn, timeout)
+    except Overran:
+        raise timed_out(timeout) from None
+    except Exception as e:  # noqa: BLE001 - whatever the engine raised, said as a failed query
+        raise QueryError(f"query failed: {e}") from e

@@ -1,11 +1,11 @@
-"""Work in a fresh interpreter: the result comes back, and one that fails costs nothing
-but time."""
+"""Where threads and processes start: a call given a time limit, and work in a fresh
+interpreter, whose result comes back, and which costs nothing but time when it fails."""
 
 import os
 
 import pytest
 
-from graph.analytics.parallel import in_process
+from graph.workers import Overran, bounded, in_process
 
 
 def test_a_fresh_interpreter_computes_and_its_result_comes_back():
@@ -32,3 +32,14 @@ def test_cancel_stops_an_interpreter_never_collected():
     proc = job.proc
     job.cancel()
     assert job.proc is None and proc.poll() is not None
+
+
+def test_a_bounded_call_gives_its_result_its_error_or_says_it_overran():
+    import threading
+    assert bounded(lambda: 42, 5) == 42
+    with pytest.raises(ZeroDivisionError):
+        bounded(lambda: 1 / 0, 5)
+    release = threading.Event()
+    with pytest.raises(Overran):  # still running when its time ran out: not waited for
+        bounded(release.wait, 0.1)
+    release.set()
