@@ -253,8 +253,8 @@ def test_identical_results_memory_oxigraph_endpoint(store, oxigraph_store, serve
     assert _canonical(run_query(open_store(endpoint=server), name, timeout=30)[1], name) == expected
 
 
-#: The code's own grouped queries (graph/queries/internal/): what the snapshot and the timeline read.
-GROUPED = sorted({*_PACKED, "projection-nodes", "projection-relations"})
+#: The code's own grouped queries (graph/queries/internal/): what the snapshot, the timeline and stats read.
+GROUPED = sorted({*_PACKED, "projection-nodes", "projection-relations", "stats-gaps", "stats-status"})
 
 
 def _internal(store, name, holders=""):

@@ -23,11 +23,7 @@ COUNTED_CLASSES = [
 
 _COUNTS = internal_query("stats-counts")
 
-_STATUS = internal_query("stats-status")
-
 _SOURCES = internal_query("stats-sources")
-
-_GAPS = internal_query("stats-gaps")
 
 
 def _sources(rows) -> list[dict]:
@@ -50,8 +46,9 @@ def graph_stats(store: Store) -> dict:
     from ..model.namespaces import PREFIXES
     pre = sparql_prefixes()
     # the longest first, so that the others run beside it
-    batch = QueryBatch(store, {"gaps": pre + _GAPS, "counts": pre + _COUNTS % " ".join(c for _, c in COUNTED_CLASSES),
-                               "status": pre + _STATUS, "sources": pre + _SOURCES})
+    batch = QueryBatch(store, {"gaps": pre + internal_query("stats-gaps", store.engine),
+                               "counts": pre + _COUNTS % " ".join(c for _, c in COUNTED_CLASSES),
+                               "status": pre + internal_query("stats-status", store.engine), "sources": pre + _SOURCES})
     try:
         gap_rows, count_rows, status_rows, source_rows = (batch[k] for k in ("gaps", "counts", "status", "sources"))
     finally:
