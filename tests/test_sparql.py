@@ -254,7 +254,8 @@ def test_identical_results_memory_oxigraph_endpoint(store, oxigraph_store, serve
 
 
 #: The code's own grouped queries (graph/queries/internal/): what the snapshot, the timeline and stats read.
-GROUPED = sorted({*_PACKED, "projection-nodes", "projection-relations", "stats-gaps", "stats-status"})
+GROUPED = sorted({*_PACKED, "projection-nodes", "projection-relations", "stats-no-value", "stats-no-date", "stats-no-tower",
+                  "stats-status"})
 
 
 def _internal(store, name, holders=""):
