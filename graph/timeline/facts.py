@@ -94,18 +94,8 @@ class _Asked(Facts):
             rows = self.store.select_strings(text % {"holders": ""})
             if self.keep is not None:
                 self._keep(rows)
-        facets: Facets = {}
-        for facet, value, holders in rows:
-            bucket = facets.setdefault(facet, {})
-            for h in (holders or "").split():
-                if wanted is not None and h not in wanted:
-                    continue
-                held = bucket.get(h)
-                if held is None:
-                    bucket[h] = [value]
-                else:
-                    held.append(value)
-        return facets
+        return _gather((facet, value, [h for h in (holders or "").split() if wanted is None or h in wanted])
+                       for facet, value, holders in rows)
 
     def _keep(self, rows: list[tuple]) -> None:
         from ..store import cache
@@ -168,7 +158,6 @@ class _Kept(Facts):
     def dates(self, wanted: set[str] | None = None) -> Facets:
         import numpy as np
         rows = self.rows
-        facets: Facets = {facet: {} for facet, _ in rows}
         if wanted is None:
             holders = self.blob.tobytes().decode().split("\x00") if len(self.ends) else []
             ptr, items = self.ptr.tolist(), self.items.tolist()
@@ -179,14 +168,19 @@ class _Kept(Facts):
             of_row = (np.searchsorted(self.ptr, at, side="right") - 1).tolist()
             groups = ((r, [h for _, h in hs]) for r, hs in groupby(zip(of_row, self.items[at].tolist()),
                                                                     key=itemgetter(0)))
-        for r, hs in groups:
-            facet, value = rows[r]
-            bucket = facets[facet]
-            for h in hs:
-                holder = holders[h]
-                held = bucket.get(holder)
-                if held is None:
-                    bucket[holder] = [value]
-                else:
-                    held.append(value)
-        return facets
+        return _gather(((*rows[r], [holders[h] for h in hs]) for r, hs in groups),
+                       {facet: {} for facet, _ in rows})
+
+
+def _gather(rows, facets: Facets | None = None) -> Facets:
+    """facet -> holder -> its values, from ``(facet, value, holders)`` in the order given."""
+    facets = {} if facets is None else facets
+    for facet, value, holders in rows:
+        bucket = facets.setdefault(facet, {})
+        for h in holders:
+            held = bucket.get(h)
+            if held is None:
+                bucket[h] = [value]
+            else:
+                held.append(value)
+    return facets
