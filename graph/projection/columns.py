@@ -21,12 +21,11 @@ supplier or tower, found by comparing arrays rather than by building every contr
 from __future__ import annotations
 
 import functools
-import io
 
 import numpy as np
 import orjson
 
-from ..store.cache import mapped_arrays
+from ..store.cache import mapped_arrays, offsets, packed_lists, packed_texts, saved
 from .contract import Contract
 
 __all__ = ["Columns", "write"]
@@ -38,27 +37,6 @@ _ARRAYS = ("head", "edge_i", "edge_j", "edge_d", "strings", "titles", "iri_blob"
            "val_ptr", "val_amount", "val_cur", "val_kind", "cite_ptr", "cite", "src_ptr", "src",
            "sources", "relations", "labels", "kinds", "end")
 _JSON = {"head", "strings", "titles", "sources", "relations", "labels", "kinds"}
-
-
-def _ptr(lengths: list[int]) -> np.ndarray:
-    """Where each of lists of these lengths starts among their items, and where the last ends."""
-    ptr = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=ptr[1:])
-    return ptr
-
-
-def _csr(lists) -> tuple[np.ndarray, np.ndarray]:
-    """A list of lists of ints as offsets (one more than lists) and items."""
-    ptr = _ptr([len(x) for x in lists])
-    return ptr, np.fromiter((i for x in lists for i in x), dtype=np.int32, count=int(ptr[-1]))
-
-
-def _texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Strings as one UTF-8 array joined by NUL, the end of each, and whether splitting at
-    NUL gives them back (no string holds one)."""
-    encoded = [t.encode() for t in texts]
-    ends = np.cumsum([len(e) + 1 for e in encoded], dtype=np.int64) - 1 if encoded else np.zeros(0, np.int64)
-    return np.frombuffer(b"\x00".join(encoded), dtype=np.uint8), ends, not any(b"\x00" in e for e in encoded)
 
 
 def write(snap, nodes: int, edges: list):
@@ -82,12 +60,12 @@ def write(snap, nodes: int, edges: list):
         return n
 
     values = [v for c in contracts for v in c.values]
-    iri_blob, iri_ends, iri_split = _texts([c.iri for c in contracts])
-    label_blob, label_ends, label_split = _texts([c.label for c in contracts])
-    sup_ptr, sup = _csr([[code(s) for s in c.suppliers] for c in contracts])
-    tow_ptr, tow = _csr([[code(t) for t in c.towers] for c in contracts])
-    cite_ptr, cite = _csr([[number[t] for t in own] for *_, own in values])
-    src_ptr, src = _csr([[number[t] for t in c.sources] for c in contracts])
+    iri_blob, iri_ends, iri_split = packed_texts([c.iri for c in contracts])
+    label_blob, label_ends, label_split = packed_texts([c.label for c in contracts])
+    sup_ptr, sup = packed_lists([[code(s) for s in c.suppliers] for c in contracts])
+    tow_ptr, tow = packed_lists([[code(t) for t in c.towers] for c in contracts])
+    cite_ptr, cite = packed_lists([[number[t] for t in own] for *_, own in values])
+    src_ptr, src = packed_lists([[number[t] for t in c.sources] for c in contracts])
     held = set(snap.contracts)
     arrays = {
         "head": {"format": 1, "contracts": len(contracts), "nodes": nodes, "split": [iri_split, label_split]},
@@ -100,7 +78,7 @@ def write(snap, nodes: int, edges: list):
         "end_date": np.array([code(c.end_date) for c in contracts], dtype=np.int32),
         "iri_blob": iri_blob, "iri_ends": iri_ends, "label_blob": label_blob, "label_ends": label_ends,
         "sup_ptr": sup_ptr, "sup": sup, "tow_ptr": tow_ptr, "tow": tow,
-        "val_ptr": _ptr([len(c.values) for c in contracts]),
+        "val_ptr": offsets([len(c.values) for c in contracts]),
         "val_amount": np.array([a for a, *_ in values], dtype=np.float64),  # NaN and infinity too
         "val_cur": np.array([code(cur) for _, cur, _, _ in values], dtype=np.int32),
         "val_kind": np.array([code(k) for _, _, k, _ in values], dtype=np.int32),
@@ -111,13 +89,8 @@ def write(snap, nodes: int, edges: list):
         "kinds": [[iri, sorted(k)] for iri, k in snap.kinds.items()],
         "end": np.zeros(1, dtype=np.int8),
     }
-    for name in _ARRAYS:
-        value = arrays[name]
-        if name in _JSON:
-            value = np.frombuffer(orjson.dumps(value), dtype=np.uint8)
-        out = io.BytesIO()
-        np.save(out, value, allow_pickle=False)
-        yield out.getvalue()
+    return saved(np.frombuffer(orjson.dumps(arrays[name]), dtype=np.uint8) if name in _JSON else arrays[name]
+                 for name in _ARRAYS)
 
 
 class Columns:

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from .lock import CACHE_PREFIX
 
-__all__ = ["cache_file", "cache_key", "source", "open_kept", "write", "replacing", "temporary", "mapped_arrays"]
+__all__ = ["cache_file", "cache_key", "source", "open_kept", "write", "replacing", "temporary", "mapped_arrays",
+           "saved", "offsets", "packed_lists", "packed_texts"]
 
 
 def cache_file(store, name: str) -> Path | None:
@@ -125,3 +126,40 @@ def mapped_arrays(f):
         count, offset = int(np.prod(shape)), f.tell()
         pos = offset + count * dtype.itemsize
         yield np.frombuffer(data, dtype=dtype, count=count, offset=offset).reshape(shape)
+
+
+# -- numpy arrays in a kept file: written with numpy.save one after another, read back
+# mapped (mapped_arrays); a list of lists and a list of strings each as two arrays
+
+def saved(arrays):
+    """The bytes of each of ``arrays`` as ``numpy.save`` writes it, in turn."""
+    import io
+    import numpy as np
+    for a in arrays:
+        out = io.BytesIO()
+        np.save(out, a, allow_pickle=False)
+        yield out.getvalue()
+
+
+def offsets(lengths: list[int]):
+    """Where each of lists of these lengths starts among their items, and where the last ends."""
+    import numpy as np
+    ptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=ptr[1:])
+    return ptr
+
+
+def packed_lists(lists):
+    """A list of lists of ints as offsets (one more than lists) and items."""
+    import numpy as np
+    ptr = offsets([len(x) for x in lists])
+    return ptr, np.fromiter((i for x in lists for i in x), dtype=np.int32, count=int(ptr[-1]))
+
+
+def packed_texts(texts: list[str]):
+    """Strings as one UTF-8 array joined by NUL, the end of each, and whether splitting at
+    NUL gives them back (no string holds one)."""
+    import numpy as np
+    encoded = [t.encode() for t in texts]
+    ends = np.cumsum([len(e) + 1 for e in encoded], dtype=np.int64) - 1 if encoded else np.zeros(0, np.int64)
+    return np.frombuffer(b"\x00".join(encoded), dtype=np.uint8), ends, not any(b"\x00" in e for e in encoded)

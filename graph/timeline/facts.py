@@ -17,7 +17,6 @@ contracts are found by halving the list of holders and comparing arrays.
 
 from __future__ import annotations
 
-import io
 from itertools import groupby
 from operator import itemgetter
 
@@ -111,20 +110,14 @@ def _write(frameworks: list[tuple], rows: list[tuple]):
     """The kept file's bytes after its key: the rows as :class:`_Kept` reads them."""
     import numpy as np
     import orjson
+    from ..store.cache import packed_lists, packed_texts, saved
     lists = [(holders or "").split() for _, _, holders in rows]
-    holders = sorted({h for hs in lists for h in hs})
+    holders = sorted({h for hs in lists for h in hs})  # in the order of their text: UTF-8 keeps it
     number = {h: n for n, h in enumerate(holders)}
-    encoded = [h.encode() for h in holders]  # in the order of their text: UTF-8 keeps it
-    ends = np.cumsum([len(e) + 1 for e in encoded], dtype=np.int64) - 1
-    ptr = np.zeros(len(lists) + 1, dtype=np.int64)
-    np.cumsum([len(hs) for hs in lists], out=ptr[1:])
-    items = np.fromiter((number[h] for hs in lists for h in hs), dtype=np.int32, count=int(ptr[-1]))
+    blob, ends, _ = packed_texts(holders)  # an IRI holds no NUL
+    ptr, items = packed_lists([[number[h] for h in hs] for hs in lists])
     head = orjson.dumps({"frameworks": frameworks, "rows": [[f, v] for f, v, _ in rows]})
-    for part in (np.frombuffer(head, dtype=np.uint8), np.frombuffer(b"\x00".join(encoded), dtype=np.uint8),
-                 ends, ptr, items):
-        out = io.BytesIO()
-        np.save(out, part, allow_pickle=False)
-        yield out.getvalue()
+    return saved((np.frombuffer(head, dtype=np.uint8), blob, ends, ptr, items))
 
 
 class _Kept(Facts):
